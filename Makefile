@@ -1,0 +1,43 @@
+# Two commands on a fresh Debian machine with python3: `make demo` and `make test`.
+# Both create .venv in the repo root, install the package with its test extra, make sure a Chromium
+# exists (Playwright's download first, Debian's chromium package where that cannot be reached).
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test setup browser sandbox screenshots clean
+
+demo: setup
+	$(PY) -m robot --sandbox
+
+test: setup
+	$(PY) -m pytest
+
+sandbox: setup
+	$(PY) -m robot.sandbox
+
+screenshots: setup
+	$(PY) scripts/sandbox_screenshots.py
+	$(PY) scripts/report_screenshot.py
+
+setup: $(STAMP) browser
+
+$(PY):
+	$(PYTHON) -m venv $(VENV) || { \
+	  echo "python3 -m venv failed; installing Debian's python3-venv"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq python3-venv; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq python3-venv; fi && \
+	  $(PYTHON) -m venv $(VENV); }
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+browser: $(STAMP)
+	$(PY) -m robot.browser --ensure
+
+clean:
+	rm -rf $(VENV) runs .pytest_cache

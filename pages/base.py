@@ -1,0 +1,71 @@
+"""What every screen shares: its locator table, following a control to the next page, the login check."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Locator, Page, Response
+
+from pages.locators import Selectors
+from robot.errors import SessionExpired, SiteError
+
+
+class Screen:
+    """One screen of one site. Subclasses hold intentful actions; no assertions, no business rules."""
+
+    site: str = ""
+
+    def __init__(self, page: Page, selectors: Selectors) -> None:
+        self.page = page
+        self._sel = selectors
+
+    def _el(self, key: str) -> Locator:
+        return self._sel(key, self.page)
+
+    def _is_document(self, response: Response) -> bool:
+        return (
+            response.frame == self.page.main_frame
+            and response.request.is_navigation_request()
+            and not 300 <= response.status < 400
+        )
+
+    def _follow(self, control: Locator, *, expect_login: bool = False) -> Response:
+        """Click a control that loads another page and wait until that page's DOM is there.
+
+        A 5xx answer raises SiteError; landing on the login form (unless that is expected) raises
+        SessionExpired, so the runner can retry or log in again.
+        """
+        with self.page.expect_event("domcontentloaded"), self.page.expect_response(self._is_document) as info:
+            control.click()
+        return self._check(info.value, expect_login=expect_login)
+
+    def _goto(self, url: str, *, expect_login: bool = False) -> Response:
+        response = self.page.goto(url, wait_until="domcontentloaded")
+        assert response is not None  # a real navigation always has a response
+        return self._check(response, expect_login=expect_login)
+
+    def _check(self, response: Response, *, expect_login: bool) -> Response:
+        if response.status >= 500:
+            raise SiteError(response.status, response.url)
+        if not expect_login and self.on_login_page():
+            raise SessionExpired(self.site)
+        return response
+
+    def on_login_page(self) -> bool:
+        return self._sel(f"{self.site}.login.password", self.page).count() > 0
+
+    def alert_text(self) -> str:
+        alerts = self._el(f"{self.site}.page.alert")
+        return " ".join(t.strip() for t in alerts.all_inner_texts() if t.strip())
+
+
+class LoginScreen(Screen):
+    """The login form both sites have (seed steps 2 and 6)."""
+
+    def open(self, url: str) -> None:
+        self._goto(url, expect_login=True)
+
+    def log_in(self, username: str, password: str) -> bool:
+        """Submit the form; True when the site let us in (its login form is gone)."""
+        self._el(f"{self.site}.login.username").fill(username)
+        self._el(f"{self.site}.login.password").fill(password)
+        self._follow(self._el(f"{self.site}.login.submit"), expect_login=True)
+        return not self.on_login_page()

@@ -1,0 +1,108 @@
+"""The Patient and Provider Portal's screens (seed steps 6-18)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from playwright.sync_api import Locator, expect
+
+from pages.base import LoginScreen, Screen
+from robot.model import AccountNames, AccountState
+
+
+class PortalLoginPage(LoginScreen):
+    site = "portal"
+
+
+class PortalNavigation(Screen):
+    """The menu bar on every portal page (seed step 7)."""
+
+    site = "portal"
+
+    def open_user_accounts(self) -> None:
+        self._el("portal.nav.administration").click()
+        self._follow(self._el("portal.nav.user_accounts"))
+
+
+class UserSearchPage(Screen):
+    """Administration > User Accounts: Access Type, Search, the results (seed steps 8-10)."""
+
+    site = "portal"
+
+    def choose_clinicians(self) -> None:
+        self._el("portal.users.access_type").select_option(label="Clinician")
+
+    def search(self) -> None:
+        self._follow(self._el("portal.users.search"))
+
+    def usernames(self) -> list[str]:
+        """Every Username link the results show (the providers' NPIs)."""
+        return [name.strip() for name in self._el("portal.users.username_link").all_inner_texts()]
+
+    def open_account(self, npi: str) -> None:
+        link = self._el("portal.users.username_link").filter(has_text=re.compile(rf"^\s*{re.escape(npi)}\s*$"))
+        self._follow(link)
+
+
+@dataclass(frozen=True)
+class SaveAnswer:
+    """What the page said after Save: its confirmation, or its error messages."""
+
+    confirmation: str
+    errors: str
+
+
+class UserAccountPage(Screen):
+    """One user's account; everything the robot touches is in "User Account Information" (seed steps 11-18)."""
+
+    site = "portal"
+
+    def scroll_to_account_information(self) -> Locator:
+        section = self._el("portal.account.section").first
+        section.scroll_into_view_if_needed()
+        expect(section).to_be_visible()
+        return section
+
+    def read(self) -> AccountState:
+        return AccountState(
+            names=AccountNames(
+                display_name=self._el("portal.account.display_name").input_value(),
+                first_name=self._el("portal.account.first_name").input_value(),
+                last_name=self._el("portal.account.last_name").input_value(),
+                email=self._el("portal.account.email").input_value(),
+            ),
+            emergency_access=self._el("portal.account.emergency_access").is_checked(),
+            poll_direct=self._el("portal.account.poll_direct").is_checked(),
+            direct_address=self._el("portal.account.direct_address").input_value(),
+        )
+
+    def edit_names(self, edits: dict[str, str]) -> None:
+        for field, value in edits.items():
+            self._el(f"portal.account.{field}").fill(value)
+
+    def set_password(self, password: str) -> None:
+        self._el("portal.account.password").fill(password)
+        self._el("portal.account.confirm_password").fill(password)
+
+    def clear_emergency_access(self) -> None:
+        self._el("portal.account.emergency_access").set_checked(False)
+
+    def check_poll_direct_mailbox(self) -> None:
+        self._el("portal.account.poll_direct").set_checked(True)
+
+    def type_direct_address(self, address: str) -> None:
+        self._el("portal.account.direct_address").fill(address)
+
+    def set_direct_password(self, password: str) -> None:
+        self._el("portal.account.direct_password").fill(password)
+        self._el("portal.account.confirm_direct_password").fill(password)
+
+    def save(self) -> SaveAnswer:
+        self._follow(self._el("portal.account.save"))
+        saved, alert = self._el("portal.account.saved"), self._el("portal.page.alert")
+        expect(saved.or_(alert).first).to_be_visible()
+        return SaveAnswer(
+            confirmation=" ".join(saved.all_inner_texts()).strip(),
+            errors=self.alert_text(),
+        )

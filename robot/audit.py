@@ -1,0 +1,126 @@
+"""The one recorder of a run: screenshots, the log, the terminal, the handoff, run.json and the report.
+
+Everything the run writes goes through here, so every secret it knows is redacted from text and
+masked in pictures in one place, and nothing can write a file by a side door.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+import structlog
+from playwright.sync_api import Page
+
+from pages.locators import SECRET_KEYS, Selectors
+from robot.handoff import Handoff
+
+REDACTED = "[redacted]"
+MASK_COLOR = "#1f2933"
+
+
+class Redactor:
+    """Knows every secret of the run and scrubs it from any text."""
+
+    def __init__(self) -> None:
+        self._secrets: list[str] = []
+
+    def add(self, *secrets: str | None) -> None:
+        for s in secrets:
+            if s and s not in self._secrets:
+                self._secrets.append(s)
+        # Longest first, so a secret that contains another is removed whole.
+        self._secrets.sort(key=len, reverse=True)
+
+    def __call__(self, text: str) -> str:
+        for s in self._secrets:
+            if s in text:
+                text = text.replace(s, REDACTED)
+        return text
+
+    def scrub(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return self(value)
+        if isinstance(value, dict):
+            return {k: self.scrub(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [self.scrub(v) for v in value]
+        return value
+
+    def processor(self, _logger: Any, _method: str, event_dict: dict) -> dict:
+        """structlog processor: the last word on every log line."""
+        return self.scrub(event_dict)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "step"
+
+
+class Audit:
+    """A run's folder and everything in it."""
+
+    def __init__(
+        self,
+        run_dir: Path,
+        selectors: Selectors,
+        redactor: Redactor,
+        *,
+        out: TextIO | None = None,
+    ) -> None:
+        self.run_dir = run_dir
+        self.shots_dir = run_dir / "screenshots"
+        self.shots_dir.mkdir(parents=True, mode=0o700)
+        os.chmod(run_dir, 0o700)
+        self._selectors = selectors
+        self.redact = redactor
+        self._out = out or sys.stdout
+        self._count = 0
+        self._log_file = open(run_dir / "robot.log", "a", encoding="utf-8")  # noqa: SIM115 - closed in close()
+        self.log = structlog.wrap_logger(
+            structlog.PrintLogger(file=self._log_file),
+            processors=[
+                structlog.processors.add_log_level,
+                structlog.processors.TimeStamper(fmt="iso", utc=True),
+                structlog.processors.format_exc_info,
+                redactor.processor,
+                structlog.processors.JSONRenderer(),
+            ],
+        )
+        self.handoff = Handoff(run_dir / "handoff.csv")
+
+    # --- pictures ------------------------------------------------------------------------------
+    def shot(self, page: Page, who: str, step: str) -> str:
+        """Screenshot the viewport as ``NNN-<who>-<step>.png``, secrets masked; returns its path in the run folder."""
+        self._count += 1
+        name = f"{self._count:03d}-{_slug(who)}-{_slug(step)}.png"
+        masks = [self._selectors(key, page) for key in SECRET_KEYS]
+        masks.append(page.locator("input[type=password]"))
+        try:
+            page.screenshot(path=self.shots_dir / name, mask=masks, mask_color=MASK_COLOR, animations="disabled")
+        except Exception as exc:  # noqa: BLE001 - a missing picture must not end the provider's work
+            self.log.warning("screenshot failed", who=who, step=step, error=str(exc))
+            return ""
+        return f"screenshots/{name}"
+
+    # --- words ---------------------------------------------------------------------------------
+    def say(self, line: str) -> None:
+        print(self.redact(line), file=self._out, flush=True)
+
+    # --- files ---------------------------------------------------------------------------------
+    def write_json(self, name: str, record: dict) -> Path:
+        path = self.run_dir / name
+        path.write_text(json.dumps(self.redact.scrub(record), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        return path
+
+    def write_text(self, name: str, text: str) -> Path:
+        path = self.run_dir / name
+        path.write_text(self.redact(text), encoding="utf-8")
+        return path
+
+    def close(self) -> None:
+        self._log_file.close()
+

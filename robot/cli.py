@@ -1,0 +1,86 @@
+"""``python -m robot``: the command line of SPEC section 4. Bad input stops here, before a browser starts."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from robot.browser import choose_browser
+from robot.errors import ConfigError, RobotError
+from robot.rules import npi_problem
+from robot.run import RunOptions, execute
+from robot.settings import Settings, Site, load
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m robot",
+        description=(
+            "Finish every provider's Patient and Provider Portal account: the Direct address from MaxMD, "
+            "a password, Poll Direct Mailbox on, Emergency Access off. Leaves a screenshot of every step, "
+            "handoff.csv with the passwords and report.html in runs/<timestamp>/."
+        ),
+        epilog="Exit status: 0 all eligible providers configured; 1 a provider failed or conflicts; 2 the run could not start.",
+    )
+    p.add_argument("--headed", action="store_true", help="show the browser so a person can watch")
+    p.add_argument("--slow-mo", type=float, default=0, metavar="MS", help="pause MS milliseconds between browser actions")
+    p.add_argument("--dry-run", action="store_true", help="fill in and screenshot every account, never Save")
+    p.add_argument("--only", action="append", default=[], metavar="NPI", help="handle only this provider (repeatable)")
+    p.add_argument("--force", action="append", default=[], metavar="NPI", help="redo this provider even if already configured (repeatable)")
+    p.add_argument("--config", type=Path, default=Path("config/robot.yaml"), metavar="PATH", help="robot.yaml (default: config/robot.yaml)")
+    p.add_argument("--out", type=Path, default=Path("runs"), metavar="DIR", help="where run folders go (default: runs/)")
+    p.add_argument("--sandbox", action="store_true", help="run against the embedded sandbox, whatever the URLs say")
+    return p
+
+
+def _npis(values: list[str], flag: str) -> frozenset[str]:
+    out = set()
+    for value in values:
+        v = value.strip()
+        if problem := npi_problem(v):
+            raise ConfigError(f"{flag} {value}: not a valid NPI ({problem})")
+        out.add(v)
+    return frozenset(out)
+
+
+@contextlib.contextmanager
+def _sites(settings: Settings) -> Iterator[tuple[Site, Site, bool]]:
+    """The two sites: the configured ones, or the embedded sandbox started for this run."""
+    if settings.maxmd and settings.portal:
+        yield settings.maxmd, settings.portal, False
+        return
+    from robot.sandbox import Sandbox  # only the CLI knows the sandbox; the robot just gets two URLs
+
+    with Sandbox() as sb:
+        print(f"No MAXMD_URL / PORTAL_URL set: running against the embedded sandbox ({sb.maxmd_url}, {sb.portal_url}).")
+        yield (
+            Site("MaxMD", sb.maxmd_url, sb.maxmd_username, sb.maxmd_password),
+            Site("portal", sb.portal_url, sb.portal_username, sb.portal_password),
+            True,
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        settings = load(args.config, force_sandbox=args.sandbox)
+        options = RunOptions(
+            out=args.out,
+            headed=args.headed,
+            slow_mo=args.slow_mo,
+            dry_run=args.dry_run,
+            only=_npis(args.only, "--only"),
+            force=_npis(args.force, "--force"),
+        )
+        if args.slow_mo < 0:
+            raise ConfigError("--slow-mo: give a number of milliseconds, 0 or more")
+        choice = choose_browser()
+        with _sites(settings) as (maxmd, portal, sandbox):
+            result = execute(settings, options, choice, maxmd=maxmd, portal=portal, sandbox=sandbox)
+    except RobotError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    return result.exit_code

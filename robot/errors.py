@@ -1,0 +1,63 @@
+"""The errors a user can meet, each carrying what the user needs to act on it."""
+
+from __future__ import annotations
+
+
+class RobotError(Exception):
+    """Base of every error the robot explains to its user; the CLI prints one line and exits."""
+
+    exit_code = 2
+
+
+class ConfigError(RobotError):
+    """Bad input: a config file, the roster, the selectors or the environment. Caught before a browser starts."""
+
+
+class BrowserMissing(RobotError):
+    """No Chromium to launch."""
+
+
+class SiteUnreachable(RobotError):
+    """A site did not answer at all."""
+
+
+class LoginRefused(RobotError):
+    """An administrator login was refused by the site."""
+
+
+class StepFailed(RobotError):
+    """One step for one provider failed; the run goes on with the others."""
+
+    exit_code = 1
+
+    def __init__(self, step: str, message: str, *, provider: str = "", hint: str = "") -> None:
+        self.step = step
+        self.provider = provider
+        self.hint = hint
+        self.detail = message
+        who = f"{provider}: " if provider else ""
+        tail = f" — {hint}" if hint else ""
+        super().__init__(f"{who}step '{step}' failed: {message}{tail}")
+
+
+class TransientFault(RobotError):
+    """A fault worth a retry: a timeout, a 5xx page, a session that ended."""
+
+    exit_code = 1
+
+
+class SiteError(TransientFault):
+    """A page answered with a server error (5xx)."""
+
+    def __init__(self, status: int, url: str) -> None:
+        self.status = status
+        self.url = url
+        super().__init__(f"the site answered HTTP {status} for {url}")
+
+
+class SessionExpired(TransientFault):
+    """A page landed on the login form: the administrator's session ended."""
+
+    def __init__(self, site: str) -> None:
+        self.site = site
+        super().__init__(f"the {site} session ended (the login page came back)")

@@ -1,0 +1,144 @@
+"""Plain records the robot's rules work on: what MaxMD shows, what the portal holds, what to do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    """A provider's outcome; the values are the ones run.json and the report use (SPEC section 5)."""
+
+    CONFIGURED = "configured"
+    ALREADY_CONFIGURED = "already-configured"
+    WAITING_FOR_CDA = "waiting-for-cda"
+    NOT_PROVISIONED = "not-provisioned"
+    CONFLICT = "conflict"
+    EXCLUDED = "excluded"
+    FAILED = "failed"
+    DRY_RUN = "dry-run"
+
+    @property
+    def needs_attention(self) -> bool:
+        """Statuses that make the run exit 1: an eligible provider that did not end configured."""
+        return self in (Status.FAILED, Status.CONFLICT)
+
+
+@dataclass(frozen=True)
+class MaxmdEntry:
+    """One provider as the MaxMD workflow page shows it (seed steps 4-5)."""
+
+    name: str
+    first_name: str
+    last_name: str
+    npi: str | None
+    workflow_status: str
+    direct_address: str | None
+
+    @property
+    def complete(self) -> bool:
+        return self.direct_address is not None
+
+
+@dataclass(frozen=True)
+class AccountNames:
+    """The step-12 fields of a portal account."""
+
+    display_name: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class AccountState:
+    """What an account page shows in its User Account Information section (passwords are never readable)."""
+
+    names: AccountNames
+    emergency_access: bool
+    poll_direct: bool
+    direct_address: str
+
+
+@dataclass(frozen=True)
+class ProviderSettings:
+    """One provider's entry in providers.yaml."""
+
+    npi: str
+    direct_address: str | None = None
+    exclude: bool = False
+    display_name: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    email: str | None = None
+    password_env: str | None = None
+    direct_password_env: str | None = None
+
+    @property
+    def edits(self) -> dict[str, str]:
+        return {
+            k: v
+            for k, v in (
+                ("display_name", self.display_name),
+                ("first_name", self.first_name),
+                ("last_name", self.last_name),
+                ("email", self.email),
+            )
+            if v is not None
+        }
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A provider the plan decided about before any account page was opened."""
+
+    npi: str
+    name: str
+    direct_address: str | None
+    status: Status | None = None  # None: open the account and decide there
+    error: str = ""
+    settings: ProviderSettings | None = None
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What the robot will do to one account: the decision after reading its page."""
+
+    status: Status  # CONFIGURED when there is something to save, otherwise the final status
+    set_password: bool = False
+    turn_off_emergency: bool = False
+    turn_on_poll: bool = False
+    type_direct_address: str | None = None
+    set_direct_password: bool = False
+    edits: dict[str, str] = field(default_factory=dict)
+    error: str = ""
+
+    @property
+    def save_needed(self) -> bool:
+        return self.status is Status.CONFIGURED
+
+
+@dataclass
+class Outcome:
+    """A provider's result as run.json and the report show it."""
+
+    npi: str
+    name: str
+    direct_address: str | None
+    status: Status
+    error: str = ""
+    notes: list[str] = field(default_factory=list)
+    screenshots: list[str] = field(default_factory=list)
+    names_changed: bool = False
+
+    def as_json(self) -> dict:
+        return {
+            "npi": self.npi,
+            "name": self.name,
+            "direct_address": self.direct_address,
+            "status": str(self.status),
+            "error": self.error or None,
+            "notes": list(self.notes),
+            "resources_setup_reminder": self.names_changed,
+            "screenshots": list(self.screenshots),
+        }

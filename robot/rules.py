@@ -1,0 +1,359 @@
+"""The robot's rules (SPEC section 3) as pure functions: validation, matching, and every decision."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from robot.model import (
+    AccountNames,
+    AccountState,
+    Candidate,
+    Changes,
+    MaxmdEntry,
+    ProviderSettings,
+    Status,
+)
+
+# --- validation -----------------------------------------------------------------------------------
+
+_NPI_RE = re.compile(r"^[12]\d{9}$")
+# Pragmatic address check: one @, a dotted domain of letters, digits and hyphens, no spaces.
+_EMAIL_RE = re.compile(
+    r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
+)
+
+
+def npi_problem(npi: str) -> str | None:
+    """Why ``npi`` is not a valid NPI, or None when it is (10 digits, starts 1 or 2, Luhn over 80840+NPI)."""
+    if not _NPI_RE.match(npi):
+        return "an NPI has 10 digits and starts with 1 or 2"
+    digits = [int(c) for c in "80840" + npi]
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        if i % 2 == 1:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    if total % 10 != 0:
+        return "its check digit is wrong"
+    return None
+
+
+def is_valid_npi(npi: str) -> bool:
+    return npi_problem(npi) is None
+
+
+def normalize_address(address: str) -> str:
+    """Direct addresses compare without case and surrounding space (the domain part is case-free)."""
+    return address.strip().lower()
+
+
+def is_valid_email(address: str) -> bool:
+    return len(address) <= 254 and bool(_EMAIL_RE.match(address.strip()))
+
+
+def domain_of(address: str) -> str:
+    return normalize_address(address).rpartition("@")[2]
+
+
+# --- reading what MaxMD shows ----------------------------------------------------------------------
+
+_NPI_IN_TEXT = re.compile(r"\bNPI\b\s*[:#]?\s*(\d[\d\s-]{8,14}\d)", re.I)
+_STATUS_IN_TEXT = re.compile(r"status\s*[:\-]?\s*([A-Za-z][A-Za-z ]*)", re.I)
+_TITLES = {"dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "prof", "prof."}
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """First and last name of a display name such as "Dr. Jane Okafor, OD"."""
+    core = " ".join(name.split(",")[0].split())
+    words = [w for w in core.split(" ") if w.lower() not in _TITLES]
+    if not words:
+        return "", ""
+    if len(words) == 1:
+        return "", words[0]
+    return words[0], words[-1]
+
+
+def parse_workflow_entry(text: str, direct_address: str | None) -> MaxmdEntry:
+    """Turn the visible text of one workflow entry into a record; ``direct_address`` is the green box's text."""
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    address = " ".join(direct_address.split()) if direct_address else None
+    npi_match = _NPI_IN_TEXT.search(text)
+    npi = re.sub(r"\D", "", npi_match.group(1)) if npi_match else None
+    status_match = _STATUS_IN_TEXT.search(text)
+    status = status_match.group(1).strip() if status_match else ""
+    name = next(
+        (
+            line
+            for line in lines
+            if not _NPI_IN_TEXT.search(line)
+            and not _STATUS_IN_TEXT.search(line)
+            and (address is None or normalize_address(line) != normalize_address(address))
+            and "@" not in line
+        ),
+        "",
+    )
+    first, last = split_name(name)
+    return MaxmdEntry(
+        name=name,
+        first_name=first,
+        last_name=last,
+        npi=npi,
+        workflow_status=status,
+        direct_address=address or None,
+    )
+
+
+def name_key(first: str, last: str) -> tuple[str, str]:
+    """Names compare without accents, case or extra space."""
+
+    def fold(s: str) -> str:
+        decomposed = unicodedata.normalize("NFKD", s)
+        return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())
+
+    return fold(first), fold(last)
+
+
+# --- the plan: one decision per provider before any account is opened --------------------------------
+
+
+def practice_domain(entries: Iterable[MaxmdEntry], configured: str | None) -> tuple[str | None, str]:
+    """The practice's Direct domain: the configured one, else the one most complete entries share.
+
+    Returns (domain, reason-if-none).
+    """
+    if configured:
+        return configured.strip().lower(), ""
+    counts = Counter(domain_of(e.direct_address) for e in entries if e.direct_address and "@" in e.direct_address)
+    if not counts:
+        return None, ""
+    (top, n), *rest = counts.most_common()
+    if rest and rest[0][1] == n:
+        return None, (
+            "MaxMD shows Direct addresses in several domains equally often "
+            f"({', '.join(sorted(counts))}); set practice.direct_domain in robot.yaml"
+        )
+    return top, ""
+
+
+@dataclass(frozen=True)
+class PortalClinician:
+    """A Clinician account the portal's search listed; names are filled only where they were needed."""
+
+    username: str
+    first_name: str = ""
+    last_name: str = ""
+
+
+def unmatched_usernames(entries: Iterable[MaxmdEntry], usernames: Iterable[str]) -> list[str]:
+    """Accounts no MaxMD entry names by NPI: the candidates for matching by name."""
+    npis = {e.npi for e in entries if e.npi}
+    return [u for u in usernames if u not in npis]
+
+
+def plan(
+    entries: list[MaxmdEntry],
+    clinicians: list[PortalClinician],
+    providers: Mapping[str, ProviderSettings],
+    *,
+    direct_domain: str | None = None,
+    only: frozenset[str] = frozenset(),
+) -> list[Candidate]:
+    """Decide, for every provider either site knows, what happens before its account is opened."""
+    domain, domain_reason = practice_domain(entries, direct_domain)
+    accounts = {c.username: c for c in clinicians}
+    by_name: dict[tuple[str, str], list[str]] = {}
+    for c in clinicians:
+        if c.first_name or c.last_name:
+            by_name.setdefault(name_key(c.first_name, c.last_name), []).append(c.username)
+    pinned = {normalize_address(s.direct_address): s.npi for s in providers.values() if s.direct_address}
+    npi_counts = Counter(e.npi for e in entries if e.npi)
+
+    out: list[Candidate] = []
+    seen: set[str] = set()
+    for entry in entries:
+        name = entry.name or f"{entry.first_name} {entry.last_name}".strip()
+        npi, error = _match(entry, accounts, by_name, pinned, npi_counts)
+        if error:
+            out.append(Candidate(npi or "", name, entry.direct_address, Status.FAILED, error))
+            if npi:
+                seen.add(npi)
+            continue
+        if npi is None:
+            # Nothing in the portal carries this name yet: the provider has not sent a CDA.
+            out.append(
+                Candidate(
+                    "",
+                    name,
+                    entry.direct_address,
+                    Status.WAITING_FOR_CDA if entry.complete else Status.NOT_PROVISIONED,
+                    "MaxMD shows no NPI and no portal account has this name"
+                    + ("" if entry.complete else "; the MaxMD workflow is not complete yet"),
+                )
+            )
+            continue
+        seen.add(npi)
+        out.append(_decide_entry(entry, npi, name, accounts, providers.get(npi), domain, domain_reason))
+
+    for username in accounts:
+        if username in seen:
+            continue
+        settings = providers.get(username)
+        status = Status.EXCLUDED if settings and settings.exclude else Status.NOT_PROVISIONED
+        error = "" if status is Status.EXCLUDED else "MaxMD lists no provisioning workflow for this NPI"
+        out.append(Candidate(username, _account_name(accounts[username]), None, status, error, settings))
+
+    if only:
+        out = [c for c in out if c.npi in only]
+    return out
+
+
+def _account_name(c: PortalClinician) -> str:
+    return f"{c.first_name} {c.last_name}".strip() or c.username
+
+
+def _match(
+    entry: MaxmdEntry,
+    accounts: Mapping[str, PortalClinician],
+    by_name: Mapping[tuple[str, str], list[str]],
+    pinned: Mapping[str, str],
+    npi_counts: Counter,
+) -> tuple[str | None, str]:
+    """The NPI this MaxMD entry belongs to, or (None, "") for no account, or an error."""
+    if entry.direct_address and normalize_address(entry.direct_address) in pinned:
+        pin_npi = pinned[normalize_address(entry.direct_address)]
+        if entry.npi and entry.npi != pin_npi:
+            return entry.npi, (
+                f"providers.yaml pins {entry.direct_address} to NPI {pin_npi}, but MaxMD shows it for NPI {entry.npi}"
+            )
+        return pin_npi, ""
+    if entry.npi:
+        problem = npi_problem(entry.npi)
+        if problem:
+            return entry.npi, f"MaxMD shows NPI {entry.npi}, which is not valid ({problem}); correct it in MaxMD"
+        if npi_counts[entry.npi] > 1:
+            return entry.npi, f"MaxMD lists NPI {entry.npi} more than once; resolve the duplicate in MaxMD"
+        return entry.npi, ""
+    same_name = by_name.get(name_key(entry.first_name, entry.last_name), [])
+    if len(same_name) > 1:
+        return None, (
+            f"MaxMD shows no NPI, and {len(same_name)} portal accounts are named {entry.first_name} {entry.last_name} "
+            f"({', '.join(sorted(same_name))}); pin the right one in providers.yaml with this direct_address"
+        )
+    if len(same_name) == 1:
+        return same_name[0], ""
+    return None, ""
+
+
+def _decide_entry(
+    entry: MaxmdEntry,
+    npi: str,
+    name: str,
+    accounts: Mapping[str, PortalClinician],
+    settings: ProviderSettings | None,
+    domain: str | None,
+    domain_reason: str,
+) -> Candidate:
+    address = entry.direct_address
+    if settings and settings.exclude:
+        return Candidate(npi, name, address, Status.EXCLUDED, "", settings)
+    if not entry.complete:
+        return Candidate(
+            npi, name, None, Status.NOT_PROVISIONED,
+            f"the MaxMD provisioning workflow is not complete (status: {entry.workflow_status or 'unknown'})",
+            settings,
+        )
+    assert address is not None
+    if settings and settings.direct_address and normalize_address(settings.direct_address) != normalize_address(address):
+        return Candidate(
+            npi, name, address, Status.CONFLICT,
+            f"providers.yaml pins {settings.direct_address}, but MaxMD shows {address}; correct one of them",
+            settings,
+        )
+    if not is_valid_email(address):
+        return Candidate(npi, name, address, Status.FAILED, f"MaxMD shows a Direct address that is not a valid e-mail address: {address!r}", settings)
+    if domain is None and domain_reason:
+        return Candidate(npi, name, address, Status.FAILED, domain_reason, settings)
+    if domain and domain_of(address) != domain:
+        return Candidate(
+            npi, name, address, Status.FAILED,
+            f"Direct address {address} is not in the practice's Direct domain {domain}; it was not used — check it in MaxMD",
+            settings,
+        )
+    if npi not in accounts:
+        return Candidate(npi, name, address, Status.WAITING_FOR_CDA, "no portal account yet: the provider must send one CDA (seed step 1)", settings)
+    return Candidate(npi, name, address, None, "", settings)
+
+
+# --- the decision on the account page ----------------------------------------------------------------
+
+
+def decide_changes(
+    wanted_address: str,
+    state: AccountState,
+    settings: ProviderSettings | None,
+    *,
+    force: bool = False,
+) -> Changes:
+    """What to change on one account, given what its page shows (seed steps 12-17)."""
+    held = state.direct_address.strip()
+    if held and normalize_address(held) != normalize_address(wanted_address):
+        return Changes(
+            Status.CONFLICT,
+            error=(
+                f"the account already holds Direct address {held}, but MaxMD shows {wanted_address}; "
+                "a Direct address cannot be changed once set up — resolve it with the portal's support"
+            ),
+        )
+    edits = _edits(state.names, settings)
+    if state.poll_direct and held and not force:
+        if not state.emergency_access:
+            return Changes(Status.ALREADY_CONFIGURED)
+        # Configured, but step 14 says Emergency Access must be off: fix that alone, keep the passwords.
+        return Changes(Status.CONFIGURED, turn_off_emergency=True, edits=edits)
+    return Changes(
+        Status.CONFIGURED,
+        set_password=True,
+        turn_off_emergency=state.emergency_access,
+        turn_on_poll=not state.poll_direct,
+        type_direct_address=None if held else wanted_address,
+        set_direct_password=True,
+        edits=edits,
+    )
+
+
+def _edits(current: AccountNames, settings: ProviderSettings | None) -> dict[str, str]:
+    if settings is None:
+        return {}
+    return {k: v for k, v in settings.edits.items() if getattr(current, k) != v}
+
+
+NAME_FIELDS = ("display_name", "first_name", "last_name")
+
+
+def names_changed(edits: Mapping[str, str]) -> bool:
+    """Step 12's reminder: a changed provider name must be edited in OfficeMate's Resources Setup too."""
+    return any(k in edits for k in NAME_FIELDS)
+
+
+def verify(changes: Changes, wanted_address: str, after: AccountState) -> list[str]:
+    """Differences between what was saved and what the account page shows afterwards."""
+    problems = []
+    if after.emergency_access:
+        problems.append("Allow Emergency Access is still checked")
+    if changes.turn_on_poll or changes.set_password:
+        if not after.poll_direct:
+            problems.append("Poll Direct Mailbox is not checked")
+        if normalize_address(after.direct_address) != normalize_address(wanted_address):
+            problems.append(f"Direct Address reads {after.direct_address!r}, expected {wanted_address}")
+    for key, value in changes.edits.items():
+        if getattr(after.names, key) != value:
+            problems.append(f"{key.replace('_', ' ')} reads {getattr(after.names, key)!r}, expected {value!r}")
+    return problems

@@ -1,0 +1,425 @@
+"""One run of the robot: read MaxMD, plan, then seed steps 9-18 for every provider, with the audit trail."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from pages.maxmd import IdentityProofingPage, MaxmdHomePage, MaxmdLoginPage, WorkflowStatusPage
+from pages.portal import PortalLoginPage, PortalNavigation, UserAccountPage, UserSearchPage
+from robot import passwords, report, rules
+from robot.audit import Audit, Redactor
+from robot.browser import BrowserChoice, launch
+from robot.errors import LoginRefused, RobotError, SessionExpired, SiteUnreachable, StepFailed, TransientFault
+from robot.handoff import HandoffRow
+from robot.model import Candidate, Changes, MaxmdEntry, Outcome, Status
+from robot.rules import PortalClinician
+from robot.settings import Settings, Site
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    out: Path = Path("runs")
+    headed: bool = False
+    slow_mo: float = 0
+    dry_run: bool = False
+    only: frozenset[str] = frozenset()
+    force: frozenset[str] = frozenset()
+    backoff_seconds: float = 1.0
+
+
+@dataclass
+class RunResult:
+    exit_code: int
+    run_dir: Path
+    outcomes: list[Outcome] = field(default_factory=list)
+
+
+def new_run_dir(out: Path) -> Path:
+    out.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    path, n = out / stamp, 1
+    while path.exists():
+        n += 1
+        path = out / f"{stamp}-{n}"
+    return path
+
+
+_TIMEOUT_HINT = (
+    "the control did not appear in time; if the site looks different, fix its locator in "
+    "config/selectors.yaml (see docs/adapting-to-your-portal.md)"
+)
+
+
+class Robot:
+    """Drives both sites for one run. The rules live in ``robot.rules``; this class sequences steps."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        options: RunOptions,
+        maxmd: Site,
+        portal: Site,
+        audit: Audit,
+        browser: Browser,
+    ) -> None:
+        self.settings = settings
+        self.options = options
+        self.maxmd_site = maxmd
+        self.portal_site = portal
+        self.audit = audit
+        self.browser = browser
+        self.sel = settings.selectors
+        self.practice_shots: list[str] = []
+        self._save_clicked: set[str] = set()
+        self._passwords: dict[str, tuple[str, str]] = {}
+        self._portal_ctx: BrowserContext | None = None
+        self._portal: Page | None = None
+        self._step = ""
+
+    # --- plumbing --------------------------------------------------------------------------------
+    def _context(self) -> BrowserContext:
+        width, height = self.settings.viewport
+        ctx = self.browser.new_context(viewport={"width": width, "height": height})
+        ctx.set_default_timeout(self.settings.timeout_ms)
+        return ctx
+
+    @contextlib.contextmanager
+    def step(self, page: Page, who: str, name: str, shots: list[str]) -> Iterator[None]:
+        """One seed step: do it, then photograph it; a failure is photographed too and names the step."""
+        self._step = name
+        self.audit.log.info("step", who=who, step=name)
+        try:
+            yield
+        except PlaywrightTimeout as exc:
+            shots.append(self.audit.shot(page, who, f"{name} failed"))
+            raise TransientFault(f"step '{name}': {_first_line(exc)}; {_TIMEOUT_HINT}") from None
+        except (RobotError, PlaywrightError):
+            shots.append(self.audit.shot(page, who, f"{name} failed"))
+            raise
+        shots.append(self.audit.shot(page, who, name))
+
+    def _login(self, page: Page, screen: MaxmdLoginPage | PortalLoginPage, site: Site, shots: list[str]) -> None:
+        """Seed steps 2 and 6. A refused login ends the run (exit 2)."""
+        try:
+            screen.open(site.url)
+        except PlaywrightError as exc:
+            raise SiteUnreachable(f"{site.name} did not answer at {site.url} ({_first_line(exc)}); check the address and the network") from None
+        with self.step(page, "practice", f"log in to {site.name}", shots):
+            accepted = screen.log_in(site.username, site.password)
+        if not accepted:
+            words = screen.alert_text() or "the login page came back"
+            raise LoginRefused(
+                f"{site.name} login refused for {site.username} at {site.url}: {words!r}; "
+                f"check {'MAXMD' if site.name == 'MaxMD' else 'PORTAL'}_USERNAME and _PASSWORD (see {shots[-1]})"
+            )
+
+    # --- seed steps 2-5: MaxMD, read only -----------------------------------------------------------
+    def read_maxmd(self) -> list[MaxmdEntry]:
+        ctx = self._context()
+        page = ctx.new_page()
+        shots = self.practice_shots
+        try:
+            for attempt in self._attempts("practice"):
+                with attempt:
+                    self._login(page, MaxmdLoginPage(page, self.sel), self.maxmd_site, shots)
+                    with self.step(page, "practice", "3 Details", shots):
+                        MaxmdHomePage(page, self.sel).open_details()
+                        details = IdentityProofingPage(page, self.sel)
+                        details.identity_proofing().scroll_into_view_if_needed()
+                    with self.step(page, "practice", "4 status of provisioning workflows", shots):
+                        details.view_workflow_status()
+                        raw = WorkflowStatusPage(page, self.sel).collect_providers()
+            entries = [rules.parse_workflow_entry(r.text, r.direct_address) for r in raw]
+            self.audit.log.info("maxmd read", providers=len(entries), complete=sum(e.complete for e in entries))
+            return entries
+        finally:
+            ctx.close()
+
+    # --- seed steps 6-8: the portal --------------------------------------------------------------------
+    def _portal_page(self) -> Page:
+        if self._portal is None or self._portal.is_closed():
+            if self._portal_ctx is not None:
+                self._portal_ctx.close()
+            self._portal_ctx = self._context()
+            page = self._portal_ctx.new_page()
+            self._login(page, PortalLoginPage(page, self.sel), self.portal_site, self.practice_shots)
+            self._portal = page  # only a page that is logged in is kept
+        return self._portal
+
+    def _search_clinicians(self, page: Page, who: str, shots: list[str]) -> UserSearchPage:
+        """Seed steps 7-9: Administration > User Accounts, Access Type Clinician, Search."""
+        with self.step(page, who, "7 Administration - User Accounts", shots):
+            PortalNavigation(page, self.sel).open_user_accounts()
+        search = UserSearchPage(page, self.sel)
+        with self.step(page, who, "8-9 Clinician search", shots):
+            search.choose_clinicians()
+            search.search()
+        return search
+
+    def read_portal(self, entries: list[MaxmdEntry]) -> list[PortalClinician]:
+        for attempt in self._attempts("practice"):
+            with attempt:
+                page = self._portal_page()
+                search = self._search_clinicians(page, "practice", self.practice_shots)
+                usernames = search.usernames()
+        clinicians = [PortalClinician(u) for u in usernames]
+        if any(e.npi is None for e in entries):
+            clinicians = self._names_for_matching(entries, clinicians)
+        self.audit.log.info("portal read", clinicians=len(clinicians))
+        return clinicians
+
+    def _names_for_matching(self, entries: list[MaxmdEntry], clinicians: list[PortalClinician]) -> list[PortalClinician]:
+        """MaxMD showed an entry without NPI: read the names of the accounts no NPI matched (read only)."""
+        unmatched = set(rules.unmatched_usernames(entries, [c.username for c in clinicians]))
+        out = []
+        for c in clinicians:
+            if c.username not in unmatched:
+                out.append(c)
+                continue
+            for attempt in self._attempts(c.username):
+                with attempt:
+                    page = self._portal_page()
+                    self._search_clinicians(page, "practice", [])
+                    UserSearchPage(page, self.sel).open_account(c.username)
+                    account = UserAccountPage(page, self.sel)
+                    account.scroll_to_account_information()
+                    names = account.read().names
+            out.append(PortalClinician(c.username, names.first_name, names.last_name))
+        return out
+
+    # --- retries ---------------------------------------------------------------------------------------
+    def _attempts(self, who: str) -> Iterator[contextlib.AbstractContextManager]:
+        """Bounded attempts with back-off; a transient fault is retried after a fresh login if needed."""
+        tries = self.settings.retries + 1
+        for n in range(1, tries + 1):
+            failure: list[BaseException] = []
+
+            @contextlib.contextmanager
+            def attempt() -> Iterator[None]:
+                try:
+                    yield
+                except (TransientFault, PlaywrightTimeout) as exc:
+                    failure.append(exc)
+
+            yield attempt()
+            if not failure:
+                return
+            exc = failure[0]
+            self.audit.log.warning("transient fault", who=who, attempt=n, step=self._step, error=str(exc))
+            if n == tries:
+                raise exc
+            if isinstance(exc, SessionExpired) and exc.site == "portal":
+                self._portal = None  # log in again on the next attempt
+            threading.Event().wait(self.options.backoff_seconds * 2 ** (n - 1))  # back-off between attempts
+
+    # --- seed steps 9-18 for one provider ----------------------------------------------------------------
+    def handle(self, c: Candidate) -> Outcome:
+        outcome = Outcome(c.npi, c.name, c.direct_address, Status.FAILED)
+        try:
+            for attempt in self._attempts(c.npi):
+                with attempt:
+                    self._configure(c, outcome)
+        except StepFailed as exc:
+            outcome.status, outcome.error = Status.FAILED, str(exc)
+        except (TransientFault, PlaywrightError, RobotError) as exc:
+            outcome.status = Status.FAILED
+            outcome.error = (
+                f"{c.name} (NPI {c.npi}): step '{self._step}' failed after {self.settings.retries + 1} attempts: "
+                f"{_first_line(exc)}"
+            )
+        if outcome.status is Status.FAILED and self.audit.handoff.row(c.npi) and self.audit.handoff.row(c.npi).applied == "pending":
+            self.audit.handoff.mark(c.npi, applied=False)
+        return outcome
+
+    def _configure(self, c: Candidate, outcome: Outcome) -> None:
+        who, shots = c.npi, outcome.screenshots
+        assert c.direct_address is not None
+        page = self._portal_page()
+        search = self._search_clinicians(page, who, shots)                          # steps 7-9
+        account = UserAccountPage(page, self.sel)
+        with self.step(page, who, "10 open account", shots):
+            search.open_account(c.npi)
+        with self.step(page, who, "11 User Account Information", shots):
+            account.scroll_to_account_information()
+            state = account.read()
+        resumed = c.npi in self._save_clicked
+        changes = rules.decide_changes(c.direct_address, state, c.settings, force=c.npi in self.options.force and not resumed)
+        if resumed and changes.status is Status.ALREADY_CONFIGURED:
+            # The earlier Save was answered with an error page but the account shows it applied.
+            self._finish(c, outcome, Status.CONFIGURED, note="the Save was answered with a server error, but the account shows it was applied")
+            return
+        if not changes.save_needed:
+            outcome.status, outcome.error = changes.status, changes.error
+            return
+        portal_pw, direct_pw = self._passwords_for(c)
+        if changes.edits:
+            with self.step(page, who, "12 names and e-mail", shots):
+                account.edit_names(changes.edits)
+        if changes.set_password:
+            with self.step(page, who, "13 Change Password", shots):
+                account.set_password(portal_pw)
+        with self.step(page, who, "14 Allow Emergency Access off", shots):
+            account.clear_emergency_access()
+        if changes.turn_on_poll:
+            with self.step(page, who, "15 Poll Direct Mailbox", shots):
+                account.check_poll_direct_mailbox()
+        if changes.type_direct_address:
+            with self.step(page, who, "16 Direct Address", shots):
+                account.type_direct_address(changes.type_direct_address)
+        if changes.set_direct_password:
+            with self.step(page, who, "17 Direct Password", shots):
+                account.set_direct_password(direct_pw)
+        if self.options.dry_run:
+            outcome.status = Status.DRY_RUN
+            outcome.notes.append("dry run: filled in, not saved")
+            return
+        if changes.set_password or changes.set_direct_password:
+            self.audit.handoff.add(  # on disk before Save is clicked
+                HandoffRow(c.npi, c.npi, c.name, portal_pw if changes.set_password else "", c.direct_address,
+                           direct_pw if changes.set_direct_password else "")
+            )
+        self._save_clicked.add(c.npi)
+        with self.step(page, who, "18 Save", shots):
+            answer = account.save()
+        if answer.errors:
+            self.audit.handoff.mark(c.npi, applied=False)
+            raise StepFailed("18 Save", f"the portal refused the Save: {answer.errors!r}",
+                             provider=f"{c.name} (NPI {c.npi})",
+                             hint="nothing was changed; fix the cause in the portal or providers.yaml and run again")
+        self._verify(c, changes, account, outcome)
+
+    def _verify(self, c: Candidate, changes: Changes, account: UserAccountPage, outcome: Outcome) -> None:
+        """After Save, read the account back and check what was set."""
+        account.scroll_to_account_information()
+        problems = rules.verify(changes, c.direct_address or "", account.read())
+        if problems:
+            self.audit.handoff.mark(c.npi, applied=True)  # the portal said saved: the passwords are live
+            raise StepFailed("verify", "; ".join(problems), provider=f"{c.name} (NPI {c.npi})",
+                             hint="open the account in the portal and compare it with this report")
+        note = "" if changes.set_password else "Allow Emergency Access turned off; passwords left as they were"
+        if changes.edits:
+            outcome.names_changed = rules.names_changed(changes.edits)
+        self._finish(c, outcome, Status.CONFIGURED, note=note)
+
+    def _finish(self, c: Candidate, outcome: Outcome, status: Status, *, note: str = "") -> None:
+        self._save_clicked.discard(c.npi)
+        if self.audit.handoff.row(c.npi):
+            self.audit.handoff.mark(c.npi, applied=True)
+        outcome.status = status
+        if note:
+            outcome.notes.append(note)
+
+    def _passwords_for(self, c: Candidate) -> tuple[str, str]:
+        """The provider's passwords for this run: given in the environment, else generated once."""
+        if c.npi not in self._passwords:
+            given_portal, given_direct = self.settings.provider_passwords.get(c.npi, (None, None))
+            portal_pw = given_portal or passwords.generate(self.settings.policy)
+            if given_direct:
+                direct_pw = given_direct
+            elif self.settings.direct_same_as_portal:
+                direct_pw = portal_pw
+            else:
+                direct_pw = passwords.generate(self.settings.policy)
+            self.audit.redact.add(portal_pw, direct_pw)
+            self._passwords[c.npi] = (portal_pw, direct_pw)
+        return self._passwords[c.npi]
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0]
+
+
+def execute(
+    settings: Settings,
+    options: RunOptions,
+    choice: BrowserChoice,
+    *,
+    maxmd: Site,
+    portal: Site,
+    sandbox: bool = False,
+    playwright_factory: Callable[[], contextlib.AbstractContextManager[Playwright]] = sync_playwright,
+) -> RunResult:
+    """Run the whole job; every exit path writes run.json and report.html."""
+    redactor = Redactor()
+    redactor.add(*settings.secrets(), maxmd.password, portal.password)
+    run_dir = new_run_dir(options.out)
+    audit = Audit(run_dir, settings.selectors, redactor)
+    started = _now()
+    outcomes: list[Outcome] = []
+    run_error = ""
+    exit_code = 0
+    audit.log.info("run started", mode=_mode(options), maxmd=maxmd.url, portal=portal.url, browser=choice.source, sandbox=sandbox)
+    robot: Robot | None = None
+    try:
+        with playwright_factory() as pw:
+            browser = launch(pw, choice, headed=options.headed, slow_mo=options.slow_mo)
+            try:
+                robot = Robot(settings, options, maxmd, portal, audit, browser)
+                entries = robot.read_maxmd()
+                clinicians = robot.read_portal(entries)
+                candidates = rules.plan(entries, clinicians, settings.providers, direct_domain=settings.direct_domain, only=options.only)
+                audit.say(f"{len(candidates)} providers: MaxMD lists {len(entries)}, the portal {len(clinicians)} Clinician accounts")
+                for c in candidates:
+                    outcome = robot.handle(c) if c.status is None else Outcome(c.npi, c.name, c.direct_address, c.status, c.error)
+                    outcomes.append(outcome)
+                    audit.log.info("provider", npi=outcome.npi, status=str(outcome.status), error=outcome.error)
+                    audit.say(f"  {outcome.status:<19} {outcome.npi or '-':<10}  {outcome.name}" + (f"\n      {outcome.error}" if outcome.error else ""))
+            finally:
+                browser.close()
+        exit_code = 1 if any(o.status.needs_attention for o in outcomes) else 0
+    except RobotError as exc:
+        run_error, exit_code = str(exc), exc.exit_code
+        audit.log.error("run stopped", error=run_error)
+    except KeyboardInterrupt:
+        run_error, exit_code = "interrupted (Ctrl-C); the providers above were done, the rest were not started", 130
+        audit.log.error("run interrupted")
+    record = {
+        "started": started,
+        "finished": _now(),
+        "mode": _mode(options),
+        "exit_code": exit_code,
+        "error": run_error or None,
+        "browser": choice.source,
+        "sites": {"maxmd": maxmd.url, "portal": portal.url, "sandbox": sandbox},
+        "practice": {"name": settings.practice_name, "screenshots": robot.practice_shots if robot else []},
+        "providers": [o.as_json() for o in outcomes],
+        "counts": dict(report.counts([o.as_json() for o in outcomes])),
+    }
+    audit.write_json("run.json", record)
+    audit.write_text("report.html", report.render(record))
+    audit.log.info("run finished", exit_code=exit_code)
+    audit.close()
+    _summary(audit, record, run_dir, run_error)
+    return RunResult(exit_code, run_dir, outcomes)
+
+
+def _summary(audit: Audit, record: dict, run_dir: Path, run_error: str) -> None:
+    if run_error:
+        audit.say(f"error: {run_error}")
+    if record["counts"]:
+        audit.say("")
+        audit.say(f"  {'status':<19} providers")
+        for status, n in record["counts"].items():
+            audit.say(f"  {status:<19} {n}")
+    audit.say("")
+    audit.say(f"Report: {(run_dir / 'report.html').resolve()}")
+    if any(p["status"] in ("configured",) for p in record["providers"]):
+        audit.say(f"Passwords for the providers: {(run_dir / 'handoff.csv').resolve()} (readable by you only)")
+
+
+def _mode(options: RunOptions) -> str:
+    return "dry-run" if options.dry_run else "run"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

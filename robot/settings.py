@@ -1,0 +1,277 @@
+"""Everything a run is told before a browser starts: robot.yaml, providers.yaml, selectors.yaml, .env.
+
+Every problem is a ConfigError naming the file, key or variable and what to do. Passwords come
+only from the environment (or ``.env``), never from a YAML file or the command line.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from dotenv import dotenv_values
+
+from pages.locators import DEFAULTS, Selectors
+from robot.errors import ConfigError
+from robot.model import ProviderSettings
+from robot.passwords import PasswordPolicy
+from robot.rules import is_valid_email, npi_problem
+
+ENV_VARS = ("MAXMD_URL", "MAXMD_USERNAME", "MAXMD_PASSWORD", "PORTAL_URL", "PORTAL_USERNAME", "PORTAL_PASSWORD")
+SECRET_ENV_VARS = ("MAXMD_PASSWORD", "PORTAL_PASSWORD")
+
+_ROBOT_KEYS = {
+    "practice": {"name", "direct_domain"},
+    "sites": {"maxmd_url", "portal_url", "maxmd_username", "portal_username"},
+    "passwords": {"length", "upper", "lower", "digit", "symbol", "symbols", "direct_same_as_portal"},
+    "files": {"providers", "selectors"},
+    "run": {"timeout_seconds", "retries", "viewport_width", "viewport_height"},
+}
+_PROVIDER_KEYS = {
+    "npi", "direct_address", "exclude", "display_name", "first_name", "last_name", "email",
+    "password_env", "direct_password_env",
+}
+
+
+@dataclass(frozen=True)
+class Site:
+    name: str  # "MaxMD" or "portal", as messages say it
+    url: str
+    username: str
+    password: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """One run's validated settings."""
+
+    config_path: Path
+    maxmd: Site | None  # None: the embedded sandbox supplies the site
+    portal: Site | None
+    practice_name: str
+    direct_domain: str | None
+    policy: PasswordPolicy
+    direct_same_as_portal: bool
+    providers: dict[str, ProviderSettings]
+    provider_passwords: dict[str, tuple[str | None, str | None]] = field(repr=False)
+    selectors: Selectors = field(repr=False)
+    selector_overrides: dict[str, str] = field(default_factory=dict)
+    timeout_ms: int = 15_000
+    retries: int = 2
+    viewport: tuple[int, int] = (1280, 800)
+
+    @property
+    def sandbox(self) -> bool:
+        return self.maxmd is None
+
+    def secrets(self) -> list[str]:
+        """Every secret the settings hold, for the redactor."""
+        out = [s.password for s in (self.maxmd, self.portal) if s]
+        for portal_pw, direct_pw in self.provider_passwords.values():
+            out += [p for p in (portal_pw, direct_pw) if p]
+        return out
+
+
+def _read_yaml(path: Path, what: str) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: not found; {what}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror}); check its permissions") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "not valid YAML"
+        raise ConfigError(f"{path}: malformed YAML{where}: {problem}; fix the file") from None
+
+
+def _mapping(value: Any, where: str) -> dict:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: expected a mapping of keys to values, found {type(value).__name__}")
+    return value
+
+
+def _check_keys(section: Mapping, allowed: set[str], where: str) -> None:
+    for key in section:
+        if "password" in str(key).lower() and key not in allowed:
+            raise ConfigError(
+                f"{where}.{key}: passwords are never read from YAML; put them in the environment or .env "
+                "(MAXMD_PASSWORD, PORTAL_PASSWORD; a provider's own password via password_env)"
+            )
+        if key not in allowed:
+            raise ConfigError(f"{where}.{key}: unknown key; allowed: {', '.join(sorted(allowed))}")
+
+
+def _bool(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{where}: expected true or false, found {value!r}")
+    return value
+
+
+def _int(value: Any, where: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ConfigError(f"{where}: expected a whole number from {low} to {high}, found {value!r}")
+    return value
+
+
+def _str(value: Any, where: str) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise ConfigError(f"{where}: expected text, found {value!r}")
+    return str(value).strip()
+
+
+def load_env(dotenv_path: Path | None, environ: Mapping[str, str]) -> dict[str, str]:
+    """The process environment over ``.env`` (environment beats the file)."""
+    merged: dict[str, str] = {}
+    if dotenv_path and dotenv_path.is_file():
+        merged.update({k: v for k, v in dotenv_values(dotenv_path).items() if v is not None})
+    merged.update(environ)
+    return merged
+
+
+def load(
+    config_path: Path,
+    *,
+    environ: Mapping[str, str] | None = None,
+    dotenv_path: Path | None = Path(".env"),
+    force_sandbox: bool = False,
+) -> Settings:
+    """Read and check everything; raise ConfigError with a one-line, actionable message."""
+    env = load_env(dotenv_path, os.environ if environ is None else environ)
+    raw = _mapping(
+        _read_yaml(config_path, "pass --config PATH, or copy config/robot.yaml from the project"),
+        str(config_path),
+    )
+    where = config_path.name
+    _check_keys(raw, set(_ROBOT_KEYS), where)
+    sections = {name: _mapping(raw.get(name), f"{where}: {name}") for name in _ROBOT_KEYS}
+    for name, keys in _ROBOT_KEYS.items():
+        _check_keys(sections[name], keys, f"{where}: {name}")
+
+    practice, sites, pw, files, run = (sections[k] for k in ("practice", "sites", "passwords", "files", "run"))
+    domain = _str(practice["direct_domain"], f"{where}: practice.direct_domain").lower() if practice.get("direct_domain") else None
+    if domain and not is_valid_email(f"x@{domain}"):
+        raise ConfigError(f"{where}: practice.direct_domain {domain!r} is not a domain name")
+
+    policy = PasswordPolicy(
+        length=_int(pw.get("length", 16), f"{where}: passwords.length", 1, 10_000),
+        upper=_bool(pw.get("upper", True), f"{where}: passwords.upper"),
+        lower=_bool(pw.get("lower", True), f"{where}: passwords.lower"),
+        digit=_bool(pw.get("digit", True), f"{where}: passwords.digit"),
+        symbol=_bool(pw.get("symbol", True), f"{where}: passwords.symbol"),
+        **({"symbols": _str(pw["symbols"], f"{where}: passwords.symbols")} if "symbols" in pw else {}),
+    )
+    if problem := policy.problem():
+        raise ConfigError(f"{where}: passwords: {problem}")
+
+    base = config_path.parent
+    providers_file = base / _str(files.get("providers", "providers.yaml"), f"{where}: files.providers")
+    selectors_file = base / _str(files.get("selectors", "selectors.yaml"), f"{where}: files.selectors")
+    providers = load_providers(providers_file) if providers_file.exists() else {}
+    overrides = load_selectors(selectors_file) if selectors_file.exists() else {}
+
+    provider_passwords: dict[str, tuple[str | None, str | None]] = {}
+    for npi, p in providers.items():
+        got = []
+        for var in (p.password_env, p.direct_password_env):
+            if var is None:
+                got.append(None)
+                continue
+            value = env.get(var, "")
+            if not value:
+                raise ConfigError(f"{providers_file.name}: provider {npi} names {var}, which is not set in the environment or .env")
+            got.append(value)
+        provider_passwords[npi] = (got[0], got[1])
+
+    maxmd = portal = None
+    urls = {k: (env.get(k) or sites.get(k.lower(), "") or "").strip() for k in ("MAXMD_URL", "PORTAL_URL")}
+    if not force_sandbox and (urls["MAXMD_URL"] or urls["PORTAL_URL"]):
+        maxmd = _site("MaxMD", "MAXMD", urls["MAXMD_URL"], env, sites)
+        portal = _site("portal", "PORTAL", urls["PORTAL_URL"], env, sites)
+
+    return Settings(
+        config_path=config_path,
+        maxmd=maxmd,
+        portal=portal,
+        practice_name=_str(practice.get("name", ""), f"{where}: practice.name"),
+        direct_domain=domain,
+        policy=policy,
+        direct_same_as_portal=_bool(pw.get("direct_same_as_portal", True), f"{where}: passwords.direct_same_as_portal"),
+        providers=providers,
+        provider_passwords=provider_passwords,
+        selectors=Selectors(overrides),
+        selector_overrides=overrides,
+        timeout_ms=_int(run.get("timeout_seconds", 15), f"{where}: run.timeout_seconds", 1, 600) * 1000,
+        retries=_int(run.get("retries", 2), f"{where}: run.retries", 0, 10),
+        viewport=(
+            _int(run.get("viewport_width", 1280), f"{where}: run.viewport_width", 320, 7680),
+            _int(run.get("viewport_height", 800), f"{where}: run.viewport_height", 240, 4320),
+        ),
+    )
+
+
+def _site(name: str, prefix: str, url: str, env: Mapping[str, str], sites: Mapping) -> Site:
+    if not url:
+        other = "PORTAL_URL" if prefix == "MAXMD" else "MAXMD_URL"
+        raise ConfigError(f"{prefix}_URL is not set but {other} is; set both (the login page of each site), or neither for the sandbox")
+    if not url.startswith(("http://", "https://")):
+        raise ConfigError(f"{prefix}_URL={url!r} is not a web address; give the {name} login page, starting with https://")
+    username = (env.get(f"{prefix}_USERNAME") or str(sites.get(f"{prefix.lower()}_username") or "")).strip()
+    if not username:
+        raise ConfigError(f"{prefix}_USERNAME is not set; put the {name} administrator's username in .env or the environment")
+    password = env.get(f"{prefix}_PASSWORD", "")
+    if not password:
+        raise ConfigError(f"{prefix}_PASSWORD is not set; put the {name} administrator's password in .env or the environment")
+    return Site(name, url, username, password)
+
+
+def load_providers(path: Path) -> dict[str, ProviderSettings]:
+    """providers.yaml: ``providers:`` a list of entries keyed by NPI (pins, exclusions, step-12 edits)."""
+    raw = _mapping(_read_yaml(path, "create it from config/providers.example.yaml or remove files.providers"), path.name)
+    _check_keys(raw, {"providers"}, path.name)
+    items = raw.get("providers") or []
+    if not isinstance(items, list):
+        raise ConfigError(f"{path.name}: providers: expected a list of entries, each starting with '- npi: ...'")
+    out: dict[str, ProviderSettings] = {}
+    for i, item in enumerate(items, start=1):
+        where = f"{path.name}: provider #{i}"
+        item = _mapping(item, where)
+        if "npi" not in item:
+            raise ConfigError(f"{where}: missing npi (every entry names its provider's 10-digit NPI)")
+        npi = _str(item["npi"], f"{where}.npi")
+        where = f"{path.name}: provider {npi}"
+        _check_keys(item, _PROVIDER_KEYS, where)
+        if problem := npi_problem(npi):
+            raise ConfigError(f"{where}: npi {npi!r} is not a valid NPI ({problem})")
+        if npi in out:
+            raise ConfigError(f"{where}: listed twice; merge the two entries")
+        text = {k: _str(item[k], f"{where}.{k}") for k in _PROVIDER_KEYS - {"npi", "exclude"} if item.get(k) is not None}
+        for key in ("direct_address", "email"):
+            if key in text and not is_valid_email(text[key]):
+                raise ConfigError(f"{where}: {key} {text[key]!r} is not a valid e-mail address")
+        out[npi] = ProviderSettings(npi=npi, exclude=_bool(item.get("exclude", False), f"{where}.exclude"), **text)
+    return out
+
+
+def load_selectors(path: Path) -> dict[str, str]:
+    """selectors.yaml: canonical key -> Playwright selector string; an unknown key is an error."""
+    raw = _mapping(_read_yaml(path, "create it from config/selectors.example.yaml or remove files.selectors"), path.name)
+    out = {}
+    for key, value in raw.items():
+        if key not in DEFAULTS:
+            raise ConfigError(
+                f"{path.name}: unknown selector key {key!r}; the keys are listed in config/selectors.example.yaml"
+            )
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"{path.name}: {key}: expected a Playwright selector string such as \"css=#txtDirect\"")
+        out[key] = value.strip()
+    return out

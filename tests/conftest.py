@@ -1,0 +1,33 @@
+"""Fixtures shared by every test: the browser pytest-playwright launches, and a fresh sandbox.
+
+Override points, in the style of pytest-playwright: ``sandbox_options`` (a dict of ``Sandbox``
+keyword arguments) can be overridden by a test module or parametrised by a test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from robot.browser import choose_browser, launch_kwargs
+from robot.sandbox import Sandbox
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """pytest-playwright launches the same Chromium, with the same flags, as the robot."""
+    ours = launch_kwargs(choose_browser())
+    return {**browser_type_launch_args, "args": ours["args"], **({"executable_path": ours["executable_path"]} if "executable_path" in ours else {})}
+
+
+@pytest.fixture
+def sandbox_options() -> dict[str, Any]:
+    return {}
+
+
+@pytest.fixture
+def sandbox(sandbox_options: dict[str, Any]) -> Iterator[Sandbox]:
+    with Sandbox(**sandbox_options) as sb:
+        yield sb
