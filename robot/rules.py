@@ -30,7 +30,7 @@ _EMAIL_RE = re.compile(
 
 def npi_problem(npi: str) -> str | None:
     """Why ``npi`` is not a valid NPI, or None when it is (10 digits, starts 1 or 2, Luhn over 80840+NPI)."""
-    if not _NPI_RE.match(npi):
+    if not _NPI_RE.fullmatch(npi):
         return "an NPI has 10 digits and starts with 1 or 2"
     digits = [int(c) for c in "80840" + npi]
     total = 0
@@ -65,7 +65,7 @@ def domain_of(address: str) -> str:
 # --- reading what MaxMD shows ----------------------------------------------------------------------
 
 _NPI_IN_TEXT = re.compile(r"\bNPI\b\s*[:#]?\s*(\d[\d\s-]{8,14}\d)", re.I)
-_STATUS_IN_TEXT = re.compile(r"status\s*[:\-]?\s*([A-Za-z][A-Za-z ]*)", re.I)
+_STATUS_IN_TEXT = re.compile(r"\bstatus\b\s*[:\-]?\s*([A-Za-z][A-Za-z ]*)", re.I)
 _TITLES = {"dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "prof", "prof."}
 
 
@@ -111,14 +111,23 @@ def parse_workflow_entry(text: str, direct_address: str | None) -> MaxmdEntry:
     )
 
 
+def _fold(s: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", s)
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())
+
+
 def name_key(first: str, last: str) -> tuple[str, str]:
     """Names compare without accents, case or extra space."""
+    return _fold(first), _fold(last)
 
-    def fold(s: str) -> str:
-        decomposed = unicodedata.normalize("NFKD", s)
-        return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())
 
-    return fold(first), fold(last)
+def name_keys(first: str, last: str) -> list[tuple[str, str]]:
+    """The keys a person's name is matched by, strictest first: the whole name ("Mary van Dyke"),
+    then its first and last words (so "Jane A. Okafor" still meets "Jane" "Okafor")."""
+    words = _fold(f"{first} {last}").split()
+    if not words:
+        return []
+    return list(dict.fromkeys([(" ".join(words), ""), (words[0], words[-1])]))
 
 
 # --- the plan: one decision per provider before any account is opened --------------------------------
@@ -169,10 +178,12 @@ def plan(
     """Decide, for every provider either site knows, what happens before its account is opened."""
     domain, domain_reason = practice_domain(entries, direct_domain)
     accounts = {c.username: c for c in clinicians}
+    claimed = {e.npi for e in entries if e.npi}
     by_name: dict[tuple[str, str], list[str]] = {}
     for c in clinicians:
-        if c.first_name or c.last_name:
-            by_name.setdefault(name_key(c.first_name, c.last_name), []).append(c.username)
+        if c.username not in claimed:  # an account MaxMD names by NPI is never matched by name too
+            for key in name_keys(c.first_name, c.last_name):
+                by_name.setdefault(key, []).append(c.username)
     pinned = {normalize_address(s.direct_address): s.npi for s in providers.values() if s.direct_address}
     npi_counts = Counter(e.npi for e in entries if e.npi)
 
@@ -182,7 +193,8 @@ def plan(
         name = entry.name or f"{entry.first_name} {entry.last_name}".strip()
         npi, error = _match(entry, accounts, by_name, pinned, npi_counts)
         if error:
-            out.append(Candidate(npi or "", name, entry.direct_address, Status.FAILED, error))
+            status = Status.CONFLICT if isinstance(error, PinConflict) else Status.FAILED
+            out.append(Candidate(npi or "", name, entry.direct_address, status, error))
             if npi:
                 seen.add(npi)
             continue
@@ -215,6 +227,10 @@ def plan(
     return out
 
 
+class PinConflict(str):
+    """A matching error that is a disagreement between providers.yaml and MaxMD (a conflict, not a failure)."""
+
+
 def _account_name(c: PortalClinician) -> str:
     return f"{c.first_name} {c.last_name}".strip() or c.username
 
@@ -230,8 +246,9 @@ def _match(
     if entry.direct_address and normalize_address(entry.direct_address) in pinned:
         pin_npi = pinned[normalize_address(entry.direct_address)]
         if entry.npi and entry.npi != pin_npi:
-            return entry.npi, (
-                f"providers.yaml pins {entry.direct_address} to NPI {pin_npi}, but MaxMD shows it for NPI {entry.npi}"
+            return entry.npi, PinConflict(
+                f"providers.yaml pins {entry.direct_address} to NPI {pin_npi}, but MaxMD shows it for NPI {entry.npi}; "
+                "correct providers.yaml or MaxMD"
             )
         return pin_npi, ""
     if entry.npi:
@@ -241,7 +258,11 @@ def _match(
         if npi_counts[entry.npi] > 1:
             return entry.npi, f"MaxMD lists NPI {entry.npi} more than once; resolve the duplicate in MaxMD"
         return entry.npi, ""
-    same_name = by_name.get(name_key(entry.first_name, entry.last_name), [])
+    same_name: list[str] = []
+    for key in name_keys(entry.first_name, entry.last_name):
+        same_name = by_name.get(key, [])
+        if same_name:
+            break
     if len(same_name) > 1:
         return None, (
             f"MaxMD shows no NPI, and {len(same_name)} portal accounts are named {entry.first_name} {entry.last_name} "

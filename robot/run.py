@@ -230,7 +230,7 @@ class Robot:
                     self._configure(c, outcome)
         except StepFailed as exc:
             outcome.status, outcome.error = Status.FAILED, str(exc)
-        except (TransientFault, PlaywrightError, RobotError) as exc:
+        except (TransientFault, PlaywrightError) as exc:  # a refused login or a dead site ends the whole run
             outcome.status = Status.FAILED
             outcome.error = (
                 f"{c.name} (NPI {c.npi}): step '{self._step}' failed after {self.settings.retries + 1} attempts: "

@@ -193,10 +193,19 @@ def load(
         provider_passwords[npi] = (got[0], got[1])
 
     maxmd = portal = None
-    urls = {k: (env.get(k) or sites.get(k.lower(), "") or "").strip() for k in ("MAXMD_URL", "PORTAL_URL")}
-    if not force_sandbox and (urls["MAXMD_URL"] or urls["PORTAL_URL"]):
-        maxmd = _site("MaxMD", "MAXMD", urls["MAXMD_URL"], env, sites)
-        portal = _site("portal", "PORTAL", urls["PORTAL_URL"], env, sites)
+    urls: dict[str, tuple[str, str]] = {}  # variable -> (url, where it came from)
+    for var in ("MAXMD_URL", "PORTAL_URL"):
+        if env.get(var, "").strip():
+            urls[var] = (env[var].strip(), var)
+        else:
+            key = f"{where}: sites.{var.lower()}"
+            value = sites.get(var.lower())
+            if value is not None and not isinstance(value, str):
+                raise ConfigError(f"{key}: expected the site's login page as text (https://...), found {value!r}")
+            urls[var] = ((value or "").strip(), key)
+    if not force_sandbox and (urls["MAXMD_URL"][0] or urls["PORTAL_URL"][0]):
+        maxmd = _site("MaxMD", "MAXMD", *urls["MAXMD_URL"], env, sites)
+        portal = _site("portal", "PORTAL", *urls["PORTAL_URL"], env, sites)
 
     return Settings(
         config_path=config_path,
@@ -219,12 +228,12 @@ def load(
     )
 
 
-def _site(name: str, prefix: str, url: str, env: Mapping[str, str], sites: Mapping) -> Site:
+def _site(name: str, prefix: str, url: str, source: str, env: Mapping[str, str], sites: Mapping) -> Site:
     if not url:
         other = "PORTAL_URL" if prefix == "MAXMD" else "MAXMD_URL"
         raise ConfigError(f"{prefix}_URL is not set but {other} is; set both (the login page of each site), or neither for the sandbox")
     if not url.startswith(("http://", "https://")):
-        raise ConfigError(f"{prefix}_URL={url!r} is not a web address; give the {name} login page, starting with https://")
+        raise ConfigError(f"{source}={url!r} is not a web address; give the {name} login page, starting with https://")
     username = (env.get(f"{prefix}_USERNAME") or str(sites.get(f"{prefix.lower()}_username") or "")).strip()
     if not username:
         raise ConfigError(f"{prefix}_USERNAME is not set; put the {name} administrator's username in .env or the environment")

@@ -1,0 +1,47 @@
+"""The sandbox: a faithful, stateful stand-in for the MaxMD provisioning tool and the Patient and
+Provider Portal, served on 127.0.0.1 for the demo, the end-to-end tests and the benchmarks.
+
+It stands apart from the robot: it imports nothing from the rest of the ``robot`` package, and the
+robot learns nothing from it that the real sites would not show (visible words only).
+
+    from robot.sandbox import Sandbox, Faults
+    with Sandbox(faults=Faults(latency_ms=50)) as sb:
+        sb.maxmd_url, sb.portal_url, sb.state.account("1234567893")
+"""
+
+from __future__ import annotations
+
+from robot.sandbox._common import EXPIRED_MESSAGE, Faults
+from robot.sandbox._maxmd import INVALID_LOGIN as MAXMD_INVALID_LOGIN
+from robot.sandbox._portal import (
+    INVALID_LOGIN as PORTAL_INVALID_LOGIN,
+    REFUSED_MESSAGE,
+    SAVED_MESSAGE,
+)
+from robot.sandbox._server import DEMO_MAXMD_CREDENTIALS, DEMO_PORTAL_CREDENTIALS, Sandbox
+from robot.sandbox._state import (
+    SEEDED_NPIS,
+    MaxmdEntry,
+    PortalAccount,
+    Practice,
+    SandboxState,
+    npi_is_valid,
+)
+
+__all__ = [
+    "DEMO_MAXMD_CREDENTIALS",
+    "DEMO_PORTAL_CREDENTIALS",
+    "EXPIRED_MESSAGE",
+    "MAXMD_INVALID_LOGIN",
+    "PORTAL_INVALID_LOGIN",
+    "REFUSED_MESSAGE",
+    "SAVED_MESSAGE",
+    "SEEDED_NPIS",
+    "Faults",
+    "MaxmdEntry",
+    "PortalAccount",
+    "Practice",
+    "Sandbox",
+    "SandboxState",
+    "npi_is_valid",
+]

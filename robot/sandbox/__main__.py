@@ -1,0 +1,79 @@
+"""``python -m robot.sandbox``: serve both fake sites for a demo until Ctrl-C.
+
+MaxMD on --port (default 8700), the portal on --port + 1, with fixed demo credentials printed below.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+
+from robot.sandbox._common import Faults
+from robot.sandbox._server import DEMO_MAXMD_CREDENTIALS, DEMO_PORTAL_CREDENTIALS, Sandbox
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m robot.sandbox", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8700, help="MaxMD's port; the portal uses PORT+1 (default 8700)")
+    parser.add_argument("--providers", type=int, default=None, metavar="N",
+                        help="generate N ready providers instead of the seeded Brightside Eye Care practice")
+    parser.add_argument("--seed", type=int, default=0, help="seed for --providers (default 0)")
+    parser.add_argument("--latency-ms", type=int, default=0, metavar="MS", help="delay added to every request")
+    parser.add_argument("--error-rate", type=float, default=0.0, metavar="R", help="share of requests answered 503 (0..1)")
+    parser.add_argument("--error-seed", type=int, default=0, metavar="S", help="seed deciding which requests fail")
+    parser.add_argument("--session-expiry", type=int, default=None, metavar="N", help="a login session ends after N requests")
+    parser.add_argument("--refuse-save", action="append", default=[], metavar="USER", help="refuse this account's Save (repeatable)")
+    parser.add_argument("--save-5xx", action="append", default=[], metavar="USER",
+                        help="apply this account's Save but answer 500 (repeatable)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if not 0.0 <= args.error_rate <= 1.0:
+        print("error: --error-rate must be between 0 and 1", file=sys.stderr)
+        return 2
+    faults = Faults(
+        latency_ms=args.latency_ms,
+        error_rate=args.error_rate,
+        error_seed=args.error_seed,
+        session_expiry_after=args.session_expiry,
+        refuse_save=set(args.refuse_save),
+        save_5xx=set(args.save_5xx),
+    )
+    sandbox = Sandbox(
+        providers=args.providers,
+        faults=faults,
+        maxmd_credentials=DEMO_MAXMD_CREDENTIALS,
+        portal_credentials=DEMO_PORTAL_CREDENTIALS,
+        host=args.host,
+        maxmd_port=args.port,
+        portal_port=args.port + 1,
+        seed=args.seed,
+    )
+    try:
+        sandbox.start()
+    except OSError as exc:
+        print(f"error: cannot listen on {args.host}:{args.port}/{args.port + 1}: {exc}", file=sys.stderr)
+        return 2
+    print("Sandbox running (Ctrl-C to stop)")
+    print(f"  MaxMD provisioning tool:       {sandbox.maxmd_url}")
+    print(f"    username: {sandbox.maxmd_username}   password: {sandbox.maxmd_password}")
+    print(f"  Patient and Provider Portal:   {sandbox.portal_url}")
+    print(f"    username: {sandbox.portal_username}   password: {sandbox.portal_password}")
+    print("  For the robot: MAXMD_URL, MAXMD_USERNAME, MAXMD_PASSWORD, PORTAL_URL, PORTAL_USERNAME, PORTAL_PASSWORD", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        print("\nStopping.")
+    finally:
+        sandbox.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+

@@ -1,0 +1,231 @@
+"""What both fake sites share: fault switches, server-side sessions, the request log, error pages.
+
+A real site keeps its sessions on the server and hands the browser an opaque cookie; so do we,
+which is also what lets a session end after N requests (the session-expiry fault). Both sites run on
+127.0.0.1, and browsers share cookies across ports, so each site uses its own cookie name.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import wraps
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Flask, Response, g, redirect, render_template, request
+
+from robot.sandbox._state import SandboxState
+
+TEMPLATE_ROOT = Path(__file__).resolve().parents[2] / "fixtures" / "html"
+
+EXPIRED_MESSAGE = "Your session has expired. Please log in again."
+UNAVAILABLE_TITLE = "Service Temporarily Unavailable"
+INTERNAL_ERROR_TITLE = "Internal Server Error"
+
+
+@dataclass
+class Faults:
+    """Fault switches; the live object is read on every request, so tests may flip them mid-run."""
+
+    latency_ms: int = 0  # added to every request on both sites
+    error_rate: float = 0.0  # share of requests (both sites) answered 503, with no effect
+    error_seed: int = 0  # seeds the random.Random that decides which requests fail
+    session_expiry_after: int | None = None  # a login session ends after this many requests
+    refuse_save: set[str] = field(default_factory=set)  # portal usernames whose Save is refused
+    save_5xx: set[str] = field(default_factory=set)  # usernames whose Save is applied but answered 500
+
+
+RequestRecord = tuple[str, str, str, int]  # (site, method, path, status)
+
+
+@dataclass
+class Session:
+    """One login on one site."""
+
+    username: str
+    requests: int = 0  # requests made with this session since login
+    flash: list[str] = field(default_factory=list)  # one-shot confirmations ("User account saved.")
+
+
+class SessionStore:
+    """Server-side sessions keyed by an opaque id from ``secrets``."""
+
+    def __init__(self) -> None:
+        self._sessions: dict[str, Session] = {}
+        self._lock = threading.Lock()
+
+    def create(self, username: str) -> str:
+        sid = secrets.token_urlsafe(24)
+        with self._lock:
+            self._sessions[sid] = Session(username)
+        return sid
+
+    def get(self, sid: str | None) -> Session | None:
+        if not sid:
+            return None
+        with self._lock:
+            return self._sessions.get(sid)
+
+    def touch(self, sid: str | None, limit: int | None) -> tuple[Session | None, bool]:
+        """Count one request against a session: (the live session, or None; whether it just expired)."""
+        if not sid:
+            return None, False
+        with self._lock:
+            session = self._sessions.get(sid)
+            if session is None:
+                return None, False
+            session.requests += 1
+            if limit is not None and session.requests > limit:
+                del self._sessions[sid]
+                return None, True
+            return session, False
+
+    def drop(self, sid: str | None) -> None:
+        if sid:
+            with self._lock:
+                self._sessions.pop(sid, None)
+
+
+class Runtime:
+    """Everything both apps read per request: state, faults, the request log, the failure dice."""
+
+    def __init__(self, state: SandboxState, faults: Faults) -> None:
+        self.state = state
+        self.faults = faults
+        self.requests: list[RequestRecord] = []
+        self._requests_lock = threading.Lock()
+        self._rng_lock = threading.Lock()
+        self._rng_seed = faults.error_seed
+        self._rng = random.Random(faults.error_seed)
+
+    def record(self, entry: RequestRecord) -> None:
+        with self._requests_lock:
+            self.requests.append(entry)
+
+    def should_fail(self) -> bool:
+        """Roll the dice for the 5xx fault; one generator for both sites, reseeded if the seed changes."""
+        rate = self.faults.error_rate
+        if rate <= 0:
+            return False
+        with self._rng_lock:
+            if self._rng_seed != self.faults.error_seed:
+                self._rng_seed = self.faults.error_seed
+                self._rng = random.Random(self._rng_seed)
+            return self._rng.random() < rate
+
+    def add_latency(self) -> None:
+        if self.faults.latency_ms > 0:
+            time.sleep(self.faults.latency_ms / 1000)
+
+
+class _RecordingMiddleware:
+    """WSGI wrapper: adds the latency fault and logs every answered request with its final status."""
+
+    def __init__(self, app: Callable[..., Iterable[bytes]], runtime: Runtime, site: str) -> None:
+        self.app = app
+        self.runtime = runtime
+        self.site = site
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        self.runtime.add_latency()
+        status_holder: list[int] = []
+
+        def recording_start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            status_holder.append(int(status.split(" ", 1)[0]))
+            return start_response(status, headers, exc_info)
+
+        result = self.app(environ, recording_start_response)
+        self.runtime.record(
+            (self.site, environ.get("REQUEST_METHOD", "GET"), environ.get("PATH_INFO", "/"), status_holder[-1] if status_holder else 0)
+        )
+        return result
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only same-site paths are followed after login (an open redirect would not be faithful)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+def install_common(app: Flask, runtime: Runtime, site: str, cookie_name: str, store: SessionStore) -> None:
+    """Faults, session lookup (with request-count expiry) and error pages, identical on both sites."""
+    app.wsgi_app = _RecordingMiddleware(app.wsgi_app, runtime, site)  # type: ignore[method-assign]
+    app.config["SESSION_COOKIE_NAME"] = cookie_name
+
+    @app.before_request
+    def _faults_and_session() -> Response | tuple[str, int, dict[str, str]] | None:
+        g.session = None
+        g.sid = None
+        g.expired = False
+        if runtime.should_fail():
+            # Answered before anything else: the request has no effect, not even on a session's count.
+            return render_template("error.html", title=UNAVAILABLE_TITLE, code=503,
+                                   message="The server is temporarily unable to service your request "
+                                           "due to maintenance downtime or capacity problems. Please try again later."), 503, {"Retry-After": "5"}
+        sid = request.cookies.get(cookie_name)
+        session, g.expired = store.touch(sid, runtime.faults.session_expiry_after)
+        if session is not None:
+            g.session = session
+            g.sid = sid
+        return None
+
+    @app.errorhandler(404)
+    def _not_found(_exc: Exception) -> tuple[str, int]:
+        return render_template("error.html", title="Page Not Found", code=404,
+                               message="The page you requested could not be found."), 404
+
+    @app.errorhandler(405)
+    def _not_allowed(_exc: Exception) -> tuple[str, int]:
+        return render_template("error.html", title="Method Not Allowed", code=405,
+                               message="This page cannot be used that way."), 405
+
+    @app.errorhandler(500)
+    def _internal(_exc: Exception) -> tuple[str, int]:
+        return internal_error_page()
+
+
+def internal_error_page() -> tuple[str, int]:
+    return render_template("error.html", title=INTERNAL_ERROR_TITLE, code=500,
+                           message="The server encountered an internal error and was unable to complete your request."), 500
+
+
+def login_url(expired: bool) -> str:
+    """The login page, remembering where the visitor was going (and why, if the session ended)."""
+    target = request.full_path if request.method == "GET" else request.path
+    target = target[:-1] if target.endswith("?") else target
+    params = {"next": target}
+    if expired:
+        params["expired"] = "1"
+    return "/login?" + urlencode(params)
+
+
+def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Every page but the login page needs a session; without one, go to /login?next=..."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if g.session is None:
+            return redirect(login_url(g.expired), code=302 if request.method == "GET" else 303)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def new_app(import_name: str, site_dir: str) -> Flask:
+    app = Flask(import_name, template_folder=str(TEMPLATE_ROOT / site_dir), static_folder=None)
+    # The sandbox's state must never be cached: every page is rendered from the live state.
+    app.config["TEMPLATES_AUTO_RELOAD"] = False
+
+    @app.after_request
+    def _no_store(response: Response) -> Response:
+        response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    return app

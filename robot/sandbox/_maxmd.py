@@ -1,0 +1,78 @@
+"""The fake MaxMD provisioning tool: login, home, Details (identity proofing), provisioning workflows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, g, make_response, redirect, render_template, request
+
+from robot.sandbox._common import (
+    EXPIRED_MESSAGE,
+    Runtime,
+    SessionStore,
+    install_common,
+    login_required,
+    new_app,
+    safe_next,
+)
+
+COOKIE_NAME = "MAXMD_SID"
+INVALID_LOGIN = "Invalid username or password."
+
+
+def create_maxmd_app(runtime: Runtime, username: str, password: str) -> Flask:
+    """One Flask app per site, like the real two sites on two origins."""
+    app = new_app(__name__, "maxmd")
+    store = SessionStore()
+    install_common(app, runtime, "maxmd", COOKIE_NAME, store)
+    state = runtime.state
+
+    def page(template: str, **context: Any) -> str:
+        with state.lock:
+            return render_template(template, practice=state.practice, user=g.session.username if g.session else None, **context)
+
+    @app.get("/login")
+    def login_form() -> str:
+        expired = g.expired or request.args.get("expired") == "1"
+        notice = "You have been signed out." if request.args.get("signed_out") == "1" else None
+        return page("login.html", error=EXPIRED_MESSAGE if expired else None, notice=notice,
+                    next=request.args.get("next", ""), username="")
+
+    @app.post("/login")
+    def login_submit() -> Response | tuple[str, int]:
+        given_user = request.form.get("username", "")
+        given_password = request.form.get("password", "")
+        target = request.form.get("next", "")
+        if given_user.strip().lower() != username.lower() or given_password != password:
+            return page("login.html", error=INVALID_LOGIN, notice=None, next=target, username=given_user), 200
+        sid = store.create(username)
+        response = make_response(redirect(safe_next(target, "/"), code=303))
+        response.set_cookie(COOKIE_NAME, sid, httponly=True, samesite="Lax")
+        return response
+
+    @app.get("/logout")
+    def logout() -> Response:
+        store.drop(g.sid)
+        response = make_response(redirect("/login?signed_out=1"))
+        response.delete_cookie(COOKIE_NAME)
+        return response
+
+    @app.get("/")
+    @login_required
+    def home() -> str:
+        with state.lock:
+            complete = sum(1 for e in state.maxmd_entries if e.status == "Complete")
+            pending = sum(1 for e in state.maxmd_entries if e.status != "Complete")
+        return page("home.html", complete=complete, pending=pending, total=complete + pending)
+
+    @app.get("/details")
+    @login_required
+    def details() -> str:
+        return page("details.html")
+
+    @app.get("/workflows")
+    @login_required
+    def workflows() -> str:
+        return page("workflows.html", entries=state.entries())
+
+    return app

@@ -1,0 +1,120 @@
+"""``Sandbox``: both fake sites served on 127.0.0.1, each on its own port (two origins, like the real ones)."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from types import TracebackType
+
+from flask import Flask
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from robot.sandbox._common import Faults, RequestRecord, Runtime
+from robot.sandbox._maxmd import create_maxmd_app
+from robot.sandbox._portal import create_portal_app
+from robot.sandbox._state import SandboxState, generated_state, seeded_state
+
+DEMO_MAXMD_CREDENTIALS = ("admin@brightsideeye.com", "Maxmd-Sandbox-2026!")
+DEMO_PORTAL_CREDENTIALS = ("brightside.admin", "Portal-Sandbox-2026!")
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """No access log on stderr: ``Sandbox.requests`` is the log, and a test's output stays readable."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass
+
+
+def _random_password() -> str:
+    # Random, and still within the portal's own policy (upper, lower, digit, special).
+    return f"Sb-{secrets.token_urlsafe(12)}-9a!"
+
+
+class Sandbox:
+    """Both sites with shared state and fault switches. Use as a context manager or start()/stop()."""
+
+    def __init__(
+        self,
+        providers: int | None = None,
+        faults: Faults | None = None,
+        maxmd_credentials: tuple[str, str] | None = None,
+        portal_credentials: tuple[str, str] | None = None,
+        host: str = "127.0.0.1",
+        maxmd_port: int = 0,
+        portal_port: int = 0,
+        seed: int = 0,
+    ) -> None:
+        self.host = host
+        self.faults = faults if faults is not None else Faults()
+        self.maxmd_username, self.maxmd_password = maxmd_credentials or (
+            f"admin.{secrets.token_hex(4)}@brightsideeye.com", _random_password())
+        self.portal_username, self.portal_password = portal_credentials or (
+            f"admin.{secrets.token_hex(4)}", _random_password())
+        if providers is None:
+            self.state: SandboxState = seeded_state(self.portal_username, self.portal_password)
+        else:
+            self.state = generated_state(providers, seed, self.portal_username, self.portal_password)
+        self._runtime = Runtime(self.state, self.faults)
+        # Built up front so tests can use Flask's test client without starting any server.
+        self.maxmd_app: Flask = create_maxmd_app(self._runtime, self.maxmd_username, self.maxmd_password)
+        self.portal_app: Flask = create_portal_app(self._runtime)
+        self._wanted_ports = (maxmd_port, portal_port)
+        self._servers: list[BaseWSGIServer] = []
+        self._threads: list[threading.Thread] = []
+        self.maxmd_port: int | None = None
+        self.portal_port: int | None = None
+
+    @property
+    def requests(self) -> list[RequestRecord]:
+        """(site, method, path, status) for every request answered, in order (the live list)."""
+        return self._runtime.requests
+
+    @property
+    def maxmd_url(self) -> str:
+        return f"http://{self.host}:{self._port('maxmd')}/login"
+
+    @property
+    def portal_url(self) -> str:
+        return f"http://{self.host}:{self._port('portal')}/login"
+
+    def _port(self, site: str) -> int:
+        port = self.maxmd_port if site == "maxmd" else self.portal_port
+        if port is None:
+            raise RuntimeError("the sandbox is not started; call start() or use it as a context manager")
+        return port
+
+    def start(self) -> Sandbox:
+        if self._servers:
+            return self
+        try:
+            for app, port in ((self.maxmd_app, self._wanted_ports[0]), (self.portal_app, self._wanted_ports[1])):
+                server = make_server(self.host, port, app, threaded=True, request_handler=_QuietHandler)
+                self._servers.append(server)
+        except Exception:
+            for server in self._servers:
+                server.server_close()
+            self._servers.clear()
+            raise
+        self.maxmd_port, self.portal_port = (s.server_port for s in self._servers)
+        for server, name in zip(self._servers, ("maxmd", "portal")):
+            thread = threading.Thread(target=server.serve_forever, name=f"sandbox-{name}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        return self
+
+    def stop(self) -> None:
+        for server in self._servers:
+            server.shutdown()
+            server.server_close()
+        for thread in self._threads:
+            thread.join(timeout=5)
+        self._servers.clear()
+        self._threads.clear()
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()

@@ -1,0 +1,62 @@
+"""What a person sees afterwards: the report in a real browser, and screenshots with secrets masked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from playwright.sync_api import Page
+from robot_helpers import run_robot
+
+from pages.locators import Selectors
+from robot.audit import MASK_COLOR, Audit, Redactor
+from robot.sandbox import Sandbox
+
+pytestmark = pytest.mark.e2e
+
+
+def test_report_has_a_card_per_provider_and_every_thumbnail_loads(sandbox: Sandbox, tmp_path: Path, page: Page) -> None:
+    run = run_robot(sandbox, tmp_path)
+    outside: list[str] = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith("file://") else None)
+    page.goto((run.dir / "report.html").as_uri())
+    cards = page.locator("article")
+    names = [p["name"] for p in run.record["providers"]]
+    for name in names:
+        assert page.get_by_role("article", name=name).count() == 1, name
+    images = page.get_by_role("img")
+    expected = sum(len(p["screenshots"]) for p in run.record["providers"]) + len(run.record["practice"]["screenshots"])
+    assert images.count() == expected > len(names)
+    for img in images.all():
+        img.scroll_into_view_if_needed()
+        assert img.evaluate("i => i.complete && i.naturalWidth > 0"), img.get_attribute("src")
+    # A thumbnail opens the full-size screenshot.
+    first = page.get_by_role("link").filter(has=page.get_by_role("img")).first
+    assert (run.dir / first.get_attribute("href")).is_file()
+    assert cards.count() == len(names) + 1  # plus the practice card
+    assert outside == []
+
+
+def _pixels(path: Path, box: dict) -> set[tuple[int, int, int]]:
+    image = Image.open(path).convert("RGB")
+    x0, y0 = int(box["x"]) + 2, int(box["y"]) + 2
+    x1, y1 = int(box["x"] + box["width"]) - 2, int(box["y"] + box["height"]) - 2
+    return {image.getpixel((x, y)) for x in range(x0, x1, 3) for y in range(y0, y1, 2)}
+
+
+def test_password_fields_are_masked_whatever_their_input_type(page: Page, tmp_path: Path) -> None:
+    page.set_content(
+        """
+        <label for=p>Change Password</label> <input id=p type=text value="Visible-Secret-9!" style="font-size:20px">
+        <label for=d>Direct Address</label> <input id=d type=text value="jane@direct.example.com" style="font-size:20px">
+        <label for=h>Other</label> <input id=h type=password value="hunter2">
+        """
+    )
+    audit = Audit(tmp_path / "run", Selectors(), Redactor())
+    shot = tmp_path / "run" / audit.shot(page, "1234567893", "mask check")
+    audit.close()
+    mask = tuple(int(MASK_COLOR[i : i + 2], 16) for i in (1, 3, 5))
+    assert _pixels(shot, page.get_by_label("Change Password").bounding_box()) == {mask}
+    assert _pixels(shot, page.get_by_label("Other").bounding_box()) == {mask}
+    assert len(_pixels(shot, page.get_by_label("Direct Address").bounding_box())) > 1  # not masked: readable

@@ -1,0 +1,248 @@
+"""The robot end to end in headless Chromium against the sandbox, judged by the sandbox's server-side state."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from robot_helpers import ROOT, clinicians, run_robot, sandbox_settings, snapshot
+
+from pages.portal import UserAccountPage
+from robot.sandbox import Faults, Sandbox
+
+pytestmark = pytest.mark.e2e
+
+
+def npi_of(sb: Sandbox, last_name: str) -> str:
+    """The seeded provider's NPI, from MaxMD or (for a provider MaxMD shows without one) the portal."""
+    for e in sb.state.maxmd_entries:
+        if e.last_name == last_name and e.npi:
+            return e.npi
+    return next(u for u, a in sb.state.accounts.items() if a.last_name == last_name and a.access_type == "Clinician")
+
+
+def maxmd_address(sb: Sandbox, last_name: str) -> str:
+    return next(e.direct_address for e in sb.state.maxmd_entries if e.last_name == last_name)
+
+
+READY = ("Okafor", "Lindqvist", "Herrera", "Ortiz")
+
+
+def test_full_run_configures_every_ready_provider_and_leaves_the_rest(sandbox: Sandbox, tmp_path: Path, capsys) -> None:
+    before = snapshot(sandbox)
+    run = run_robot(sandbox, tmp_path, capsys)
+
+    handoff = run.handoff()
+    for last in READY:
+        npi = npi_of(sandbox, last)
+        account = sandbox.state.account(npi)
+        assert run.status(npi) == "configured", run.provider(npi)
+        assert account.poll_direct and not account.emergency_access
+        assert account.direct_address == maxmd_address(sandbox, last)
+        # The passwords handed over are exactly the ones the portal now holds.
+        assert handoff[npi]["portal_password"] == account.password
+        assert handoff[npi]["direct_password"] == account.direct_password == account.password
+        assert handoff[npi]["applied"] == "yes"
+        assert account.saves == 1
+        # Nothing else on the page was touched.
+        assert (account.inactive, account.roles, account.username) == (before[npi].inactive, before[npi].roles, npi)
+
+    expected = {
+        "Raman": "already-configured",
+        "Bello": "conflict",
+        "Whitfield": "not-provisioned",
+        "Cho": "waiting-for-cda",
+        "Park": "not-provisioned",
+    }
+    for last, status in expected.items():
+        assert run.status(npi_of(sandbox, last)) == status
+    for last in ("Raman", "Bello", "Whitfield", "Park"):
+        npi = npi_of(sandbox, last)
+        assert sandbox.state.account(npi) == before[npi], f"{last}'s account must be left alone"
+    bello = run.provider(npi_of(sandbox, "Bello"))
+    assert maxmd_address(sandbox, "Bello") in bello["error"] and "cannot be changed" in bello["error"]
+    # Patients, staff and administrators are never touched.
+    for username, account in before.items():
+        if account.access_type != "Clinician":
+            assert sandbox.state.account(username) == account
+    assert set(handoff) == {npi_of(sandbox, last) for last in READY}
+    assert run.result.exit_code == 1  # the conflict needs a person
+    assert "Report:" in run.stdout and "conflict" in run.stdout
+
+    files = sorted(p.name for p in (run.dir / "screenshots").iterdir())
+    assert files and files[0].startswith("001-practice-")
+    assert [int(f[:3]) for f in files] == list(range(1, len(files) + 1))
+    okafor = run.provider(npi_of(sandbox, "Okafor"))
+    steps = [Path(s).name.split("-", 2)[2] for s in okafor["screenshots"]]
+    for step in ("10-open-account", "11-user-account-information", "13-change-password", "15-poll-direct-mailbox",
+                 "16-direct-address", "17-direct-password", "18-save"):
+        assert any(s.startswith(step) for s in steps), (step, steps)
+    assert all((run.dir / s).is_file() for s in okafor["screenshots"])
+    for name in ("run.json", "report.html", "robot.log", "handoff.csv"):
+        assert (run.dir / name).is_file()
+
+
+def test_emergency_access_already_on_ends_unchecked(sandbox: Sandbox, tmp_path: Path) -> None:
+    npi = npi_of(sandbox, "Herrera")
+    assert sandbox.state.account(npi).emergency_access
+    run_robot(sandbox, tmp_path)
+    assert not sandbox.state.account(npi).emergency_access
+
+
+def test_second_run_changes_nothing_and_reports_already_configured(sandbox: Sandbox, tmp_path: Path) -> None:
+    run_robot(sandbox, tmp_path / "first")
+    after_first = snapshot(sandbox)
+    second = run_robot(sandbox, tmp_path / "second")
+    assert snapshot(sandbox) == after_first
+    for last in READY + ("Raman",):
+        assert second.status(npi_of(sandbox, last)) == "already-configured"
+    assert second.handoff() == {}
+
+
+def test_dry_run_fills_in_but_never_saves(sandbox: Sandbox, tmp_path: Path) -> None:
+    before = snapshot(sandbox)
+    run = run_robot(sandbox, tmp_path, dry_run=True)
+    assert snapshot(sandbox) == before
+    assert run.record["mode"] == "dry-run"
+    for last in READY:
+        assert run.status(npi_of(sandbox, last)) == "dry-run"
+    assert run.handoff() == {}
+    assert not any(method == "POST" and "/admin/users/" in path for site, method, path, status in sandbox.requests)
+
+
+def test_only_handles_just_the_named_provider(sandbox: Sandbox, tmp_path: Path) -> None:
+    okafor, lindqvist = npi_of(sandbox, "Okafor"), npi_of(sandbox, "Lindqvist")
+    run = run_robot(sandbox, tmp_path, only=frozenset({okafor}))
+    assert [p["npi"] for p in run.record["providers"]] == [okafor]
+    assert sandbox.state.account(okafor).poll_direct
+    assert not sandbox.state.account(lindqvist).poll_direct
+    assert run.result.exit_code == 0
+
+
+def test_force_resets_an_already_configured_provider(sandbox: Sandbox, tmp_path: Path) -> None:
+    raman = npi_of(sandbox, "Raman")
+    old = sandbox.state.account(raman)
+    run = run_robot(sandbox, tmp_path, only=frozenset({raman}), force=frozenset({raman}))
+    new = sandbox.state.account(raman)
+    assert run.status(raman) == "configured"
+    assert new.password != old.password and new.password == run.handoff()[raman]["portal_password"]
+    assert new.direct_address == old.direct_address  # never changed, forced or not
+
+
+def test_refused_save_fails_that_provider_with_the_portals_words(sandbox: Sandbox, tmp_path: Path) -> None:
+    okafor = npi_of(sandbox, "Okafor")
+    sandbox.faults.refuse_save = {okafor}
+    run = run_robot(sandbox, tmp_path)
+    outcome = run.provider(okafor)
+    assert outcome["status"] == "failed"
+    assert "Okafor" in outcome["error"] and "18 Save" in outcome["error"] and "MaxMD" in outcome["error"]
+    assert any("18-save" in s for s in outcome["screenshots"])
+    assert not sandbox.state.account(okafor).poll_direct
+    assert run.handoff()[okafor]["applied"] == "no"
+    assert run.status(npi_of(sandbox, "Lindqvist")) == "configured"  # the others go on
+    assert run.result.exit_code == 1
+
+
+def test_handoff_row_is_on_disk_before_save_is_clicked(sandbox: Sandbox, tmp_path: Path, monkeypatch) -> None:
+    seen: list[str] = []
+    original = UserAccountPage.save
+
+    def save_after_looking(self: UserAccountPage):
+        run_dir = next(tmp_path.iterdir())
+        mode = stat.S_IMODE(os.stat(run_dir / "handoff.csv").st_mode)
+        assert mode == 0o600
+        seen.append((run_dir / "handoff.csv").read_text().strip().splitlines()[-1])
+        return original(self)
+
+    monkeypatch.setattr(UserAccountPage, "save", save_after_looking)
+    run = run_robot(sandbox, tmp_path)
+    assert len(seen) == len(READY)
+    assert all(line.endswith(",pending") for line in seen)
+    assert all(row["applied"] == "yes" for row in run.handoff().values())
+
+
+def test_a_save_answered_with_5xx_but_applied_is_recorded_once(sandbox: Sandbox, tmp_path: Path) -> None:
+    okafor = npi_of(sandbox, "Okafor")
+    sandbox.faults.save_5xx = {okafor}
+    run = run_robot(sandbox, tmp_path)
+    account = sandbox.state.account(okafor)
+    assert run.status(okafor) == "configured"
+    assert account.saves == 1  # read back, not saved twice
+    assert run.handoff()[okafor]["portal_password"] == account.password
+    assert run.handoff()[okafor]["applied"] == "yes"
+
+
+def test_an_expired_session_is_logged_into_again(tmp_path: Path) -> None:
+    with Sandbox(faults=Faults(session_expiry_after=12)) as sb:
+        run = run_robot(sb, tmp_path)
+        for last in READY:
+            npi = npi_of(sb, last)
+            assert run.status(npi) == "configured", run.provider(npi)
+            assert sb.state.account(npi).password == run.handoff()[npi]["portal_password"]
+
+
+def test_step_12_edits_are_applied_and_remind_of_resources_setup(sandbox: Sandbox, tmp_path: Path) -> None:
+    okafor = npi_of(sandbox, "Okafor")
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "robot.yaml").write_text((ROOT / "config" / "robot.yaml").read_text())
+    (config / "providers.yaml").write_text(
+        f'providers:\n  - npi: "{okafor}"\n    display_name: Dr. Jane Okafor\n    email: jane@brightsideeye.com\n'
+    )
+    run = run_robot(sandbox, tmp_path / "runs", settings=sandbox_settings(config))
+    account = sandbox.state.account(okafor)
+    assert (account.display_name, account.email) == ("Dr. Jane Okafor", "jane@brightsideeye.com")
+    assert run.provider(okafor)["resources_setup_reminder"] is True
+    assert "Resources Setup" in (run.dir / "report.html").read_text()
+    assert run.provider(npi_of(sandbox, "Lindqvist"))["resources_setup_reminder"] is False
+
+
+def test_a_refused_administrator_login_stops_the_run_with_exit_2(sandbox: Sandbox, tmp_path: Path, capsys) -> None:
+    before = snapshot(sandbox)
+    sandbox.portal_password = "not-the-password-1A!"
+    run = run_robot(sandbox, tmp_path, capsys)
+    assert run.result.exit_code == 2
+    assert "portal login refused" in run.record["error"]
+    assert any("log-in-to-portal" in s for s in run.record["practice"]["screenshots"])
+    assert snapshot(sandbox) == before
+
+
+def test_a_site_that_does_not_answer_stops_the_run_with_exit_2(sandbox: Sandbox, tmp_path: Path, capsys) -> None:
+    run = run_robot(sandbox, tmp_path, capsys, maxmd_url="http://127.0.0.1:9/login")
+    assert run.result.exit_code == 2
+    assert "http://127.0.0.1:9/login" in run.record["error"] and "did not answer" in run.record["error"]
+
+
+def test_no_secret_leaves_the_handoff(sandbox: Sandbox, tmp_path: Path, capsys) -> None:
+    okafor = npi_of(sandbox, "Okafor")
+    sandbox.faults.refuse_save = {okafor}  # an error path too
+    run = run_robot(sandbox, tmp_path, capsys)
+    secrets = run.secrets + [a.password for a in clinicians(sandbox).values() if a.password]
+    secrets += [row["portal_password"] for row in run.handoff().values()]
+    assert len(secrets) > 4
+    leaks = []
+    for path in run.dir.rglob("*"):
+        if path.is_file() and path.name != "handoff.csv":
+            data = path.read_bytes()
+            leaks += [f"{path.name}" for s in secrets if s.encode() in data]
+    leaks += ["stdout" for s in secrets if s in run.stdout] + ["stderr" for s in secrets if s in run.stderr]
+    assert leaks == []
+    assert stat.S_IMODE(os.stat(run.dir).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(run.dir / "handoff.csv").st_mode) == 0o600
+
+
+def test_the_command_line_runs_the_sandbox_demo(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MAXMD_", "PORTAL_"))}
+    done = subprocess.run(
+        [sys.executable, "-m", "robot", "--out", str(tmp_path)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 1, done.stderr  # the seeded practice holds one conflict on purpose
+    assert "embedded sandbox" in done.stdout
+    assert "Report:" in done.stdout and "configured" in done.stdout
+    report = Path(done.stdout.split("Report:")[1].split()[0])
+    assert report.is_file() and report.parent.parent == tmp_path

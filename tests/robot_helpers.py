@@ -1,0 +1,84 @@
+"""Helpers for tests that run the robot against a sandbox: one call, the run's files, its secrets."""
+
+from __future__ import annotations
+
+import csv
+import json
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from robot.browser import choose_browser
+from robot.run import RunOptions, RunResult, execute
+from robot.sandbox import Sandbox
+from robot.settings import Settings, Site, load
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def sandbox_settings(config_dir: Path | None = None, environ: dict[str, str] | None = None) -> Settings:
+    """The shipped config/robot.yaml (or one in ``config_dir``), with no real environment or .env."""
+    config = (config_dir or ROOT / "config") / "robot.yaml"
+    return load(config, environ=environ or {}, dotenv_path=None, force_sandbox=True)
+
+
+@dataclass
+class Finished:
+    """A finished run: its result and everything it left behind."""
+
+    result: RunResult
+    stdout: str = ""
+    stderr: str = ""
+    secrets: list[str] = field(default_factory=list)
+
+    @property
+    def dir(self) -> Path:
+        return self.result.run_dir
+
+    @property
+    def record(self) -> dict:
+        return json.loads((self.dir / "run.json").read_text())
+
+    def status(self, npi: str) -> str:
+        return next(p["status"] for p in self.record["providers"] if p["npi"] == npi)
+
+    def provider(self, npi: str) -> dict:
+        return next(p for p in self.record["providers"] if p["npi"] == npi)
+
+    def handoff(self) -> dict[str, dict[str, str]]:
+        with open(self.dir / "handoff.csv", newline="") as f:
+            return {row["npi"]: row for row in csv.DictReader(f)}
+
+
+def run_robot(
+    sb: Sandbox, out: Path, capsys=None, settings: Settings | None = None, maxmd_url: str | None = None, **options
+) -> Finished:
+    """Run the robot against ``sb`` the way the CLI does, with no back-off between retries."""
+    settings = settings or sandbox_settings()
+    options.setdefault("backoff_seconds", 0)
+    # Its own thread: Playwright's sync API cannot nest inside pytest-playwright's, which runs in this one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        result = pool.submit(
+            execute,
+            settings,
+            RunOptions(out=out, **options),
+            choose_browser(),
+            maxmd=Site("MaxMD", maxmd_url or sb.maxmd_url, sb.maxmd_username, sb.maxmd_password),
+            portal=Site("portal", sb.portal_url, sb.portal_username, sb.portal_password),
+            sandbox=True,
+        ).result()
+    captured = capsys.readouterr() if capsys else None
+    return Finished(
+        result,
+        stdout=captured.out if captured else "",
+        stderr=captured.err if captured else "",
+        secrets=[sb.maxmd_password, sb.portal_password],
+    )
+
+
+def clinicians(sb: Sandbox) -> dict[str, object]:
+    return {u: sb.state.account(u) for u, a in sb.state.accounts.items() if a.access_type == "Clinician"}
+
+
+def snapshot(sb: Sandbox) -> dict[str, object]:
+    return {u: sb.state.account(u) for u in sb.state.accounts}

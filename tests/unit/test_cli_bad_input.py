@@ -1,0 +1,151 @@
+"""`python -m robot` with bad input: exit 2, one line on stderr, and no browser ever started."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import robot.cli
+from robot.cli import main
+from robot.settings import ENV_VARS
+
+SECRET = "Mx-secret-1!"
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty working folder (no .env, no config), a clean environment, and a tripwire on the browser."""
+    monkeypatch.chdir(tmp_path)
+    for var in (*ENV_VARS, "ROBOT_BROWSER_PATH", "ROBOT_BROWSER_WS"):
+        monkeypatch.delenv(var, raising=False)
+
+    def no_browser(*args, **kwargs):
+        pytest.fail("a browser was chosen or a run started for input that should have been refused")
+
+    monkeypatch.setattr(robot.cli, "choose_browser", no_browser)
+    monkeypatch.setattr(robot.cli, "execute", no_browser)
+    return tmp_path
+
+
+def write(path: str, text: str) -> Path:
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def refused(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    """Run the CLI, expect exit 2 and exactly one line on stderr; return that line."""
+    code = main(argv)
+    err = capsys.readouterr().err
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("error: ")
+    return lines[0]
+
+
+def test_missing_default_config_file(capsys):
+    line = refused([], capsys)
+    assert "config/robot.yaml" in line and "not found" in line and "--config" in line
+
+
+def test_missing_config_file_given_with_config(capsys):
+    line = refused(["--config", "elsewhere/robot.yaml"], capsys)
+    assert "elsewhere/robot.yaml" in line and "not found" in line
+
+
+def test_malformed_robot_yaml(capsys):
+    write("config/robot.yaml", "practice:\n  name: [Brightside\nrun: {}\n")
+    line = refused([], capsys)
+    assert "robot.yaml" in line and "malformed YAML" in line and "line 3" in line
+
+
+def test_unknown_selector_key(capsys):
+    write("config/robot.yaml", "")
+    write("config/selectors.yaml", 'portal.account.direct_adress: "css=#txtDirect"\n')
+    line = refused([], capsys)
+    assert "selectors.yaml" in line and "portal.account.direct_adress" in line
+
+
+def test_invalid_npi_in_providers_yaml(capsys):
+    write("config/robot.yaml", "")
+    write("config/providers.yaml", "providers:\n  - npi: '1234567898'\n    exclude: true\n")
+    line = refused([], capsys)
+    assert "providers.yaml" in line and "1234567898" in line and "not a valid NPI" in line
+
+
+@pytest.mark.parametrize("flag", ["--only", "--force"])
+def test_invalid_npi_on_the_command_line(capsys, flag):
+    write("config/robot.yaml", "")
+    line = refused([flag, "1234567893", flag, "1234567898"], capsys)
+    assert flag in line and "1234567898" in line and "not a valid NPI" in line
+
+
+def test_negative_slow_mo(capsys):
+    write("config/robot.yaml", "")
+    line = refused(["--slow-mo", "-5"], capsys)
+    assert "--slow-mo" in line
+
+
+@pytest.mark.parametrize("missing", ["MAXMD_USERNAME", "MAXMD_PASSWORD", "PORTAL_USERNAME", "PORTAL_PASSWORD"])
+def test_missing_credential_when_urls_are_set(capsys, monkeypatch, missing):
+    write("config/robot.yaml", "")
+    values = {
+        "MAXMD_URL": "https://maxmd.example.com/login",
+        "PORTAL_URL": "https://portal.example.com/login",
+        "MAXMD_USERNAME": "maxmd-admin",
+        "MAXMD_PASSWORD": SECRET,
+        "PORTAL_USERNAME": "portal-admin",
+        "PORTAL_PASSWORD": "Pt-secret-2!",
+    }
+    for var, value in values.items():
+        if var != missing:
+            monkeypatch.setenv(var, value)
+    line = refused([], capsys)
+    assert missing in line and "not set" in line
+    assert SECRET not in line and "Pt-secret-2!" not in line
+
+
+def test_credential_missing_from_dotenv_is_named(capsys):
+    write("config/robot.yaml", "")
+    write(".env", "MAXMD_URL=https://maxmd.example.com/login\nPORTAL_URL=https://portal.example.com/login\n"
+          f"MAXMD_USERNAME=maxmd-admin\nMAXMD_PASSWORD={SECRET}\nPORTAL_USERNAME=portal-admin\n")
+    line = refused([], capsys)
+    assert "PORTAL_PASSWORD" in line and SECRET not in line
+
+
+def test_only_one_url_set(capsys, monkeypatch):
+    write("config/robot.yaml", "")
+    monkeypatch.setenv("PORTAL_URL", "https://portal.example.com/login")
+    line = refused([], capsys)
+    assert "MAXMD_URL" in line and "PORTAL_URL" in line
+
+
+def test_non_text_url_in_robot_yaml(capsys):
+    write("config/robot.yaml", "sites: {maxmd_url: 8080, portal_url: 'https://portal.example.com/login'}\n")
+    line = refused([], capsys)
+    assert "sites.maxmd_url" in line
+
+
+def test_unknown_option_exits_2_before_anything_runs(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["--bogus"])
+    assert info.value.code == 2
+    assert "--bogus" in capsys.readouterr().err
+
+
+def test_valid_input_does_reach_the_browser_choice(monkeypatch):
+    """The tripwire above is live: good input gets as far as choosing a browser."""
+
+    class Reached(Exception):
+        pass
+
+    def reached():
+        raise Reached
+
+    write("config/robot.yaml", "")
+    monkeypatch.setattr(robot.cli, "choose_browser", reached)
+    with pytest.raises(Reached):
+        main(["--only", "1234567893", "--slow-mo", "0"])

@@ -1,0 +1,192 @@
+"""handoff.csv (mode 0600, each row on disk before Save) and the Redactor that keeps secrets out of everything else."""
+
+from __future__ import annotations
+
+import csv
+import os
+import stat
+from pathlib import Path
+
+import pytest
+import structlog
+
+from robot.audit import REDACTED, Redactor
+from robot.handoff import HEADER, Handoff, HandoffRow
+
+HEADER_LINE = "npi,username,name,portal_password,direct_address,direct_password,applied"
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def rows(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def row(npi: str = "1234567893", **kw: str) -> HandoffRow:
+    values = {
+        "username": npi,
+        "name": "Dr. Jane Okafor, OD",
+        "portal_password": "Kp7#vRt2xW9q@Lm4",
+        "direct_address": "jane.okafor@direct.brightsideeye.com",
+        "direct_password": "Kp7#vRt2xW9q@Lm4",
+    }
+    return HandoffRow(npi=npi, **{**values, **kw})
+
+
+@pytest.fixture
+def permissive_umask():
+    old = os.umask(0o022)
+    yield
+    os.umask(old)
+
+
+# --- handoff.csv -------------------------------------------------------------------------------------
+
+
+def test_file_exists_with_mode_0600_and_only_the_header_right_after_construction(tmp_path, permissive_umask):
+    path = tmp_path / "handoff.csv"
+    Handoff(path)
+    assert mode(path) == 0o600
+    assert path.read_text(encoding="utf-8") == HEADER_LINE + "\n"
+    assert ",".join(HEADER) == HEADER_LINE
+
+
+def test_add_puts_a_pending_row_on_disk_immediately(tmp_path):
+    path = tmp_path / "handoff.csv"
+    handoff = Handoff(path)
+    handoff.add(row())
+    [on_disk] = rows(path)
+    assert on_disk == {
+        "npi": "1234567893",
+        "username": "1234567893",
+        "name": "Dr. Jane Okafor, OD",
+        "portal_password": "Kp7#vRt2xW9q@Lm4",
+        "direct_address": "jane.okafor@direct.brightsideeye.com",
+        "direct_password": "Kp7#vRt2xW9q@Lm4",
+        "applied": "pending",
+    }
+
+
+@pytest.mark.parametrize(("applied", "word"), [(True, "yes"), (False, "no")])
+def test_mark_turns_pending_into_yes_or_no(tmp_path, applied, word):
+    path = tmp_path / "handoff.csv"
+    handoff = Handoff(path)
+    handoff.add(row("1234567893"))
+    handoff.add(row("1245319599", name="Ravi Patel, MD"))
+    handoff.mark("1234567893", applied)
+    assert [(r["npi"], r["applied"]) for r in rows(path)] == [("1234567893", word), ("1245319599", "pending")]
+    assert handoff.row("1234567893").applied == word
+
+
+def test_mark_of_an_unknown_npi_changes_nothing(tmp_path):
+    path = tmp_path / "handoff.csv"
+    handoff = Handoff(path)
+    handoff.add(row())
+    before = path.read_bytes()
+    handoff.mark("1987654328", True)
+    assert path.read_bytes() == before
+
+
+def test_mode_stays_0600_after_every_rewrite_and_no_temporary_file_is_left(tmp_path, permissive_umask):
+    path = tmp_path / "handoff.csv"
+    handoff = Handoff(path)
+    handoff.add(row("1234567893"))
+    assert mode(path) == 0o600
+    handoff.add(row("1245319599"))
+    assert mode(path) == 0o600
+    handoff.mark("1234567893", True)
+    handoff.mark("1245319599", False)
+    assert mode(path) == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["handoff.csv"]
+
+
+def test_a_readable_file_left_at_the_path_ends_up_0600(tmp_path, permissive_umask):
+    path = tmp_path / "handoff.csv"
+    for leftover in (path, tmp_path / "handoff.csv.tmp"):
+        leftover.write_text("old\n", encoding="utf-8")
+        leftover.chmod(0o644)
+    Handoff(path).add(row())
+    assert mode(path) == 0o600
+    assert [r["npi"] for r in rows(path)] == ["1234567893"]
+
+
+def test_values_with_commas_quotes_and_accents_survive_the_csv_round_trip(tmp_path):
+    path = tmp_path / "handoff.csv"
+    handoff = Handoff(path)
+    tricky = row(
+        name='Núñez, José "Pepe", OD',
+        portal_password='a,b"c\'d',
+        direct_password="line\nbreak,\"x\"",
+    )
+    handoff.add(tricky)
+    [on_disk] = rows(path)
+    assert on_disk["name"] == 'Núñez, José "Pepe", OD'
+    assert on_disk["portal_password"] == 'a,b"c\'d'
+    assert on_disk["direct_password"] == "line\nbreak,\"x\""
+    assert list(on_disk) == list(HEADER)
+
+
+def test_adding_the_same_npi_again_replaces_its_row(tmp_path):
+    path = tmp_path / "handoff.csv"
+    handoff = Handoff(path)
+    handoff.add(row(portal_password="first-Password-1!"))
+    handoff.add(row(portal_password="second-Password-2!"))
+    [on_disk] = rows(path)
+    assert on_disk["portal_password"] == "second-Password-2!"
+    assert on_disk["applied"] == "pending"
+
+
+def test_passwords_are_not_in_a_rows_repr():
+    text = repr(row(portal_password="Kp7#vRt2xW9q@Lm4", direct_password="Zz9!direct-only"))
+    assert "Kp7#vRt2xW9q@Lm4" not in text and "Zz9!direct-only" not in text
+
+
+# --- Redactor ----------------------------------------------------------------------------------------
+
+
+def test_redactor_replaces_every_added_secret_in_text():
+    r = Redactor()
+    r.add("Mx-secret-1!", "Pt-secret-2!", None, "")
+    assert r("login Mx-secret-1! then Pt-secret-2! and Mx-secret-1!") == f"login {REDACTED} then {REDACTED} and {REDACTED}"
+    assert r("nothing secret here") == "nothing secret here"
+
+
+def test_redactor_removes_the_longest_secret_whole():
+    r = Redactor()
+    r.add("abc")
+    r.add("abcdef-longer")
+    assert r("x abcdef-longer y abc z") == f"x {REDACTED} y {REDACTED} z"
+    assert "def-longer" not in r("abcdef-longer")
+
+
+def test_redactor_scrubs_nested_dicts_and_lists():
+    r = Redactor()
+    r.add("Kp7#vRt2xW9q@Lm4")
+    record = {
+        "providers": [{"npi": "1234567893", "error": "typed Kp7#vRt2xW9q@Lm4", "notes": ["Kp7#vRt2xW9q@Lm4", 3]}],
+        "mode": ("run", "Kp7#vRt2xW9q@Lm4"),
+        "exit_code": 1,
+        "error": None,
+    }
+    assert r.scrub(record) == {
+        "providers": [{"npi": "1234567893", "error": f"typed {REDACTED}", "notes": [REDACTED, 3]}],
+        "mode": ["run", REDACTED],
+        "exit_code": 1,
+        "error": None,
+    }
+
+
+def test_structlog_processor_scrubs_every_event(capsys):
+    r = Redactor()
+    r.add("Pt-secret-2!")
+    log = structlog.wrap_logger(
+        structlog.PrintLogger(),
+        processors=[r.processor, structlog.processors.JSONRenderer()],
+    )
+    log.info("login with Pt-secret-2!", password="Pt-secret-2!", detail={"form": ["admin", "Pt-secret-2!"]})
+    out = capsys.readouterr().out
+    assert "Pt-secret-2!" not in out
+    assert out.count(REDACTED) == 3

@@ -1,0 +1,118 @@
+"""The locator table: SPEC section 2 keys, their defaults by visible text, and operator overrides."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from pages.locators import DEFAULTS, SECRET_KEYS, Selectors
+
+EXAMPLE = Path(__file__).parents[2] / "config" / "selectors.example.yaml"
+
+# Every key of the two tables in SPEC section 2, written out as the SPEC lists them.
+SPEC_KEYS = [
+    "maxmd.login.username",
+    "maxmd.login.password",
+    "maxmd.login.submit",
+    "maxmd.home.details",
+    "maxmd.details.identity_proofing",
+    "maxmd.details.workflow_status",
+    "maxmd.workflows.provider",
+    "maxmd.workflows.direct_address",
+    "portal.login.username",
+    "portal.login.password",
+    "portal.login.submit",
+    "portal.nav.administration",
+    "portal.nav.user_accounts",
+    "portal.users.access_type",
+    "portal.users.search",
+    "portal.users.username_link",
+    "portal.account.section",
+    "portal.account.display_name",
+    "portal.account.first_name",
+    "portal.account.last_name",
+    "portal.account.email",
+    "portal.account.password",
+    "portal.account.confirm_password",
+    "portal.account.emergency_access",
+    "portal.account.poll_direct",
+    "portal.account.direct_address",
+    "portal.account.direct_password",
+    "portal.account.confirm_direct_password",
+    "portal.account.save",
+]
+
+
+@pytest.mark.parametrize("key", SPEC_KEYS)
+def test_every_spec_key_has_a_default(key):
+    assert key in DEFAULTS
+
+
+@pytest.mark.parametrize("key", sorted(DEFAULTS))
+def test_every_default_key_is_listed_in_the_example_file(key):
+    listed = re.findall(r"^#\s*([a-z_.]+):", EXAMPLE.read_text(encoding="utf-8"), flags=re.M)
+    assert key in listed
+
+
+def test_example_file_lists_no_key_that_does_not_exist():
+    listed = re.findall(r"^#\s*((?:maxmd|portal)\.[a-z_.]+):", EXAMPLE.read_text(encoding="utf-8"), flags=re.M)
+    assert set(listed) <= set(DEFAULTS)
+
+
+def test_example_file_shows_each_keys_current_default():
+    shown = dict(re.findall(r"^#\s*([a-z_.]+):.*#\s*default:\s*(.*?)\s*$", EXAMPLE.read_text(encoding="utf-8"), flags=re.M))
+    sel = Selectors()
+    for key in DEFAULTS:
+        assert shown.get(key) == sel.describe(key), key
+
+
+def test_secret_keys_are_real_keys_and_cover_every_password_field():
+    assert set(SECRET_KEYS) <= set(DEFAULTS)
+    assert {k for k in DEFAULTS if "password" in k} == set(SECRET_KEYS)
+
+
+@pytest.mark.parametrize(
+    ("key", "described"),
+    [
+        ("portal.account.direct_address", "label='Direct Address'"),
+        ("portal.account.poll_direct", "label='Poll Direct Mailbox'"),
+        ("portal.account.emergency_access", "label='Allow Emergency Access'"),
+        ("portal.account.save", "role=button name='Save'"),
+        ("portal.users.access_type", "label='Access Type'"),
+        ("maxmd.home.details", "role=link name='Details' or role=button name='Details'"),
+    ],
+)
+def test_default_is_found_by_the_vendors_visible_words(key, described):
+    sel = Selectors()
+    assert sel.describe(key) == described
+    assert sel.source(key) == "default"
+
+
+def test_no_default_uses_an_id_or_css_class():
+    for key, loc in DEFAULTS.items():
+        assert loc.kind != "selector", key
+        assert "#" not in Selectors().describe(key), key
+
+
+def test_override_replaces_exactly_that_key():
+    default = Selectors()
+    sel = Selectors({"portal.account.direct_address": "css=#txtDirect"})
+    assert sel.source("portal.account.direct_address") == "override"
+    assert sel.describe("portal.account.direct_address") == "css=#txtDirect"
+    for key in DEFAULTS:
+        if key != "portal.account.direct_address":
+            assert sel.source(key) == "default"
+            assert sel.describe(key) == default.describe(key)
+    assert sel.keys() == default.keys()
+
+
+def test_override_does_not_change_the_shared_defaults():
+    Selectors({"portal.account.save": "text=Save changes"})
+    assert Selectors().describe("portal.account.save") == "role=button name='Save'"
+
+
+def test_unknown_override_key_raises_naming_it():
+    with pytest.raises(KeyError, match="portal.account.direct_adress"):
+        Selectors({"portal.account.direct_adress": "css=#x", "portal.account.save": "css=#s"})
