@@ -9,8 +9,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test setup browser sandbox screenshots clean
 
+# The sandbox practice holds a provider in conflict on purpose, so the demo's run exits 1 (a provider
+# needs a person); only 2 (the run could not start) fails `make demo`.
 demo: setup
-	$(PY) -m robot --sandbox
+	@$(PY) -m robot --sandbox || { rc=$$?; [ $$rc -eq 1 ] && echo "(exit 1: the sandbox practice has a provider in conflict on purpose; see the report)"; [ $$rc -eq 1 ]; }
 
 test: setup
 	$(PY) -m pytest

@@ -17,6 +17,10 @@ class BrowserMissing(RobotError):
     """No Chromium to launch."""
 
 
+class BrowserFailed(RobotError):
+    """The browser would not start (or a remote one could not be reached)."""
+
+
 class SiteUnreachable(RobotError):
     """A site did not answer at all."""
 

@@ -1,7 +1,8 @@
 """The password handoff: the one file that holds the passwords, so they reach the providers (seed step 13).
 
 Created with mode 0600 before a byte is written. A row is on disk, flushed and synced, before its
-Save is clicked (applied = "pending"), then marked "yes" or "no". Every change rewrites the file
+Save is clicked (applied = "pending"), then marked "yes", "no", or "unknown" when Save was clicked
+but the site's answer could not be read (check that account by hand). Every change rewrites the file
 through a 0600 temporary file and an atomic rename, so a crash leaves either the old or the new file.
 """
 
@@ -24,7 +25,7 @@ class HandoffRow:
     portal_password: str = field(repr=False)
     direct_address: str
     direct_password: str = field(repr=False)
-    applied: str = "pending"  # "pending" -> "yes" | "no"
+    applied: str = "pending"  # "pending" -> "yes" | "no" | "unknown"
 
     def cells(self) -> tuple[str, ...]:
         return (self.npi, self.username, self.name, self.portal_password, self.direct_address, self.direct_password, self.applied)
@@ -53,10 +54,16 @@ class Handoff:
         self._rows[row.npi] = row
         self._flush()
 
-    def mark(self, npi: str, applied: bool) -> None:
+    def mark(self, npi: str, applied: bool | None) -> None:
+        """Applied: True "yes", False "no", None "unknown"."""
         if npi in self._rows:
-            self._rows[npi] = replace(self._rows[npi], applied="yes" if applied else "no")
+            word = "unknown" if applied is None else "yes" if applied else "no"
+            self._rows[npi] = replace(self._rows[npi], applied=word)
             self._flush()
+
+    def pending(self, npi: str) -> bool:
+        row = self._rows.get(npi)
+        return row is not None and row.applied == "pending"
 
     def row(self, npi: str) -> HandoffRow | None:
         return self._rows.get(npi)

@@ -69,10 +69,14 @@ _STATUS_IN_TEXT = re.compile(r"\bstatus\b\s*[:\-]?\s*([A-Za-z][A-Za-z ]*)", re.I
 _TITLES = {"dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "prof", "prof."}
 
 
+def _person_words(name: str) -> list[str]:
+    """The words of a person's name in a display name such as "Dr. Jane Okafor, OD"."""
+    return [w for w in name.split(",")[0].split() if w.lower() not in _TITLES]
+
+
 def split_name(name: str) -> tuple[str, str]:
     """First and last name of a display name such as "Dr. Jane Okafor, OD"."""
-    core = " ".join(name.split(",")[0].split())
-    words = [w for w in core.split(" ") if w.lower() not in _TITLES]
+    words = _person_words(name)
     if not words:
         return "", ""
     if len(words) == 1:
@@ -259,7 +263,8 @@ def _match(
             return entry.npi, f"MaxMD lists NPI {entry.npi} more than once; resolve the duplicate in MaxMD"
         return entry.npi, ""
     same_name: list[str] = []
-    for key in name_keys(entry.first_name, entry.last_name):
+    whole = " ".join(_person_words(entry.name)) or f"{entry.first_name} {entry.last_name}"
+    for key in name_keys(whole, ""):
         same_name = by_name.get(key, [])
         if same_name:
             break

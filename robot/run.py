@@ -18,7 +18,7 @@ from pages.portal import PortalLoginPage, PortalNavigation, UserAccountPage, Use
 from robot import passwords, report, rules
 from robot.audit import Audit, Redactor
 from robot.browser import BrowserChoice, launch
-from robot.errors import LoginRefused, RobotError, SessionExpired, SiteUnreachable, StepFailed, TransientFault
+from robot.errors import BrowserFailed, LoginRefused, RobotError, SessionExpired, SiteUnreachable, StepFailed, TransientFault
 from robot.handoff import HandoffRow
 from robot.model import Candidate, Changes, MaxmdEntry, Outcome, Status
 from robot.rules import PortalClinician
@@ -117,9 +117,10 @@ class Robot:
             accepted = screen.log_in(site.username, site.password)
         if not accepted:
             words = screen.alert_text() or "the login page came back"
+            prefix = "MAXMD" if site.name == "MaxMD" else "PORTAL"
             raise LoginRefused(
                 f"{site.name} login refused for {site.username} at {site.url}: {words!r}; "
-                f"check {'MAXMD' if site.name == 'MaxMD' else 'PORTAL'}_USERNAME and _PASSWORD (see {shots[-1]})"
+                f"check {prefix}_USERNAME and {prefix}_PASSWORD (see {shots[-1]})"
             )
 
     # --- seed steps 2-5: MaxMD, read only -----------------------------------------------------------
@@ -188,7 +189,7 @@ class Robot:
             for attempt in self._attempts(c.username):
                 with attempt:
                     page = self._portal_page()
-                    self._search_clinicians(page, "practice", [])
+                    self._search_clinicians(page, "practice", self.practice_shots)
                     UserSearchPage(page, self.sel).open_account(c.username)
                     account = UserAccountPage(page, self.sel)
                     account.scroll_to_account_information()
@@ -236,8 +237,12 @@ class Robot:
                 f"{c.name} (NPI {c.npi}): step '{self._step}' failed after {self.settings.retries + 1} attempts: "
                 f"{_first_line(exc)}"
             )
-        if outcome.status is Status.FAILED and self.audit.handoff.row(c.npi) and self.audit.handoff.row(c.npi).applied == "pending":
-            self.audit.handoff.mark(c.npi, applied=False)
+        if self.audit.handoff.pending(c.npi):
+            # Save clicked and its answer never read: the passwords may be live; say so, don't guess.
+            clicked = c.npi in self._save_clicked
+            self.audit.handoff.mark(c.npi, applied=None if clicked else False)
+            if clicked:
+                outcome.notes.append("Save was clicked but its result could not be read: check this account; its passwords are in handoff.csv (applied=unknown)")
         return outcome
 
     def _configure(self, c: Candidate, outcome: Outcome) -> None:
@@ -362,7 +367,11 @@ def execute(
     robot: Robot | None = None
     try:
         with playwright_factory() as pw:
-            browser = launch(pw, choice, headed=options.headed, slow_mo=options.slow_mo)
+            try:
+                browser = launch(pw, choice, headed=options.headed, slow_mo=options.slow_mo)
+            except PlaywrightError as exc:
+                hint = " (--headed needs a display: run it on a desktop, or without --headed)" if options.headed else ""
+                raise BrowserFailed(f"the browser ({choice.source}) did not start: {_first_line(exc)}{hint}") from None
             try:
                 robot = Robot(settings, options, maxmd, portal, audit, browser)
                 entries = robot.read_maxmd()
@@ -383,6 +392,9 @@ def execute(
     except KeyboardInterrupt:
         run_error, exit_code = "interrupted (Ctrl-C); the providers above were done, the rest were not started", 130
         audit.log.error("run interrupted")
+    except Exception as exc:  # noqa: BLE001 - whatever happens, the run folder must say what was done
+        run_error, exit_code = f"the run stopped on an unexpected error: {_first_line(exc)}", 2
+        audit.log.exception("run crashed")
     record = {
         "started": started,
         "finished": _now(),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import json
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -50,14 +52,33 @@ class Finished:
             return {row["npi"]: row for row in csv.DictReader(f)}
 
 
+@dataclass
+class SeededRun:
+    """A finished run with its sandbox and the sandbox's state before the run."""
+
+    sandbox: Sandbox
+    before: dict
+    run: Finished
+
+
 def run_robot(
-    sb: Sandbox, out: Path, capsys=None, settings: Settings | None = None, maxmd_url: str | None = None, **options
+    sb: Sandbox,
+    out: Path,
+    capsys=None,
+    settings: Settings | None = None,
+    maxmd_url: str | None = None,
+    capture: bool = False,
+    **options,
 ) -> Finished:
-    """Run the robot against ``sb`` the way the CLI does, with no back-off between retries."""
+    """Run the robot against ``sb`` the way the CLI does, with no back-off between retries.
+
+    Its terminal output is taken from ``capsys``, or with ``capture=True`` from a buffer of its own.
+    """
     settings = settings or sandbox_settings()
     options.setdefault("backoff_seconds", 0)
     # Its own thread: Playwright's sync API cannot nest inside pytest-playwright's, which runs in this one.
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    buffer = io.StringIO()
+    with ThreadPoolExecutor(max_workers=1) as pool, contextlib.redirect_stdout(buffer) if capture else contextlib.nullcontext():
         result = pool.submit(
             execute,
             settings,
@@ -70,7 +91,7 @@ def run_robot(
     captured = capsys.readouterr() if capsys else None
     return Finished(
         result,
-        stdout=captured.out if captured else "",
+        stdout=captured.out if captured else buffer.getvalue(),
         stderr=captured.err if captured else "",
         secrets=[sb.maxmd_password, sb.portal_password],
     )
@@ -82,3 +103,17 @@ def clinicians(sb: Sandbox) -> dict[str, object]:
 
 def snapshot(sb: Sandbox) -> dict[str, object]:
     return {u: sb.state.account(u) for u in sb.state.accounts}
+
+
+def leaks(run: Finished, sb: Sandbox) -> list[str]:
+    """Where any secret of the run (administrators' and providers' passwords) stands outside handoff.csv."""
+    secrets = run.secrets + [a.password for a in sb.state.accounts.values() if a.password]
+    secrets += [a.direct_password for a in sb.state.accounts.values() if a.direct_password]
+    secrets += [row["portal_password"] for row in run.handoff().values()]
+    found = []
+    for path in run.dir.rglob("*"):
+        if path.is_file() and path.name != "handoff.csv":
+            data = path.read_bytes()
+            found += [f"{path.name}" for s in secrets if s.encode() in data]
+    found += ["stdout" for s in secrets if s in run.stdout] + ["stderr" for s in secrets if s in run.stderr]
+    return found

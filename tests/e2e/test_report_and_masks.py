@@ -7,17 +7,16 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from playwright.sync_api import Page
-from robot_helpers import run_robot
+from robot_helpers import SeededRun
 
 from pages.locators import Selectors
 from robot.audit import MASK_COLOR, Audit, Redactor
-from robot.sandbox import Sandbox
 
 pytestmark = pytest.mark.e2e
 
 
-def test_report_has_a_card_per_provider_and_every_thumbnail_loads(sandbox: Sandbox, tmp_path: Path, page: Page) -> None:
-    run = run_robot(sandbox, tmp_path)
+def test_report_has_a_card_per_provider_and_every_thumbnail_loads(seeded_run: SeededRun, page: Page) -> None:
+    run = seeded_run.run
     outside: list[str] = []
     page.on("request", lambda r: outside.append(r.url) if not r.url.startswith("file://") else None)
     page.goto((run.dir / "report.html").as_uri())

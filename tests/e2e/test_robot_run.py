@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from robot_helpers import ROOT, clinicians, run_robot, sandbox_settings, snapshot
+from robot_helpers import ROOT, SeededRun, leaks, run_robot, sandbox_settings, snapshot
 
 from pages.portal import UserAccountPage
 from robot.sandbox import Faults, Sandbox
@@ -32,9 +32,8 @@ def maxmd_address(sb: Sandbox, last_name: str) -> str:
 READY = ("Okafor", "Lindqvist", "Herrera", "Ortiz")
 
 
-def test_full_run_configures_every_ready_provider_and_leaves_the_rest(sandbox: Sandbox, tmp_path: Path, capsys) -> None:
-    before = snapshot(sandbox)
-    run = run_robot(sandbox, tmp_path, capsys)
+def test_full_run_configures_every_ready_provider_and_leaves_the_rest(seeded_run: SeededRun) -> None:
+    sandbox, before, run = seeded_run.sandbox, seeded_run.before, seeded_run.run
 
     handoff = run.handoff()
     for last in READY:
@@ -86,11 +85,18 @@ def test_full_run_configures_every_ready_provider_and_leaves_the_rest(sandbox: S
         assert (run.dir / name).is_file()
 
 
-def test_emergency_access_already_on_ends_unchecked(sandbox: Sandbox, tmp_path: Path) -> None:
-    npi = npi_of(sandbox, "Herrera")
-    assert sandbox.state.account(npi).emergency_access
-    run_robot(sandbox, tmp_path)
-    assert not sandbox.state.account(npi).emergency_access
+def test_emergency_access_already_on_ends_unchecked(seeded_run: SeededRun) -> None:
+    npi = npi_of(seeded_run.sandbox, "Herrera")
+    assert seeded_run.before[npi].emergency_access
+    assert not seeded_run.sandbox.state.account(npi).emergency_access
+
+
+def test_no_secret_leaves_the_handoff(seeded_run: SeededRun) -> None:
+    run = seeded_run.run
+    assert len(run.handoff()) == 4 and run.stdout
+    assert leaks(run, seeded_run.sandbox) == []
+    assert stat.S_IMODE(os.stat(run.dir).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(run.dir / "handoff.csv").st_mode) == 0o600
 
 
 def test_second_run_changes_nothing_and_reports_already_configured(sandbox: Sandbox, tmp_path: Path) -> None:
@@ -136,7 +142,7 @@ def test_force_resets_an_already_configured_provider(sandbox: Sandbox, tmp_path:
 def test_refused_save_fails_that_provider_with_the_portals_words(sandbox: Sandbox, tmp_path: Path) -> None:
     okafor = npi_of(sandbox, "Okafor")
     sandbox.faults.refuse_save = {okafor}
-    run = run_robot(sandbox, tmp_path)
+    run = run_robot(sandbox, tmp_path, capture=True)
     outcome = run.provider(okafor)
     assert outcome["status"] == "failed"
     assert "Okafor" in outcome["error"] and "18 Save" in outcome["error"] and "MaxMD" in outcome["error"]
@@ -145,6 +151,7 @@ def test_refused_save_fails_that_provider_with_the_portals_words(sandbox: Sandbo
     assert run.handoff()[okafor]["applied"] == "no"
     assert run.status(npi_of(sandbox, "Lindqvist")) == "configured"  # the others go on
     assert run.result.exit_code == 1
+    assert leaks(run, sandbox) == []  # the error path leaks nothing either
 
 
 def test_handoff_row_is_on_disk_before_save_is_clicked(sandbox: Sandbox, tmp_path: Path, monkeypatch) -> None:
@@ -217,24 +224,6 @@ def test_a_site_that_does_not_answer_stops_the_run_with_exit_2(sandbox: Sandbox,
     assert "http://127.0.0.1:9/login" in run.record["error"] and "did not answer" in run.record["error"]
 
 
-def test_no_secret_leaves_the_handoff(sandbox: Sandbox, tmp_path: Path, capsys) -> None:
-    okafor = npi_of(sandbox, "Okafor")
-    sandbox.faults.refuse_save = {okafor}  # an error path too
-    run = run_robot(sandbox, tmp_path, capsys)
-    secrets = run.secrets + [a.password for a in clinicians(sandbox).values() if a.password]
-    secrets += [row["portal_password"] for row in run.handoff().values()]
-    assert len(secrets) > 4
-    leaks = []
-    for path in run.dir.rglob("*"):
-        if path.is_file() and path.name != "handoff.csv":
-            data = path.read_bytes()
-            leaks += [f"{path.name}" for s in secrets if s.encode() in data]
-    leaks += ["stdout" for s in secrets if s in run.stdout] + ["stderr" for s in secrets if s in run.stderr]
-    assert leaks == []
-    assert stat.S_IMODE(os.stat(run.dir).st_mode) == 0o700
-    assert stat.S_IMODE(os.stat(run.dir / "handoff.csv").st_mode) == 0o600
-
-
 def test_the_command_line_runs_the_sandbox_demo(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MAXMD_", "PORTAL_"))}
     done = subprocess.run(
@@ -246,3 +235,16 @@ def test_the_command_line_runs_the_sandbox_demo(tmp_path: Path) -> None:
     assert "Report:" in done.stdout and "configured" in done.stdout
     report = Path(done.stdout.split("Report:")[1].split()[0])
     assert report.is_file() and report.parent.parent == tmp_path
+
+
+def test_a_browser_that_will_not_start_stops_the_run_with_exit_2(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MAXMD_", "PORTAL_"))}
+    env["ROBOT_BROWSER_PATH"] = "/bin/false"
+    done = subprocess.run(
+        [sys.executable, "-m", "robot", "--out", str(tmp_path)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "did not start" in done.stdout and "Traceback" not in done.stdout + done.stderr
+    (run_dir,) = tmp_path.iterdir()
+    assert "did not start" in (run_dir / "run.json").read_text()

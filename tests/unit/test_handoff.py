@@ -70,8 +70,8 @@ def test_add_puts_a_pending_row_on_disk_immediately(tmp_path):
     }
 
 
-@pytest.mark.parametrize(("applied", "word"), [(True, "yes"), (False, "no")])
-def test_mark_turns_pending_into_yes_or_no(tmp_path, applied, word):
+@pytest.mark.parametrize(("applied", "word"), [(True, "yes"), (False, "no"), (None, "unknown")])
+def test_mark_turns_pending_into_yes_no_or_unknown(tmp_path, applied, word):
     path = tmp_path / "handoff.csv"
     handoff = Handoff(path)
     handoff.add(row("1234567893"))

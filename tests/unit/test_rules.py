@@ -204,6 +204,24 @@ def test_entry_without_npi_matches_the_one_account_with_that_name():
     assert out[PATEL].status is Status.NOT_PROVISIONED
 
 
+def test_entry_without_npi_matches_a_multi_word_last_name():
+    entries = [entry("Mary van Dyke, OD", None, addr("mary.vandyke"))]
+    clinicians = [PortalClinician(OKAFOR, "Mary", "van Dyke"), PortalClinician(PATEL, "Mary", "Dyke")]
+    out = plan(entries, clinicians, {})
+    assert [(c.npi, c.status) for c in out if c.direct_address] == [(OKAFOR, None)]
+
+
+def test_entry_without_npi_matches_despite_a_middle_initial():
+    entries = [entry("Dr. Jane A. Okafor, OD", None, addr("jane.okafor"))]
+    out = by_npi(plan(entries, [PortalClinician(OKAFOR, "Jane", "Okafor")], {}))
+    assert out[OKAFOR].status is None and out[OKAFOR].direct_address == addr("jane.okafor")
+
+
+def test_a_name_containing_status_is_read_as_a_name():
+    parsed = parse_workflow_entry("Lena Statusky, OD\nNPI: 1234567893\nWorkflow status: Complete", addr("lena"))
+    assert (parsed.first_name, parsed.last_name, parsed.workflow_status) == ("Lena", "Statusky", "Complete")
+
+
 def test_entry_without_npi_and_two_accounts_with_that_name_fails_naming_both():
     entries = [entry("Jane Okafor, OD", None, addr("jane"))]
     clinicians = [PortalClinician(OKAFOR, "Jane", "Okafor"), PortalClinician(PATEL, "Jane", "Okafor")]
