@@ -85,7 +85,15 @@ def choose_browser(env: dict[str, str] | None = None) -> BrowserChoice:
 
 def launch_kwargs(choice: BrowserChoice, *, headed: bool = False, slow_mo: float = 0) -> dict:
     """Keyword arguments for ``chromium.launch`` (shared by the robot and the test fixtures)."""
-    kwargs: dict = {"headless": not headed, "args": list(CHROMIUM_ARGS)}
+    # The robot handles Ctrl-C and SIGTERM itself (it stops after the current step), so the browser
+    # must not be closed under it by Playwright's own signal handlers.
+    kwargs: dict = {
+        "headless": not headed,
+        "args": list(CHROMIUM_ARGS),
+        "handle_sigint": False,
+        "handle_sigterm": False,
+        "handle_sighup": False,
+    }
     if slow_mo:
         kwargs["slow_mo"] = slow_mo
     if choice.executable:

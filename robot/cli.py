@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import signal
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 from robot.browser import choose_browser
 from robot.errors import ConfigError, RobotError
 from robot.rules import npi_problem
-from robot.run import RunOptions, execute
+from robot.run import RunOptions, StopRequest, execute
 from robot.settings import Settings, Site, load
 
 
@@ -63,6 +65,23 @@ def _sites(settings: Settings) -> Iterator[tuple[Site, Site, bool]]:
         )
 
 
+def _stop_on_signals() -> StopRequest:
+    """Ctrl-C or SIGTERM: finish the current step, write run.json and the report, exit 130/143.
+
+    A second Ctrl-C stops at once (Python's default).
+    """
+    stop = StopRequest()
+
+    def handle(signum: int, _frame: object) -> None:
+        stop.set(signal.Signals(signum).name, 128 + signum)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, handle)
+    return stop
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
@@ -74,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
             dry_run=args.dry_run,
             only=_npis(args.only, "--only"),
             force=_npis(args.force, "--force"),
+            stop=_stop_on_signals(),
         )
         if args.slow_mo < 0:
             raise ConfigError("--slow-mo: give a number of milliseconds, 0 or more")

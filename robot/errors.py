@@ -65,3 +65,9 @@ class SessionExpired(TransientFault):
     def __init__(self, site: str) -> None:
         self.site = site
         super().__init__(f"the {site} session ended (the login page came back)")
+
+
+class RunStopped(RobotError):
+    """Ctrl-C or SIGTERM: the run stopped between two steps."""
+
+    exit_code = 130

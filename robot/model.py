@@ -129,6 +129,7 @@ class Outcome:
     error: str = ""
     notes: list[str] = field(default_factory=list)
     screenshots: list[str] = field(default_factory=list)
+    traces: list[str] = field(default_factory=list)
     names_changed: bool = False
 
     def as_json(self) -> dict:
@@ -141,4 +142,5 @@ class Outcome:
             "notes": list(self.notes),
             "resources_setup_reminder": self.names_changed,
             "screenshots": list(self.screenshots),
+            "traces": list(self.traces),
         }

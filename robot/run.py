@@ -18,11 +18,21 @@ from pages.portal import PortalLoginPage, PortalNavigation, UserAccountPage, Use
 from robot import passwords, report, rules
 from robot.audit import Audit, Redactor
 from robot.browser import BrowserChoice, launch
-from robot.errors import BrowserFailed, LoginRefused, RobotError, SessionExpired, SiteUnreachable, StepFailed, TransientFault
+from robot.errors import (
+    BrowserFailed,
+    LoginRefused,
+    RobotError,
+    RunStopped,
+    SessionExpired,
+    SiteUnreachable,
+    StepFailed,
+    TransientFault,
+)
 from robot.handoff import HandoffRow
 from robot.model import Candidate, Changes, MaxmdEntry, Outcome, Status
 from robot.rules import PortalClinician
 from robot.settings import Settings, Site
+from robot.tracing import Tracing
 
 
 @dataclass(frozen=True)
@@ -34,6 +44,25 @@ class RunOptions:
     only: frozenset[str] = frozenset()
     force: frozenset[str] = frozenset()
     backoff_seconds: float = 1.0
+    stop: StopRequest | None = None  # set by SIGINT/SIGTERM: finish the current step, then stop
+    trace: bool = True  # keep a Playwright trace of every provider that failed
+
+
+class StopRequest:
+    """A request to stop after the current step (Ctrl-C or SIGTERM), shared with the signal handler."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self.reason = ""
+        self.exit_code = 0
+
+    def set(self, reason: str, exit_code: int) -> None:
+        if not self._event.is_set():
+            self.reason, self.exit_code = reason, exit_code
+            self._event.set()
+
+    def is_set(self) -> bool:
+        return self._event.is_set()
 
 
 @dataclass
@@ -69,14 +98,16 @@ class Robot:
         maxmd: Site,
         portal: Site,
         audit: Audit,
-        browser: Browser,
+        launcher: Callable[[], Browser],
     ) -> None:
         self.settings = settings
         self.options = options
         self.maxmd_site = maxmd
         self.portal_site = portal
         self.audit = audit
-        self.browser = browser
+        self._launch = launcher
+        self.browser = launcher()
+        self.tracing = Tracing(audit.run_dir, audit.log) if options.trace else None
         self.sel = settings.selectors
         self.practice_shots: list[str] = []
         self._save_clicked: set[str] = set()
@@ -92,20 +123,29 @@ class Robot:
         ctx.set_default_timeout(self.settings.timeout_ms)
         return ctx
 
+    def _shot(self, page: Page, who: str, name: str, shots: list[str]) -> None:
+        if path := self.audit.shot(page, who, name):
+            shots.append(path)
+
     @contextlib.contextmanager
     def step(self, page: Page, who: str, name: str, shots: list[str]) -> Iterator[None]:
-        """One seed step: do it, then photograph it; a failure is photographed too and names the step."""
+        """One seed step: do it, then photograph it; a failure is photographed too and names the step.
+
+        A stop request (Ctrl-C, SIGTERM) is honoured here, between steps, never inside one.
+        """
+        if self.options.stop is not None and self.options.stop.is_set():
+            raise RunStopped(f"stopped by {self.options.stop.reason} before step '{name}'")
         self._step = name
         self.audit.log.info("step", who=who, step=name)
         try:
             yield
         except PlaywrightTimeout as exc:
-            shots.append(self.audit.shot(page, who, f"{name} failed"))
+            self._shot(page, who, f"{name} failed", shots)
             raise TransientFault(f"step '{name}': {_first_line(exc)}; {_TIMEOUT_HINT}") from None
         except (RobotError, PlaywrightError):
-            shots.append(self.audit.shot(page, who, f"{name} failed"))
+            self._shot(page, who, f"{name} failed", shots)
             raise
-        shots.append(self.audit.shot(page, who, name))
+        self._shot(page, who, name, shots)
 
     def _login(self, page: Page, screen: MaxmdLoginPage | PortalLoginPage, site: Site, shots: list[str]) -> None:
         """Seed steps 2 and 6. A refused login ends the run (exit 2)."""
@@ -125,32 +165,31 @@ class Robot:
 
     # --- seed steps 2-5: MaxMD, read only -----------------------------------------------------------
     def read_maxmd(self) -> list[MaxmdEntry]:
-        ctx = self._context()
-        page = ctx.new_page()
         shots = self.practice_shots
-        try:
-            for attempt in self._attempts("practice"):
-                with attempt:
-                    self._login(page, MaxmdLoginPage(page, self.sel), self.maxmd_site, shots)
-                    with self.step(page, "practice", "3 Details", shots):
-                        MaxmdHomePage(page, self.sel).open_details()
-                        details = IdentityProofingPage(page, self.sel)
-                        details.identity_proofing().scroll_into_view_if_needed()
-                    with self.step(page, "practice", "4 status of provisioning workflows", shots):
-                        details.view_workflow_status()
-                        raw = WorkflowStatusPage(page, self.sel).collect_providers()
-            entries = [rules.parse_workflow_entry(r.text, r.direct_address) for r in raw]
-            self.audit.log.info("maxmd read", providers=len(entries), complete=sum(e.complete for e in entries))
-            return entries
-        finally:
-            ctx.close()
+        for attempt in self._attempts("practice"):
+            with attempt, contextlib.closing(self._context()) as ctx:
+                page = ctx.new_page()
+                self._login(page, MaxmdLoginPage(page, self.sel), self.maxmd_site, shots)
+                with self.step(page, "practice", "3 Details", shots):
+                    MaxmdHomePage(page, self.sel).open_details()
+                    details = IdentityProofingPage(page, self.sel)
+                    details.identity_proofing().scroll_into_view_if_needed()
+                with self.step(page, "practice", "4 status of provisioning workflows", shots):
+                    details.view_workflow_status()
+                    raw = WorkflowStatusPage(page, self.sel).collect_providers()
+        entries = [rules.parse_workflow_entry(r.text, r.direct_address) for r in raw]
+        self.audit.log.info("maxmd read", providers=len(entries), complete=sum(e.complete for e in entries))
+        return entries
 
     # --- seed steps 6-8: the portal --------------------------------------------------------------------
     def _portal_page(self) -> Page:
         if self._portal is None or self._portal.is_closed():
             if self._portal_ctx is not None:
-                self._portal_ctx.close()
+                with contextlib.suppress(PlaywrightError):  # it may have died with its browser
+                    self._portal_ctx.close()
             self._portal_ctx = self._context()
+            if self.tracing:
+                self.tracing.attach(self._portal_ctx)
             page = self._portal_ctx.new_page()
             self._login(page, PortalLoginPage(page, self.sel), self.portal_site, self.practice_shots)
             self._portal = page  # only a page that is logged in is kept
@@ -210,6 +249,10 @@ class Robot:
                     yield
                 except (TransientFault, PlaywrightTimeout) as exc:
                     failure.append(exc)
+                except PlaywrightError as exc:
+                    if self.browser.is_connected():
+                        raise  # a real error (a control matched twice, ...): retrying will not help
+                    failure.append(exc)  # the browser died under us
 
             yield attempt()
             if not failure:
@@ -220,6 +263,10 @@ class Robot:
                 raise exc
             if isinstance(exc, SessionExpired) and exc.site == "portal":
                 self._portal = None  # log in again on the next attempt
+            if not self.browser.is_connected():
+                self.audit.log.warning("browser lost; starting a new one", who=who)
+                self.browser = self._launch()
+                self._portal = self._portal_ctx = None
             threading.Event().wait(self.options.backoff_seconds * 2 ** (n - 1))  # back-off between attempts
 
     # --- seed steps 9-18 for one provider ----------------------------------------------------------------
@@ -229,6 +276,8 @@ class Robot:
             for attempt in self._attempts(c.npi):
                 with attempt:
                     self._configure(c, outcome)
+        except RunStopped as exc:
+            outcome.status, outcome.error = Status.FAILED, f"{c.name} (NPI {c.npi}): {exc}; run the robot again to finish"
         except StepFailed as exc:
             outcome.status, outcome.error = Status.FAILED, str(exc)
         except (TransientFault, PlaywrightError) as exc:  # a refused login or a dead site ends the whole run
@@ -243,13 +292,18 @@ class Robot:
             self.audit.handoff.mark(c.npi, applied=None if clicked else False)
             if clicked:
                 outcome.notes.append("Save was clicked but its result could not be read: check this account; its passwords are in handoff.csv (applied=unknown)")
+        if self.tracing:
+            outcome.traces = self.tracing.finish(keep_as=c.npi if outcome.status is Status.FAILED else None)
         return outcome
 
     def _configure(self, c: Candidate, outcome: Outcome) -> None:
         who, shots = c.npi, outcome.screenshots
         assert c.direct_address is not None
+        trace = self.tracing or _NoTracing()
+        trace.pause()  # a new attempt may log in again: no recording until a fresh page
         page = self._portal_page()
         search = self._search_clinicians(page, who, shots)                          # steps 7-9
+        trace.resume()  # the search results are a fresh page: no secret on it
         account = UserAccountPage(page, self.sel)
         with self.step(page, who, "10 open account", shots):
             search.open_account(c.npi)
@@ -269,6 +323,8 @@ class Robot:
         if changes.edits:
             with self.step(page, who, "12 names and e-mail", shots):
                 account.edit_names(changes.edits)
+        if changes.set_password or changes.set_direct_password:
+            trace.pause()  # from the first typed secret until Save has loaded a fresh page
         if changes.set_password:
             with self.step(page, who, "13 Change Password", shots):
                 account.set_password(portal_pw)
@@ -300,6 +356,7 @@ class Robot:
             raise StepFailed("18 Save", f"the portal refused the Save: {answer.errors!r}",
                              provider=f"{c.name} (NPI {c.npi})",
                              hint="nothing was changed; fix the cause in the portal or providers.yaml and run again")
+        trace.resume()  # Save loaded a fresh page: the password fields are empty again
         self._verify(c, changes, account, outcome)
 
     def _verify(self, c: Candidate, changes: Changes, account: UserAccountPage, outcome: Outcome) -> None:
@@ -339,6 +396,12 @@ class Robot:
         return self._passwords[c.npi]
 
 
+class _NoTracing:
+    def pause(self) -> None: ...
+
+    def resume(self) -> None: ...
+
+
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip() or type(exc).__name__
     return text.splitlines()[0]
@@ -367,25 +430,37 @@ def execute(
     robot: Robot | None = None
     try:
         with playwright_factory() as pw:
+
+            def launcher() -> Browser:
+                try:
+                    return launch(pw, choice, headed=options.headed, slow_mo=options.slow_mo)
+                except PlaywrightError as exc:
+                    hint = " (--headed needs a display: run it on a desktop, or without --headed)" if options.headed else ""
+                    raise BrowserFailed(f"the browser ({choice.source}) did not start: {_first_line(exc)}{hint}") from None
+
+            robot = Robot(settings, options, maxmd, portal, audit, launcher)
             try:
-                browser = launch(pw, choice, headed=options.headed, slow_mo=options.slow_mo)
-            except PlaywrightError as exc:
-                hint = " (--headed needs a display: run it on a desktop, or without --headed)" if options.headed else ""
-                raise BrowserFailed(f"the browser ({choice.source}) did not start: {_first_line(exc)}{hint}") from None
-            try:
-                robot = Robot(settings, options, maxmd, portal, audit, browser)
                 entries = robot.read_maxmd()
                 clinicians = robot.read_portal(entries)
                 candidates = rules.plan(entries, clinicians, settings.providers, direct_domain=settings.direct_domain, only=options.only)
                 audit.say(f"{len(candidates)} providers: MaxMD lists {len(entries)}, the portal {len(clinicians)} Clinician accounts")
-                for c in candidates:
+                for i, c in enumerate(candidates):
+                    if options.stop is not None and options.stop.is_set():
+                        raise RunStopped(f"stopped by {options.stop.reason}; {len(candidates) - i} providers were not started")
                     outcome = robot.handle(c) if c.status is None else Outcome(c.npi, c.name, c.direct_address, c.status, c.error)
                     outcomes.append(outcome)
                     audit.log.info("provider", npi=outcome.npi, status=str(outcome.status), error=outcome.error)
                     audit.say(f"  {outcome.status:<19} {outcome.npi or '-':<10}  {outcome.name}" + (f"\n      {outcome.error}" if outcome.error else ""))
             finally:
-                browser.close()
+                with contextlib.suppress(PlaywrightError):
+                    robot.browser.close()
         exit_code = 1 if any(o.status.needs_attention for o in outcomes) else 0
+        if options.stop is not None and options.stop.is_set():
+            raise RunStopped(f"stopped by {options.stop.reason} after the last provider")
+    except RunStopped as exc:
+        assert options.stop is not None
+        run_error, exit_code = f"{exc}; the handoff holds every password set so far; run again to finish", options.stop.exit_code
+        audit.log.error("run stopped", reason=options.stop.reason)
     except RobotError as exc:
         run_error, exit_code = str(exc), exc.exit_code
         audit.log.error("run stopped", error=run_error)
