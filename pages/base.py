@@ -2,10 +2,27 @@
 
 from __future__ import annotations
 
+import threading
+from dataclasses import dataclass
+
 from playwright.sync_api import Locator, Page, Response
 
 from pages.locators import Selectors
 from robot.errors import SessionExpired, SiteError
+
+
+@dataclass(frozen=True)
+class Retry:
+    """How often a page that answered a GET with 5xx is asked for again, with back-off between.
+
+    A GET is safe to repeat; a POST (a login, a Save) never is, so its 5xx goes up to the runner.
+    """
+
+    attempts: int = 3
+    backoff_seconds: float = 1.0
+
+    def pause(self, n: int) -> None:
+        threading.Event().wait(self.backoff_seconds * 2 ** (n - 1))  # back-off, not a wait for the page
 
 
 class Screen:
@@ -13,9 +30,10 @@ class Screen:
 
     site: str = ""
 
-    def __init__(self, page: Page, selectors: Selectors) -> None:
+    def __init__(self, page: Page, selectors: Selectors, retry: Retry = Retry()) -> None:
         self.page = page
         self._sel = selectors
+        self._retry = retry
 
     def _el(self, key: str) -> Locator:
         return self._sel(key, self.page)
@@ -43,6 +61,13 @@ class Screen:
         return self._check(response, expect_login=expect_login)
 
     def _check(self, response: Response, *, expect_login: bool) -> Response:
+        for n in range(1, self._retry.attempts):
+            if response.status < 500 or response.request.method != "GET":
+                break
+            self._retry.pause(n)
+            again = self.page.goto(response.url, wait_until="domcontentloaded")
+            assert again is not None
+            response = again
         if response.status >= 500:
             raise SiteError(response.status, response.url)
         if not expect_login and self.on_login_page():

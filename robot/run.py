@@ -13,6 +13,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from pages.base import Retry
 from pages.maxmd import IdentityProofingPage, MaxmdHomePage, MaxmdLoginPage, WorkflowStatusPage
 from pages.portal import PortalLoginPage, PortalNavigation, UserAccountPage, UserSearchPage
 from robot import passwords, report, rules
@@ -23,7 +24,6 @@ from robot.errors import (
     LoginRefused,
     RobotError,
     RunStopped,
-    SessionExpired,
     SiteUnreachable,
     StepFailed,
     TransientFault,
@@ -109,6 +109,7 @@ class Robot:
         self.browser = launcher()
         self.tracing = Tracing(audit.run_dir, audit.log) if options.trace else None
         self.sel = settings.selectors
+        self.retry = Retry(attempts=settings.retries + 1, backoff_seconds=options.backoff_seconds)
         self.practice_shots: list[str] = []
         self._save_clicked: set[str] = set()
         self._passwords: dict[str, tuple[str, str]] = {}
@@ -169,14 +170,14 @@ class Robot:
         for attempt in self._attempts("practice"):
             with attempt, contextlib.closing(self._context()) as ctx:
                 page = ctx.new_page()
-                self._login(page, MaxmdLoginPage(page, self.sel), self.maxmd_site, shots)
+                self._login(page, MaxmdLoginPage(page, self.sel, self.retry), self.maxmd_site, shots)
                 with self.step(page, "practice", "3 Details", shots):
-                    MaxmdHomePage(page, self.sel).open_details()
-                    details = IdentityProofingPage(page, self.sel)
+                    MaxmdHomePage(page, self.sel, self.retry).open_details()
+                    details = IdentityProofingPage(page, self.sel, self.retry)
                     details.identity_proofing().scroll_into_view_if_needed()
                 with self.step(page, "practice", "4 status of provisioning workflows", shots):
                     details.view_workflow_status()
-                    raw = WorkflowStatusPage(page, self.sel).collect_providers()
+                    raw = WorkflowStatusPage(page, self.sel, self.retry).collect_providers()
         entries = [rules.parse_workflow_entry(r.text, r.direct_address) for r in raw]
         self.audit.log.info("maxmd read", providers=len(entries), complete=sum(e.complete for e in entries))
         return entries
@@ -191,15 +192,15 @@ class Robot:
             if self.tracing:
                 self.tracing.attach(self._portal_ctx)
             page = self._portal_ctx.new_page()
-            self._login(page, PortalLoginPage(page, self.sel), self.portal_site, self.practice_shots)
+            self._login(page, PortalLoginPage(page, self.sel, self.retry), self.portal_site, self.practice_shots)
             self._portal = page  # only a page that is logged in is kept
         return self._portal
 
     def _search_clinicians(self, page: Page, who: str, shots: list[str]) -> UserSearchPage:
         """Seed steps 7-9: Administration > User Accounts, Access Type Clinician, Search."""
         with self.step(page, who, "7 Administration - User Accounts", shots):
-            PortalNavigation(page, self.sel).open_user_accounts()
-        search = UserSearchPage(page, self.sel)
+            PortalNavigation(page, self.sel, self.retry).open_user_accounts()
+        search = UserSearchPage(page, self.sel, self.retry)
         with self.step(page, who, "8-9 Clinician search", shots):
             search.choose_clinicians()
             search.search()
@@ -229,8 +230,8 @@ class Robot:
                 with attempt:
                     page = self._portal_page()
                     self._search_clinicians(page, "practice", self.practice_shots)
-                    UserSearchPage(page, self.sel).open_account(c.username)
-                    account = UserAccountPage(page, self.sel)
+                    UserSearchPage(page, self.sel, self.retry).open_account(c.username)
+                    account = UserAccountPage(page, self.sel, self.retry)
                     account.scroll_to_account_information()
                     names = account.read().names
             out.append(PortalClinician(c.username, names.first_name, names.last_name))
@@ -261,8 +262,9 @@ class Robot:
             self.audit.log.warning("transient fault", who=who, attempt=n, step=self._step, error=str(exc))
             if n == tries:
                 raise exc
-            if isinstance(exc, SessionExpired) and exc.site == "portal":
-                self._portal = None  # log in again on the next attempt
+            # Start the next attempt from a fresh login: the page may be an error page, a login form
+            # (an expired session) or half-filled, and the login page is the one address we know.
+            self._portal = None
             if not self.browser.is_connected():
                 self.audit.log.warning("browser lost; starting a new one", who=who)
                 self.browser = self._launch()
@@ -304,7 +306,7 @@ class Robot:
         page = self._portal_page()
         search = self._search_clinicians(page, who, shots)                          # steps 7-9
         trace.resume()  # the search results are a fresh page: no secret on it
-        account = UserAccountPage(page, self.sel)
+        account = UserAccountPage(page, self.sel, self.retry)
         with self.step(page, who, "10 open account", shots):
             search.open_account(c.npi)
         with self.step(page, who, "11 User Account Information", shots):

@@ -6,9 +6,11 @@ import contextlib
 import csv
 import io
 import json
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote, quote_plus
 
 from robot.browser import choose_browser
 from robot.run import RunOptions, RunResult, execute
@@ -110,10 +112,16 @@ def leaks(run: Finished, sb: Sandbox) -> list[str]:
     secrets = run.secrets + [a.password for a in sb.state.accounts.values() if a.password]
     secrets += [a.direct_password for a in sb.state.accounts.values() if a.direct_password]
     secrets += [row["portal_password"] for row in run.handoff().values()]
+    # As typed, and as a form post or a URL would carry them.
+    forms = {f for s in secrets if s for f in (s, quote(s, safe=""), quote_plus(s))}
     found = []
     for path in run.dir.rglob("*"):
-        if path.is_file() and path.name != "handoff.csv":
-            data = path.read_bytes()
-            found += [f"{path.name}" for s in secrets if s.encode() in data]
-    found += ["stdout" for s in secrets if s in run.stdout] + ["stderr" for s in secrets if s in run.stderr]
+        if not path.is_file() or path.name == "handoff.csv":
+            continue
+        blobs = {path.name: path.read_bytes()}
+        if zipfile.is_zipfile(path):  # Playwright traces: look inside
+            with zipfile.ZipFile(path) as z:
+                blobs.update({f"{path.name}:{n}": z.read(n) for n in z.namelist()})
+        found += [name for name, data in blobs.items() for f in forms if f.encode() in data]
+    found += ["stdout" for f in forms if f in run.stdout] + ["stderr" for f in forms if f in run.stderr]
     return found

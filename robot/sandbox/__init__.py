@@ -7,6 +7,8 @@ robot learns nothing from it that the real sites would not show (visible words o
     from robot.sandbox import Sandbox, Faults
     with Sandbox(faults=Faults(latency_ms=50)) as sb:
         sb.maxmd_url, sb.portal_url, sb.state.account("1234567893")
+
+    Sandbox(odd_data=True).odd_npis  # six extra ready providers with hostile/odd names and addresses
 """
 
 from __future__ import annotations
@@ -20,8 +22,10 @@ from robot.sandbox._portal import (
 )
 from robot.sandbox._server import DEMO_MAXMD_CREDENTIALS, DEMO_PORTAL_CREDENTIALS, Sandbox
 from robot.sandbox._state import (
+    ODD_PROVIDERS,
     SEEDED_NPIS,
     MaxmdEntry,
+    OddProvider,
     PortalAccount,
     Practice,
     SandboxState,
@@ -33,12 +37,14 @@ __all__ = [
     "DEMO_PORTAL_CREDENTIALS",
     "EXPIRED_MESSAGE",
     "MAXMD_INVALID_LOGIN",
+    "ODD_PROVIDERS",
     "PORTAL_INVALID_LOGIN",
     "REFUSED_MESSAGE",
     "SAVED_MESSAGE",
     "SEEDED_NPIS",
     "Faults",
     "MaxmdEntry",
+    "OddProvider",
     "PortalAccount",
     "Practice",
     "Sandbox",

@@ -21,6 +21,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--providers", type=int, default=None, metavar="N",
                         help="generate N ready providers instead of the seeded Brightside Eye Care practice")
     parser.add_argument("--seed", type=int, default=0, help="seed for --providers (default 0)")
+    parser.add_argument("--odd-data", action="store_true",
+                        help="add six ready providers with hostile or odd data (quotes, <script>, accents, "
+                             "a 200-character name, an upper-case Direct address, extra whitespace)")
     parser.add_argument("--latency-ms", type=int, default=0, metavar="MS", help="delay added to every request")
     parser.add_argument("--error-rate", type=float, default=0.0, metavar="R", help="share of requests answered 503 (0..1)")
     parser.add_argument("--error-seed", type=int, default=0, metavar="S", help="seed deciding which requests fail")
@@ -53,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         maxmd_port=args.port,
         portal_port=args.port + 1,
         seed=args.seed,
+        odd_data=args.odd_data,
     )
     try:
         sandbox.start()
@@ -64,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"    username: {sandbox.maxmd_username}   password: {sandbox.maxmd_password}")
     print(f"  Patient and Provider Portal:   {sandbox.portal_url}")
     print(f"    username: {sandbox.portal_username}   password: {sandbox.portal_password}")
+    if sandbox.odd_npis:
+        print(f"  Odd-data providers (NPIs):     {', '.join(sandbox.odd_npis)}")
     print("  For the robot: MAXMD_URL, MAXMD_USERNAME, MAXMD_PASSWORD, PORTAL_URL, PORTAL_USERNAME, PORTAL_PASSWORD", flush=True)
     try:
         threading.Event().wait()

@@ -12,7 +12,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from robot.sandbox._common import Faults, RequestRecord, Runtime
 from robot.sandbox._maxmd import create_maxmd_app
 from robot.sandbox._portal import create_portal_app
-from robot.sandbox._state import SandboxState, generated_state, seeded_state
+from robot.sandbox._state import SandboxState, add_odd_providers, generated_state, seeded_state
 
 DEMO_MAXMD_CREDENTIALS = ("admin@brightsideeye.com", "Maxmd-Sandbox-2026!")
 DEMO_PORTAL_CREDENTIALS = ("brightside.admin", "Portal-Sandbox-2026!")
@@ -31,7 +31,18 @@ def _random_password() -> str:
 
 
 class Sandbox:
-    """Both sites with shared state and fault switches. Use as a context manager or start()/stop()."""
+    """Both sites with shared state and fault switches. Use as a context manager or start()/stop().
+
+    ``providers=None`` serves the seeded Brightside Eye Care practice; ``providers=N`` serves N generated
+    ready providers (deterministic from ``seed``).
+
+    ``odd_data=True`` adds (to either) six more ready providers whose data is hostile or odd, so tests
+    can prove the robot treats it as data: quotes and an apostrophe, markup (``<script>``), accents,
+    a 200-character name, a Direct address MaxMD shows in upper case, and extra whitespace around the
+    name, NPI and address in the workflows page's HTML. Their definitions are
+    ``robot.sandbox.ODD_PROVIDERS``; their NPIs, in that order, are ``odd_npis`` (empty when off).
+    Each has a MaxMD workflow Complete and a fresh Clinician account named by its NPI.
+    """
 
     def __init__(
         self,
@@ -43,6 +54,7 @@ class Sandbox:
         maxmd_port: int = 0,
         portal_port: int = 0,
         seed: int = 0,
+        odd_data: bool = False,
     ) -> None:
         self.host = host
         self.faults = faults if faults is not None else Faults()
@@ -54,6 +66,8 @@ class Sandbox:
             self.state: SandboxState = seeded_state(self.portal_username, self.portal_password)
         else:
             self.state = generated_state(providers, seed, self.portal_username, self.portal_password)
+        self.odd_data = odd_data
+        self.odd_npis: list[str] = add_odd_providers(self.state) if odd_data else []
         self._runtime = Runtime(self.state, self.faults)
         # Built up front so tests can use Flask's test client without starting any server.
         self.maxmd_app: Flask = create_maxmd_app(self._runtime, self.maxmd_username, self.maxmd_password)

@@ -86,6 +86,9 @@ class MaxmdEntry:
     npi: str | None
     status: str  # "Complete" or "Pending"
     direct_address: str | None  # shown (in the green box) only when status is "Complete"
+    # Odd-data switch only: the workflows page surrounds the name, the NPI line and the green box's
+    # address with extra spaces, newlines and tabs in its HTML (the rendered text reads the same).
+    padded: bool = False
 
     @property
     def display_name(self) -> str:
@@ -304,3 +307,75 @@ def generated_state(count: int, seed: int, admin_username: str, admin_password: 
     for account in _non_clinicians(admin_username, admin_password):
         state.accounts[account.username] = account
     return state
+
+
+# --- odd data ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class OddProvider:
+    """One extra, ready provider whose data is odd (``Sandbox(odd_data=True)``); see ``ODD_PROVIDERS``."""
+
+    oddity: str  # what is odd about it, for test ids and messages
+    first_name: str
+    last_name: str
+    credential: str
+    npi: str  # the NPI it gets unless that one is taken (then the next free valid NPI)
+    local_part: str  # of its Direct address, in the practice's domain
+    upper_case: bool = False  # MaxMD shows the whole Direct address in upper case
+    padded: bool = False  # see MaxmdEntry.padded
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+# 200 characters with the space between first and last name (189 of them the last name).
+LONG_LAST_NAME = (
+    "Wolfeschlegelsteinhausenbergerdorff-Alcántara de Bourbon-Vasconcelos y Montenegro-Fitzwilliam "
+    "van der Westhuizen-Oyelaran Castellano da Silveira-Hohenzollern Sigmaringen-Papadopoulos-Kimura"
+)
+
+# Hostile and odd data the sites may hand the robot; each must be treated as data, never as markup.
+# NPIs are literal (valid, distinct, unused by the seeded practice) so a reader can find them.
+ODD_PROVIDERS: tuple[OddProvider, ...] = (
+    OddProvider("quotes", 'Mary "Mae"', "O'Connor-Smith", "OD", "1602473856", "mary.oconnor-smith"),
+    OddProvider("markup", "Eve", "<script>alert(1)</script>", "OD", "1713584963", "eve.script"),
+    OddProvider("accents", "Zoë", "Ångström-Núñez", "MD", "1824695070", "zoe.angstrom-nunez"),
+    OddProvider("long", "Maximilian", LONG_LAST_NAME, "OD", "1935706188", "maximilian.wolfeschlegelsteinhausenbergerdorff"),
+    OddProvider("upper-case", "Ursula", "Upper", "OD", "2046817294", "direct.upper", upper_case=True),
+    OddProvider("whitespace", "Wesley", "Spacer", "OD", "1157928304", "wesley.spacer", padded=True),
+)
+
+
+def add_odd_providers(state: SandboxState) -> list[str]:
+    """Append ``ODD_PROVIDERS`` to a state as ready providers (MaxMD Complete, a fresh portal account).
+
+    Nothing already there is replaced: an NPI (or address) already in use moves on to the next free
+    one. Returns the providers' NPIs in ``ODD_PROVIDERS`` order.
+    """
+    with state.lock:
+        taken = {state.practice.organization_npi, *state.accounts}
+        taken.update(e.npi for e in state.maxmd_entries if e.npi)
+        addresses = {(e.direct_address or "").lower() for e in state.maxmd_entries}
+        addresses.update((a.direct_address or "").lower() for a in state.accounts.values())
+        npis: list[str] = []
+        for odd in ODD_PROVIDERS:
+            first9 = int(odd.npi[:9])
+            npi = odd.npi
+            while npi in taken:
+                first9 = first9 + 1 if first9 < 299_999_999 else 100_000_000
+                npi = f"{first9:09d}" + str(npi_check_digit(f"{first9:09d}"))
+            taken.add(npi)
+            local, n = odd.local_part, 1
+            while f"{local}@{state.practice.direct_domain}".lower() in addresses:
+                n += 1
+                local = f"{odd.local_part}{n}"
+            address = f"{local}@{state.practice.direct_domain}"
+            addresses.add(address.lower())
+            if odd.upper_case:
+                address = address.upper()
+            state.maxmd_entries.append(
+                MaxmdEntry(odd.first_name, odd.last_name, odd.credential, npi, "Complete", address, padded=odd.padded))
+            state.accounts[npi] = _clinician(npi, odd.first_name, odd.last_name)
+            npis.append(npi)
+        return npis

@@ -1,0 +1,134 @@
+"""Faults a 2 a.m. run meets, through the sandbox's switches: each provider ends configured exactly
+(server-side state checked) or failed with a reason, nothing leaks, and a second run finishes the rest."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import psutil
+import pytest
+from robot_helpers import ROOT, Finished, leaks, run_robot
+
+from robot.sandbox import Faults, Sandbox
+
+pytestmark = pytest.mark.e2e
+
+
+def clinician_npis(sb: Sandbox) -> list[str]:
+    return [u for u, a in sb.state.accounts.items() if a.access_type == "Clinician"]
+
+
+def assert_exact_or_failed(sb: Sandbox, run: Finished) -> None:
+    """Every provider is either configured exactly as the handoff says, or listed as failed with a reason."""
+    handoff = run.handoff()
+    maxmd = {e.npi: e.direct_address for e in sb.state.maxmd_entries if e.npi}
+    for p in run.record["providers"]:
+        account = sb.state.account(p["npi"])
+        if p["status"] == "configured":
+            assert account.poll_direct and not account.emergency_access, p
+            assert account.direct_address.lower() == maxmd[p["npi"]].lower(), p
+            assert handoff[p["npi"]]["applied"] == "yes"
+            assert handoff[p["npi"]]["portal_password"] == account.password
+            assert handoff[p["npi"]]["direct_password"] == account.direct_password
+        else:
+            assert p["status"] == "failed" and p["error"], p
+            row = handoff.get(p["npi"])
+            if row and row["applied"] == "no":
+                assert account.password != row["portal_password"]
+
+
+def test_three_seconds_of_latency_per_request_fails_no_step(tmp_path: Path) -> None:
+    with Sandbox(providers=1, faults=Faults(latency_ms=3000)) as sb:
+        run = run_robot(sb, tmp_path)
+        (npi,) = clinician_npis(sb)
+        assert run.status(npi) == "configured", run.provider(npi)
+        assert sb.state.account(npi).password == run.handoff()[npi]["portal_password"]
+
+
+def test_a_share_of_5xx_answers_is_retried_per_step(tmp_path: Path) -> None:
+    with Sandbox(providers=6, faults=Faults(error_rate=0.2, error_seed=3)) as sb:
+        run = run_robot(sb, tmp_path)
+        assert sum(1 for *_, status in sb.requests if status == 503) >= 5  # the faults did happen
+        assert_exact_or_failed(sb, run)
+        assert all(p["status"] == "configured" for p in run.record["providers"]), run.record["providers"]
+
+
+def _chromium_processes() -> list[psutil.Process]:
+    me = psutil.Process()
+    return [p for p in me.children(recursive=True) if "chrom" in p.name().lower() and "--type=" not in " ".join(p.cmdline())]
+
+
+def test_a_browser_killed_mid_run_is_replaced_and_the_run_goes_on(tmp_path: Path) -> None:
+    with Sandbox(providers=5) as sb:
+        killed = threading.Event()
+
+        def kill_after_first_save() -> None:
+            while not killed.is_set():
+                if any(a.saves for a in sb.state.accounts.values() if a.access_type == "Clinician"):
+                    for proc in _chromium_processes():
+                        proc.kill()
+                    killed.set()
+                threading.Event().wait(0.05)
+
+        watcher = threading.Thread(target=kill_after_first_save, daemon=True)
+        watcher.start()
+        run = run_robot(sb, tmp_path)
+        killed.set()
+        assert_exact_or_failed(sb, run)
+        assert all(p["status"] == "configured" for p in run.record["providers"]), run.record["providers"]
+        assert "browser lost" in (run.dir / "robot.log").read_text()
+
+
+def test_sigterm_stops_after_the_current_step_and_a_second_run_finishes(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MAXMD_", "PORTAL_"))}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "robot", "--out", str(tmp_path)],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    seen = ""
+    assert proc.stdout is not None
+    while "configured " not in seen:
+        line = proc.stdout.readline()
+        assert line, seen
+        seen += line
+    proc.send_signal(signal.SIGTERM)
+    rest, _ = proc.communicate(timeout=120)
+    assert proc.returncode == 128 + signal.SIGTERM, seen + rest
+    assert "stopped by SIGTERM" in rest
+    (run_dir,) = tmp_path.iterdir()
+    record = (run_dir / "run.json").read_text()
+    assert "stopped by SIGTERM" in record and (run_dir / "report.html").is_file()
+    rows = (run_dir / "handoff.csv").read_text().splitlines()
+    assert rows[0].startswith("npi,") and all(r.endswith((",yes", ",no")) for r in rows[1:])
+
+
+def test_every_fault_at_once_over_a_dozen_providers(tmp_path: Path) -> None:
+    faults = Faults(latency_ms=40, error_rate=0.1, error_seed=11, session_expiry_after=30)
+    with Sandbox(providers=12, odd_data=True, faults=faults) as sb:
+        npis = clinician_npis(sb)
+        assert len(npis) >= 12 and sb.odd_npis
+        refused, answered_5xx = npis[1], npis[4]
+        faults.refuse_save = {refused}
+        faults.save_5xx = {answered_5xx}
+
+        first = run_robot(sb, tmp_path / "first", capture=True)
+        assert_exact_or_failed(sb, first)
+        statuses = {p["npi"]: p["status"] for p in first.record["providers"]}
+        assert statuses[refused] == "failed" and "could not be verified" in first.provider(refused)["error"]
+        assert statuses[answered_5xx] == "configured" and sb.state.account(answered_5xx).saves == 1
+        assert all(statuses[n] == "configured" for n in sb.odd_npis), first.record["providers"]
+        assert first.result.exit_code == 1
+        assert first.provider(refused)["traces"], "a failed provider keeps its trace"
+        assert leaks(first, sb) == []
+
+        faults.refuse_save = set()
+        second = run_robot(sb, tmp_path / "second", capture=True)
+        assert second.status(refused) == "configured"
+        assert all(p["status"] in ("configured", "already-configured") for p in second.record["providers"])
+        assert second.result.exit_code == 0
+        assert leaks(second, sb) == []
