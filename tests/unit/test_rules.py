@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from robot.model import AccountNames, AccountState, Changes, MaxmdEntry, ProviderSettings, Status
+from robot.model import (
+    AccountNames,
+    AccountState,
+    Changes,
+    MaxmdEntry,
+    ProviderSettings,
+    Status,
+)
 from robot.rules import (
     PortalClinician,
     decide_changes,
