@@ -75,7 +75,8 @@ class Screen:
         return response
 
     def on_login_page(self) -> bool:
-        return self._sel(f"{self.site}.login.password", self.page).count() > 0
+        # All three controls: a password box alone is also on an account page.
+        return all(self._el(f"{self.site}.login.{part}").count() > 0 for part in ("username", "password", "submit"))
 
     def alert_text(self) -> str:
         alerts = self._el(f"{self.site}.page.alert")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from playwright.sync_api import Locator, expect
+from playwright.sync_api import Locator
 
 from pages.base import LoginScreen, Screen
 
@@ -27,7 +27,7 @@ class IdentityProofingPage(Screen):
 
     def identity_proofing(self) -> Locator:
         info = self._el("maxmd.details.identity_proofing")
-        expect(info.first).to_be_visible()
+        info.first.wait_for(state="visible")
         return info.first
 
     def view_workflow_status(self) -> None:
@@ -49,7 +49,7 @@ class WorkflowStatusPage(Screen):
 
     def collect_providers(self) -> list[WorkflowEntryText]:
         entries = self._el("maxmd.workflows.provider")
-        expect(entries.first).to_be_visible()
+        entries.first.wait_for(state="visible")
         out = []
         for entry in entries.all():
             box = self._sel("maxmd.workflows.direct_address", entry)

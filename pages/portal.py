@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from playwright.sync_api import Locator, expect
+from playwright.sync_api import Locator
 
 from pages.base import LoginScreen, Screen
 from robot.model import AccountNames, AccountState
@@ -61,7 +61,7 @@ class UserAccountPage(Screen):
     def scroll_to_account_information(self) -> Locator:
         section = self._el("portal.account.section").first
         section.scroll_into_view_if_needed()
-        expect(section).to_be_visible()
+        section.wait_for(state="visible")
         return section
 
     def read(self) -> AccountState:
@@ -101,7 +101,7 @@ class UserAccountPage(Screen):
     def save(self) -> SaveAnswer:
         self._follow(self._el("portal.account.save"))
         saved, alert = self._el("portal.account.saved"), self._el("portal.page.alert")
-        expect(saved.or_(alert).first).to_be_visible()
+        saved.or_(alert).first.wait_for(state="visible")
         return SaveAnswer(
             confirmation=" ".join(saved.all_inner_texts()).strip(),
             errors=self.alert_text(),

@@ -12,6 +12,7 @@ import re
 import sys
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import quote, quote_plus
 
 import structlog
 from playwright.sync_api import Page
@@ -42,6 +43,10 @@ class Redactor:
                 text = text.replace(s, REDACTED)
         return text
 
+    def found_in(self, data: bytes) -> bool:
+        """True when ``data`` holds a secret as typed or as a form post or URL would carry it."""
+        return any(form in data for s in self._secrets for form in _encodings(s))
+
     def scrub(self, value: Any) -> Any:
         if isinstance(value, str):
             return self(value)
@@ -54,6 +59,10 @@ class Redactor:
     def processor(self, _logger: Any, _method: str, event_dict: dict) -> dict:
         """structlog processor: the last word on every log line."""
         return self.scrub(event_dict)
+
+
+def _encodings(secret: str) -> set[bytes]:
+    return {secret.encode(), quote(secret, safe="").encode(), quote_plus(secret).encode()}
 
 
 def _slug(text: str) -> str:

@@ -45,9 +45,11 @@ class StepFailed(RobotError):
 
 
 class TransientFault(RobotError):
-    """A fault worth a retry: a timeout, a 5xx page, a session that ended."""
+    """A fault worth a retry: a timeout, a 5xx page, a session that ended.
 
-    exit_code = 1
+    Per provider it becomes that provider's failure; while reading the sites before any provider,
+    it means the run could not start (exit 2).
+    """
 
 
 class SiteError(TransientFault):

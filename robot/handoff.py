@@ -65,6 +65,9 @@ class Handoff:
         row = self._rows.get(npi)
         return row is not None and row.applied == "pending"
 
+    def rows(self) -> list[HandoffRow]:
+        return list(self._rows.values())
+
     def row(self, npi: str) -> HandoffRow | None:
         return self._rows.get(npi)
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
+from typing import Self
 
 from robot.errors import ConfigError, RobotError
 
@@ -134,7 +135,7 @@ class RunLock:
             os.close(fd)  # closing drops the flock
         self.holder = None
 
-    def __enter__(self) -> RunLock:
+    def __enter__(self) -> Self:
         self.acquire()
         return self
 

@@ -43,8 +43,8 @@ class PasswordPolicy:
             return "symbols must not be empty when symbol is true"
         if self.symbol and any(c.isspace() or c in "\",'\\" for c in self.symbols):
             return "symbols must not contain spaces, quotes, commas or backslashes"
-        if not self.classes():
-            return "at least one of upper, lower, digit, symbol must be true"
+        if not (self.upper and self.lower and self.digit and self.symbol):
+            return "upper, lower, digit and symbol must all stay true (the portal demands all four kinds)"
         return None
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from typing import TypeVar
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from pages.base import Retry
-from pages.maxmd import IdentityProofingPage, MaxmdHomePage, MaxmdLoginPage, WorkflowStatusPage
+from pages.maxmd import IdentityProofingPage, MaxmdHomePage, MaxmdLoginPage, WorkflowEntryText, WorkflowStatusPage
 from pages.portal import PortalLoginPage, PortalNavigation, UserAccountPage, UserSearchPage
 from robot import passwords, report, rules
 from robot.audit import Audit, Redactor
@@ -24,15 +25,22 @@ from robot.errors import (
     LoginRefused,
     RobotError,
     RunStopped,
+    SessionExpired,
+    SiteError,
     SiteUnreachable,
     StepFailed,
     TransientFault,
 )
 from robot.handoff import HandoffRow
-from robot.model import Candidate, Changes, MaxmdEntry, Outcome, Status
+from robot.history import prune, write_index
+from robot.lock import RunLock
+from robot.model import AccountNames, Candidate, Changes, MaxmdEntry, Outcome, Status
 from robot.rules import PortalClinician
 from robot.settings import Settings, Site
 from robot.tracing import Tracing
+
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -63,6 +71,10 @@ class StopRequest:
 
     def is_set(self) -> bool:
         return self._event.is_set()
+
+    def wait(self, seconds: float) -> None:
+        """Back off for ``seconds``, or less when a stop is requested meanwhile."""
+        self._event.wait(seconds)
 
 
 @dataclass
@@ -107,20 +119,25 @@ class Robot:
         self.audit = audit
         self._launch = launcher
         self.browser = launcher()
-        self.tracing = Tracing(audit.run_dir, audit.log) if options.trace else None
+        self.tracing = Tracing(audit.run_dir, audit.log, audit.redact) if options.trace else None
         self.sel = settings.selectors
         self.retry = Retry(attempts=settings.retries + 1, backoff_seconds=options.backoff_seconds)
         self.practice_shots: list[str] = []
+        self.outcomes: list[Outcome] = []
         self._save_clicked: set[str] = set()
         self._passwords: dict[str, tuple[str, str]] = {}
         self._portal_ctx: BrowserContext | None = None
         self._portal: Page | None = None
         self._step = ""
+        self.attempt = 0
 
     # --- plumbing --------------------------------------------------------------------------------
     def _context(self) -> BrowserContext:
         width, height = self.settings.viewport
-        ctx = self.browser.new_context(viewport={"width": width, "height": height})
+        # A certificate error is fatal unless robot.yaml says otherwise, explicitly (run.ignore_tls_errors).
+        ctx = self.browser.new_context(
+            viewport={"width": width, "height": height}, ignore_https_errors=self.settings.ignore_tls_errors
+        )
         ctx.set_default_timeout(self.settings.timeout_ms)
         return ctx
 
@@ -142,7 +159,7 @@ class Robot:
             yield
         except PlaywrightTimeout as exc:
             self._shot(page, who, f"{name} failed", shots)
-            raise TransientFault(f"step '{name}': {_first_line(exc)}; {_TIMEOUT_HINT}") from None
+            raise TransientFault(f"{_first_line(exc)} {_waiting_for(exc)}; {_TIMEOUT_HINT}") from None
         except (RobotError, PlaywrightError):
             self._shot(page, who, f"{name} failed", shots)
             raise
@@ -152,6 +169,8 @@ class Robot:
         """Seed steps 2 and 6. A refused login ends the run (exit 2)."""
         try:
             screen.open(site.url)
+        except PlaywrightTimeout as exc:
+            raise TransientFault(f"{site.name}'s login page at {site.url} did not load in time ({_first_line(exc)})") from None
         except PlaywrightError as exc:
             raise SiteUnreachable(f"{site.name} did not answer at {site.url} ({_first_line(exc)}); check the address and the network") from None
         with self.step(page, "practice", f"log in to {site.name}", shots):
@@ -160,15 +179,16 @@ class Robot:
             words = screen.alert_text() or "the login page came back"
             prefix = "MAXMD" if site.name == "MaxMD" else "PORTAL"
             raise LoginRefused(
-                f"{site.name} login refused for {site.username} at {site.url}: {words!r}; "
+                f"{site.name} login refused for {site.username} at {site.url}: \"{words}\"; "
                 f"check {prefix}_USERNAME and {prefix}_PASSWORD (see {shots[-1]})"
             )
 
     # --- seed steps 2-5: MaxMD, read only -----------------------------------------------------------
     def read_maxmd(self) -> list[MaxmdEntry]:
         shots = self.practice_shots
-        for attempt in self._attempts("practice"):
-            with attempt, contextlib.closing(self._context()) as ctx:
+
+        def read() -> list[WorkflowEntryText]:
+            with contextlib.closing(self._context()) as ctx:
                 page = ctx.new_page()
                 self._login(page, MaxmdLoginPage(page, self.sel, self.retry), self.maxmd_site, shots)
                 with self.step(page, "practice", "3 Details", shots):
@@ -177,7 +197,9 @@ class Robot:
                     details.identity_proofing().scroll_into_view_if_needed()
                 with self.step(page, "practice", "4 status of provisioning workflows", shots):
                     details.view_workflow_status()
-                    raw = WorkflowStatusPage(page, self.sel, self.retry).collect_providers()
+                    return WorkflowStatusPage(page, self.sel, self.retry).collect_providers()
+
+        raw = self._retry("practice", read)
         entries = [rules.parse_workflow_entry(r.text, r.direct_address) for r in raw]
         self.audit.log.info("maxmd read", providers=len(entries), complete=sum(e.complete for e in entries))
         return entries
@@ -207,11 +229,9 @@ class Robot:
         return search
 
     def read_portal(self, entries: list[MaxmdEntry]) -> list[PortalClinician]:
-        for attempt in self._attempts("practice"):
-            with attempt:
-                page = self._portal_page()
-                search = self._search_clinicians(page, "practice", self.practice_shots)
-                usernames = search.usernames()
+        usernames = self._retry(
+            "practice", lambda: self._search_clinicians(self._portal_page(), "practice", self.practice_shots).usernames()
+        )
         clinicians = [PortalClinician(u) for u in usernames]
         if any(e.npi is None for e in entries):
             clinicians = self._names_for_matching(entries, clinicians)
@@ -226,76 +246,87 @@ class Robot:
             if c.username not in unmatched:
                 out.append(c)
                 continue
-            for attempt in self._attempts(c.username):
-                with attempt:
-                    page = self._portal_page()
-                    self._search_clinicians(page, "practice", self.practice_shots)
-                    UserSearchPage(page, self.sel, self.retry).open_account(c.username)
-                    account = UserAccountPage(page, self.sel, self.retry)
-                    account.scroll_to_account_information()
-                    names = account.read().names
+            names = self._retry(c.username, lambda username=c.username: self._account_names(username))
             out.append(PortalClinician(c.username, names.first_name, names.last_name))
         return out
 
+    def _account_names(self, username: str) -> AccountNames:
+        page = self._portal_page()
+        search = self._search_clinicians(page, "practice", self.practice_shots)
+        search.open_account(username)
+        account = UserAccountPage(page, self.sel, self.retry)
+        account.scroll_to_account_information()
+        return account.read().names
+
     # --- retries ---------------------------------------------------------------------------------------
-    def _attempts(self, who: str) -> Iterator[contextlib.AbstractContextManager]:
-        """Bounded attempts with back-off; a transient fault is retried after a fresh login if needed."""
+    def _retry(self, who: str, action: Callable[[], T]) -> T:
+        """Run ``action`` with bounded attempts and back-off.
+
+        After a transient fault (a timeout, a 5xx answer, an expired session, a dead browser) the next
+        attempt starts from a fresh login (and a new browser if the old one died): the page may be
+        an error page, a login form or half-filled, and the login page is the one address we know.
+        """
         tries = self.settings.retries + 1
         for n in range(1, tries + 1):
-            failure: list[BaseException] = []
-
-            @contextlib.contextmanager
-            def attempt() -> Iterator[None]:
-                try:
-                    yield
-                except (TransientFault, PlaywrightTimeout) as exc:
-                    failure.append(exc)
-                except PlaywrightError as exc:
-                    if self.browser.is_connected():
-                        raise  # a real error (a control matched twice, ...): retrying will not help
-                    failure.append(exc)  # the browser died under us
-
-            yield attempt()
-            if not failure:
-                return
-            exc = failure[0]
-            self.audit.log.warning("transient fault", who=who, attempt=n, step=self._step, error=str(exc))
+            self.attempt = n
+            try:
+                return action()
+            except (TransientFault, PlaywrightTimeout) as exc:
+                fault: BaseException = exc
+            except PlaywrightError as exc:
+                if self.browser.is_connected():
+                    raise  # a real error (a control matched twice, ...): retrying will not help
+                fault = exc
+            self.audit.log.warning("transient fault", who=who, attempt=n, step=self._step, error=_first_line(fault))
             if n == tries:
-                raise exc
-            # Start the next attempt from a fresh login: the page may be an error page, a login form
-            # (an expired session) or half-filled, and the login page is the one address we know.
+                raise fault
             self._portal = None
             if not self.browser.is_connected():
                 self.audit.log.warning("browser lost; starting a new one", who=who)
                 self.browser = self._launch()
                 self._portal = self._portal_ctx = None
-            threading.Event().wait(self.options.backoff_seconds * 2 ** (n - 1))  # back-off between attempts
+            wait = self.options.backoff_seconds * 2 ** (n - 1)
+            (self.options.stop or StopRequest()).wait(wait)  # back-off between attempts, cut short by a stop
+        raise AssertionError("unreachable")
 
     # --- seed steps 9-18 for one provider ----------------------------------------------------------------
+    def record(self, outcome: Outcome) -> None:
+        self.outcomes.append(outcome)
+        self.audit.log.info("provider", npi=outcome.npi, status=str(outcome.status), error=outcome.error)
+        line = f"  {outcome.status:<19} {outcome.npi or '-':<10}  {outcome.name}"
+        self.audit.say(line + (f"\n      {outcome.error}" if outcome.error else ""))
+
     def handle(self, c: Candidate) -> Outcome:
+        """Seed steps 9-18 for one provider. Whatever happens, its outcome and handoff row are recorded."""
         outcome = Outcome(c.npi, c.name, c.direct_address, Status.FAILED)
+        who = f"{c.name} (NPI {c.npi})"
         try:
-            for attempt in self._attempts(c.npi):
-                with attempt:
-                    self._configure(c, outcome)
+            self._retry(c.npi, lambda: self._configure(c, outcome))
         except RunStopped as exc:
-            outcome.status, outcome.error = Status.FAILED, f"{c.name} (NPI {c.npi}): {exc}; run the robot again to finish"
+            outcome.status, outcome.error = Status.FAILED, f"{who}: {exc}; run the robot again to finish"
         except StepFailed as exc:
             outcome.status, outcome.error = Status.FAILED, str(exc)
-        except (TransientFault, PlaywrightError) as exc:  # a refused login or a dead site ends the whole run
+        except (TransientFault, PlaywrightError) as exc:
+            after = f" after {self.attempt} attempts" if self.attempt > 1 else ""
             outcome.status = Status.FAILED
-            outcome.error = (
-                f"{c.name} (NPI {c.npi}): step '{self._step}' failed after {self.settings.retries + 1} attempts: "
-                f"{_first_line(exc)}"
-            )
-        if self.audit.handoff.pending(c.npi):
-            # Save clicked and its answer never read: the passwords may be live; say so, don't guess.
-            clicked = c.npi in self._save_clicked
-            self.audit.handoff.mark(c.npi, applied=None if clicked else False)
-            if clicked:
-                outcome.notes.append("Save was clicked but its result could not be read: check this account; its passwords are in handoff.csv (applied=unknown)")
-        if self.tracing:
-            outcome.traces = self.tracing.finish(keep_as=c.npi if outcome.status is Status.FAILED else None)
+            outcome.error = f"{who}: step '{self._step}' failed{after}: {_describe(exc)}"
+        except BaseException as exc:  # a refused re-login, a dead site, a bug: recorded, then the run stops
+            outcome.status = Status.FAILED
+            outcome.error = f"{who}: step '{self._step}': {_first_line(exc)}; the run stopped here"
+            raise
+        finally:
+            if self.audit.handoff.pending(c.npi):
+                # Save clicked and its answer never read: the passwords may be live; say so, don't guess.
+                clicked = c.npi in self._save_clicked
+                self.audit.handoff.mark(c.npi, applied=None if clicked else False)
+                if clicked:
+                    outcome.notes.append(
+                        "Save was clicked but its answer could not be read: check this account; "
+                        "its passwords are in handoff.csv (applied=unknown)"
+                    )
+            if self.tracing:
+                outcome.traces = self.tracing.finish(keep_as=c.npi if outcome.status is Status.FAILED else None)
+            self.record(outcome)
         return outcome
 
     def _configure(self, c: Candidate, outcome: Outcome) -> None:
@@ -312,16 +343,23 @@ class Robot:
         with self.step(page, who, "11 User Account Information", shots):
             account.scroll_to_account_information()
             state = account.read()
-        resumed = c.npi in self._save_clicked
-        changes = rules.decide_changes(c.direct_address, state, c.settings, force=c.npi in self.options.force and not resumed)
+        forced, resumed = c.npi in self.options.force, c.npi in self._save_clicked
+        changes = rules.decide_changes(c.direct_address, state, c.settings, force=forced and not resumed)
         if resumed and changes.status is Status.ALREADY_CONFIGURED:
-            # The earlier Save was answered with an error page but the account shows it applied.
-            self._finish(c, outcome, Status.CONFIGURED, note="the Save was answered with a server error, but the account shows it was applied")
+            if forced:
+                # A forced account looks the same whether or not the lost Save took: don't guess.
+                self.audit.handoff.mark(c.npi, applied=None)
+                raise StepFailed("18 Save", "the answer to the forced Save was lost, and the account looks the same either way",
+                                 provider=f"{c.name} (NPI {c.npi})",
+                                 hint="try the passwords in handoff.csv (applied=unknown); if they do not work, run again with --force")
+            # The earlier Save's answer was lost (a 5xx, a timeout), but the account shows it was applied.
+            outcome.names_changed = rules.names_changed(c.settings.edits) if c.settings else False
+            self._finish(c, outcome, Status.CONFIGURED, note="the answer to Save was lost, but the account shows it was applied")
             return
         if not changes.save_needed:
             outcome.status, outcome.error = changes.status, changes.error
             return
-        portal_pw, direct_pw = self._passwords_for(c)
+        portal_pw, direct_pw = self._passwords_for(c) if changes.set_password or changes.set_direct_password else ("", "")
         if changes.edits:
             with self.step(page, who, "12 names and e-mail", shots):
                 account.edit_names(changes.edits)
@@ -350,12 +388,12 @@ class Robot:
                 HandoffRow(c.npi, c.npi, c.name, portal_pw if changes.set_password else "", c.direct_address,
                            direct_pw if changes.set_direct_password else "")
             )
-        self._save_clicked.add(c.npi)
         with self.step(page, who, "18 Save", shots):
+            self._save_clicked.add(c.npi)
             answer = account.save()
         if answer.errors:
             self.audit.handoff.mark(c.npi, applied=False)
-            raise StepFailed("18 Save", f"the portal refused the Save: {answer.errors!r}",
+            raise StepFailed("18 Save", f"the portal refused the Save: \"{answer.errors}\"",
                              provider=f"{c.name} (NPI {c.npi})",
                              hint="nothing was changed; fix the cause in the portal or providers.yaml and run again")
         trace.resume()  # Save loaded a fresh page: the password fields are empty again
@@ -409,6 +447,25 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0]
 
 
+def _waiting_for(exc: BaseException) -> str:
+    """The control Playwright was waiting for, from its call log, so the message names it."""
+    for line in str(exc).splitlines():
+        if "waiting for" in line:
+            return "(" + line.strip(" -") + ")"
+    return ""
+
+
+def _describe(exc: BaseException) -> str:
+    """One line a practice administrator can act on."""
+    if isinstance(exc, SiteError):
+        return f"{exc}; the site kept answering with server errors: run again later"
+    if isinstance(exc, SessionExpired):
+        return f"{exc}; the session kept ending: run again, and check the site's session settings if it persists"
+    if isinstance(exc, PlaywrightError) and not isinstance(exc, PlaywrightTimeout):
+        return f"the browser failed: {_first_line(exc)}"
+    return _first_line(exc)
+
+
 def execute(
     settings: Settings,
     options: RunOptions,
@@ -419,16 +476,32 @@ def execute(
     sandbox: bool = False,
     playwright_factory: Callable[[], contextlib.AbstractContextManager[Playwright]] = sync_playwright,
 ) -> RunResult:
-    """Run the whole job; every exit path writes run.json and report.html."""
+    """Run the whole job under the run lock; every exit path writes run.json, the report and the index."""
+    with RunLock.for_out(options.out):  # a second run exits 2 at once, naming this one's PID
+        return _execute(settings, options, choice, maxmd, portal, sandbox, playwright_factory)
+
+
+def _execute(
+    settings: Settings,
+    options: RunOptions,
+    choice: BrowserChoice,
+    maxmd: Site,
+    portal: Site,
+    sandbox: bool,
+    playwright_factory: Callable[[], contextlib.AbstractContextManager[Playwright]],
+) -> RunResult:
     redactor = Redactor()
     redactor.add(*settings.secrets(), maxmd.password, portal.password)
     run_dir = new_run_dir(options.out)
     audit = Audit(run_dir, settings.selectors, redactor)
     started = _now()
-    outcomes: list[Outcome] = []
     run_error = ""
     exit_code = 0
     audit.log.info("run started", mode=_mode(options), maxmd=maxmd.url, portal=portal.url, browser=choice.source, sandbox=sandbox)
+    removed = prune(options.out, settings.retention, datetime.now(UTC),
+                    on_error=lambda path, exc: audit.log.warning("old run not removed", path=str(path), error=str(exc)))
+    if removed:
+        audit.log.info("old runs removed", count=len(removed), runs=[p.name for p in removed])
     robot: Robot | None = None
     try:
         with playwright_factory() as pw:
@@ -449,29 +522,33 @@ def execute(
                 for i, c in enumerate(candidates):
                     if options.stop is not None and options.stop.is_set():
                         raise RunStopped(f"stopped by {options.stop.reason}; {len(candidates) - i} providers were not started")
-                    outcome = robot.handle(c) if c.status is None else Outcome(c.npi, c.name, c.direct_address, c.status, c.error)
-                    outcomes.append(outcome)
-                    audit.log.info("provider", npi=outcome.npi, status=str(outcome.status), error=outcome.error)
-                    audit.say(f"  {outcome.status:<19} {outcome.npi or '-':<10}  {outcome.name}" + (f"\n      {outcome.error}" if outcome.error else ""))
+                    if c.status is None:
+                        robot.handle(c)
+                    else:
+                        robot.record(Outcome(c.npi, c.name, c.direct_address, c.status, c.error))
             finally:
                 with contextlib.suppress(PlaywrightError):
                     robot.browser.close()
-        exit_code = 1 if any(o.status.needs_attention for o in outcomes) else 0
+        exit_code = 1 if any(o.status.needs_attention for o in robot.outcomes) else 0
         if options.stop is not None and options.stop.is_set():
             raise RunStopped(f"stopped by {options.stop.reason} after the last provider")
     except RunStopped as exc:
-        assert options.stop is not None
-        run_error, exit_code = f"{exc}; the handoff holds every password set so far; run again to finish", options.stop.exit_code
-        audit.log.error("run stopped", reason=options.stop.reason)
+        run_error, exit_code = _stopped(exc, options, audit)
     except RobotError as exc:
         run_error, exit_code = str(exc), exc.exit_code
         audit.log.error("run stopped", error=run_error)
-    except KeyboardInterrupt:
-        run_error, exit_code = "interrupted (Ctrl-C); the providers above were done, the rest were not started", 130
-        audit.log.error("run interrupted")
+    except KeyboardInterrupt as exc:  # a second Ctrl-C
+        stop = options.stop or StopRequest()
+        stop.set("Ctrl-C", 130)
+        run_error, exit_code = _stopped(exc, replace(options, stop=stop), audit)
     except Exception as exc:  # noqa: BLE001 - whatever happens, the run folder must say what was done
-        run_error, exit_code = f"the run stopped on an unexpected error: {_first_line(exc)}", 2
-        audit.log.exception("run crashed")
+        if options.stop is not None and options.stop.is_set():
+            # The signal reached the browser too (a whole process group was told to stop).
+            run_error, exit_code = _stopped(exc, options, audit)
+        else:
+            run_error, exit_code = f"the run stopped on an unexpected error: {_first_line(exc)}", 2
+            audit.log.exception("run crashed")
+    outcomes = robot.outcomes if robot else []
     record = {
         "started": started,
         "finished": _now(),
@@ -484,12 +561,21 @@ def execute(
         "providers": [o.as_json() for o in outcomes],
         "counts": dict(report.counts([o.as_json() for o in outcomes])),
     }
+    record = redactor.scrub(record)  # before any rendering: HTML escaping would hide a secret from the redactor
     audit.write_json("run.json", record)
     audit.write_text("report.html", report.render(record))
     audit.log.info("run finished", exit_code=exit_code)
     audit.close()
+    write_index(options.out)
     _summary(audit, record, run_dir, run_error)
     return RunResult(exit_code, run_dir, outcomes)
+
+
+def _stopped(exc: BaseException, options: RunOptions, audit: Audit) -> tuple[str, int]:
+    assert options.stop is not None
+    audit.log.error("run stopped", reason=options.stop.reason, detail=_first_line(exc))
+    text = str(exc) if isinstance(exc, RunStopped) else f"stopped by {options.stop.reason}"
+    return f"{text}; the handoff holds every password set so far; run again to finish", options.stop.exit_code
 
 
 def _summary(audit: Audit, record: dict, run_dir: Path, run_error: str) -> None:
@@ -502,7 +588,7 @@ def _summary(audit: Audit, record: dict, run_dir: Path, run_error: str) -> None:
             audit.say(f"  {status:<19} {n}")
     audit.say("")
     audit.say(f"Report: {(run_dir / 'report.html').resolve()}")
-    if any(p["status"] in ("configured",) for p in record["providers"]):
+    if audit.handoff.rows():
         audit.say(f"Passwords for the providers: {(run_dir / 'handoff.csv').resolve()} (readable by you only)")
 
 

@@ -18,18 +18,19 @@ from dotenv import dotenv_values
 from pages.locators import DEFAULTS, Selectors
 from robot.errors import ConfigError
 from robot.model import ProviderSettings
-from robot.passwords import PasswordPolicy
+from robot.history import Retention
+from robot.passwords import PasswordPolicy, meets
 from robot.rules import is_valid_email, npi_problem
 
 ENV_VARS = ("MAXMD_URL", "MAXMD_USERNAME", "MAXMD_PASSWORD", "PORTAL_URL", "PORTAL_USERNAME", "PORTAL_PASSWORD")
-SECRET_ENV_VARS = ("MAXMD_PASSWORD", "PORTAL_PASSWORD")
 
 _ROBOT_KEYS = {
     "practice": {"name", "direct_domain"},
     "sites": {"maxmd_url", "portal_url", "maxmd_username", "portal_username"},
     "passwords": {"length", "upper", "lower", "digit", "symbol", "symbols", "direct_same_as_portal"},
     "files": {"providers", "selectors"},
-    "run": {"timeout_seconds", "retries", "viewport_width", "viewport_height"},
+    "run": {"timeout_seconds", "retries", "viewport_width", "viewport_height", "ignore_tls_errors"},
+    "retention": {"changed_days", "unchanged_days"},
 }
 _PROVIDER_KEYS = {
     "npi", "direct_address", "exclude", "display_name", "first_name", "last_name", "email",
@@ -59,7 +60,8 @@ class Settings:
     providers: dict[str, ProviderSettings]
     provider_passwords: dict[str, tuple[str | None, str | None]] = field(repr=False)
     selectors: Selectors = field(repr=False)
-    selector_overrides: dict[str, str] = field(default_factory=dict)
+    retention: Retention = Retention()
+    ignore_tls_errors: bool = False
     timeout_ms: int = 15_000
     retries: int = 2
     viewport: tuple[int, int] = (1280, 800)
@@ -138,14 +140,31 @@ def load_env(dotenv_path: Path | None, environ: Mapping[str, str]) -> dict[str, 
     return merged
 
 
+def find_dotenv(config_path: Path) -> Path | None:
+    """``.env`` in the folder the robot runs from, else beside the config folder (the install folder),
+    so a scheduled run started from elsewhere with ``--config /opt/.../config/robot.yaml`` finds it."""
+    for candidate in (Path(".env"), config_path.parent / ".env", config_path.parent.parent / ".env"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+_FIND = Path("<find>")
+
+
 def load(
     config_path: Path,
     *,
     environ: Mapping[str, str] | None = None,
-    dotenv_path: Path | None = Path(".env"),
+    dotenv_path: Path | None = _FIND,
     force_sandbox: bool = False,
 ) -> Settings:
-    """Read and check everything; raise ConfigError with a one-line, actionable message."""
+    """Read and check everything; raise ConfigError with a one-line, actionable message.
+
+    ``dotenv_path``: a ``.env`` file, None for none, or by default the first of ``find_dotenv``.
+    """
+    if dotenv_path == _FIND:
+        dotenv_path = find_dotenv(config_path)
     env = load_env(dotenv_path, os.environ if environ is None else environ)
     raw = _mapping(
         _read_yaml(config_path, "pass --config PATH, or copy config/robot.yaml from the project"),
@@ -189,6 +208,11 @@ def load(
             value = env.get(var, "")
             if not value:
                 raise ConfigError(f"{providers_file.name}: provider {npi} names {var}, which is not set in the environment or .env")
+            if not meets(value, policy):
+                raise ConfigError(
+                    f"{providers_file.name}: provider {npi}: the password in {var} is too weak for the portal "
+                    "(at least 8 characters with upper case, lower case, a digit and a symbol); choose another"
+                )
             got.append(value)
         provider_passwords[npi] = (got[0], got[1])
 
@@ -218,7 +242,8 @@ def load(
         providers=providers,
         provider_passwords=provider_passwords,
         selectors=Selectors(overrides),
-        selector_overrides=overrides,
+        retention=Retention.from_config(sections["retention"], where=f"{where}: retention"),
+        ignore_tls_errors=_bool(run.get("ignore_tls_errors", False), f"{where}: run.ignore_tls_errors"),
         timeout_ms=_int(run.get("timeout_seconds", 15), f"{where}: run.timeout_seconds", 1, 600) * 1000,
         retries=_int(run.get("retries", 2), f"{where}: run.retries", 0, 10),
         viewport=(

@@ -1,41 +1,47 @@
 """Playwright traces of the portal, kept away from every secret, kept only for providers that failed.
 
-A trace records every action's arguments and snapshots of the DOM, so a typed password would end up
-in it. Recording therefore runs only while no secret is typed or on the page: it is paused before a
-login or a password step and resumed only on a fresh page (after Save, or after step 7 of the next
-provider). Chunks of a provider that failed are kept as ``traces/<npi>-<k>.zip`` for
-``playwright show-trace``; the rest are deleted.
+A trace records every action's arguments, snapshots of the DOM and the network (request bodies
+too), so a typed password would end up in it. Recording therefore runs only in windows with no
+secret typed, sent or on the page: each window is a whole ``tracing.start()``/``stop()`` (chunks
+are not enough: a chunk's network log still carries requests made between chunks). A window ends
+before a login or a password step and the next starts only on a fresh page (after Save, or after
+the next provider's search). Before a window is kept as ``traces/<npi>-<k>.zip`` for
+``playwright show-trace``, it is searched for every secret of the run; one that holds any is
+deleted instead. Windows of providers that did not fail are deleted.
 """
 
 from __future__ import annotations
 
 import shutil
+import zipfile
 from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import BrowserContext
 from playwright.sync_api import Error as PlaywrightError
 
+from robot.audit import Redactor
+
 
 class Tracing:
-    """Trace chunks of one provider at a time, across the portal contexts the run goes through."""
+    """Trace windows of one provider at a time, across the portal contexts the run goes through."""
 
-    def __init__(self, run_dir: Path, log: object) -> None:
+    def __init__(self, run_dir: Path, log: Any, redactor: Redactor) -> None:
         self.dir = run_dir / "traces"
         self._parts_dir = self.dir / ".parts"
         self._log = log
+        self._redactor = redactor
         self._ctx: BrowserContext | None = None
         self._on = False
         self._parts: list[Path] = []
 
     def attach(self, ctx: BrowserContext) -> None:
-        """Start tracing a new context, recording nothing until ``resume``."""
+        """Trace this context from now on (a new login); nothing is recorded until ``resume``."""
         self._ctx, self._on = ctx, False
-        ctx.tracing.start(snapshots=True, screenshots=False, sources=False)
-        ctx.tracing.stop_chunk()  # discard: nothing is recorded until a secret-free page says so
 
     def resume(self) -> None:
         if self._ctx is not None and not self._on:
-            self._ctx.tracing.start_chunk()
+            self._ctx.tracing.start(snapshots=True, screenshots=False, sources=False)
             self._on = True
 
     def pause(self) -> None:
@@ -45,18 +51,18 @@ class Tracing:
         self._parts_dir.mkdir(parents=True, exist_ok=True)
         part = self._parts_dir / f"part-{len(self._parts) + 1}.zip"
         try:
-            self._ctx.tracing.stop_chunk(path=part)
+            self._ctx.tracing.stop(path=part)
             self._parts.append(part)
-        except PlaywrightError as exc:  # the browser went away: that chunk is lost, the run is not
-            self._log.warning("trace chunk lost", error=str(exc).splitlines()[0])
+        except PlaywrightError as exc:  # the browser went away: that window is lost, the run is not
+            self._log.warning("trace window lost", error=str(exc).splitlines()[0])
 
     def finish(self, keep_as: str | None) -> list[str]:
-        """End the provider's chunks: keep them as ``traces/<keep_as>-<k>.zip``, or delete them."""
+        """End the provider's windows: keep them as ``traces/<keep_as>-<k>.zip``, or delete them."""
         self.pause()
         kept = []
-        for k, part in enumerate(self._parts, start=1):
-            if keep_as and part.is_file():
-                target = self.dir / f"{keep_as}-{k}.zip"
+        for part in self._parts:
+            if keep_as and part.is_file() and not self._holds_secret(part):
+                target = self.dir / f"{keep_as}-{len(kept) + 1}.zip"
                 part.replace(target)
                 kept.append(f"traces/{target.name}")
             else:
@@ -66,3 +72,11 @@ class Tracing:
         if self.dir.is_dir() and not any(self.dir.iterdir()):
             self.dir.rmdir()
         return kept
+
+    def _holds_secret(self, part: Path) -> bool:
+        with zipfile.ZipFile(part) as z:
+            for name in z.namelist():
+                if self._redactor.found_in(z.read(name)):
+                    self._log.warning("trace window dropped: it held a secret", part=part.name, member=name)
+                    return True
+        return False

@@ -94,7 +94,7 @@ def test_policy_longer_than_128_is_a_problem():
 
 def test_policy_without_any_class_is_a_problem():
     problem = PasswordPolicy(upper=False, lower=False, digit=False, symbol=False).problem()
-    assert "at least one of upper, lower, digit, symbol" in problem
+    assert "all four kinds" in problem
 
 
 @pytest.mark.parametrize("symbols", ["!#,", "!'", '!"', "! #", "!\\"])
@@ -106,8 +106,9 @@ def test_empty_symbols_with_symbol_on_is_a_problem():
     assert "symbols must not be empty" in PasswordPolicy(symbols="").problem()
 
 
-def test_bad_symbols_are_fine_when_symbols_are_off():
-    assert PasswordPolicy(symbol=False, symbols="'\",").problem() is None
+def test_turning_off_a_kind_the_portal_demands_is_a_problem():
+    for kind in ("upper", "lower", "digit", "symbol"):
+        assert "all four kinds" in PasswordPolicy(**{kind: False}).problem()
 
 
 def test_meets_accepts_a_password_with_every_required_kind():

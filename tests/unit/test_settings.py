@@ -74,20 +74,20 @@ def test_empty_robot_yaml_gives_defaults(cfg):
     assert (s.policy.length, s.policy.upper, s.policy.symbol) == (16, True, True)
     assert s.direct_same_as_portal is True
     assert (s.timeout_ms, s.retries, s.viewport) == (15_000, 2, (1280, 800))
-    assert s.providers == {} and s.selector_overrides == {}
+    assert s.providers == {} and all(s.selectors.source(k) == "default" for k in s.selectors.keys())
 
 
 def test_values_from_robot_yaml_are_used(cfg):
     s = cfg(
         """
         practice: {name: Brightside Eye Care, direct_domain: Direct.BrightsideEye.com}
-        passwords: {length: 20, symbol: false, direct_same_as_portal: false}
+        passwords: {length: 20, symbols: "!#", direct_same_as_portal: false}
         run: {timeout_seconds: 30, retries: 0, viewport_width: 1024, viewport_height: 768}
         """
     )
     assert s.practice_name == "Brightside Eye Care"
     assert s.direct_domain == "direct.brightsideeye.com"
-    assert (s.policy.length, s.policy.symbol) == (20, False)
+    assert (s.policy.length, s.policy.symbols) == (20, "!#")
     assert s.direct_same_as_portal is False
     assert (s.timeout_ms, s.retries, s.viewport) == (30_000, 0, (1024, 768))
 
@@ -369,7 +369,8 @@ def test_password_env_is_read_from_environment_and_dotenv(cfg):
 
 def test_selector_override_is_applied(cfg):
     s = cfg("", selectors='portal.account.direct_address: "css=#txtDirect"\n')
-    assert s.selector_overrides == {"portal.account.direct_address": "css=#txtDirect"}
+    assert s.selectors.source("portal.account.direct_address") == "override"
+    assert s.selectors.describe("portal.account.direct_address") == "css=#txtDirect"
     assert s.selectors.source("portal.account.direct_address") == "override"
     assert s.selectors.describe("portal.account.direct_address") == "css=#txtDirect"
 
