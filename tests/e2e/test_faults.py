@@ -84,7 +84,7 @@ def test_a_browser_killed_mid_run_is_replaced_and_the_run_goes_on(tmp_path: Path
         assert "browser lost" in (run.dir / "robot.log").read_text()
 
 
-def test_sigterm_stops_after_the_current_step_and_a_second_run_finishes(tmp_path: Path) -> None:
+def test_sigterm_stops_after_the_current_step_and_writes_everything(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MAXMD_", "PORTAL_"))}
     proc = subprocess.Popen(
         [sys.executable, "-m", "robot", "--out", str(tmp_path)],
@@ -100,7 +100,8 @@ def test_sigterm_stops_after_the_current_step_and_a_second_run_finishes(tmp_path
     rest, _ = proc.communicate(timeout=120)
     assert proc.returncode == 128 + signal.SIGTERM, seen + rest
     assert "stopped by SIGTERM" in rest
-    (run_dir,) = tmp_path.iterdir()
+    (run_dir,) = [p for p in tmp_path.iterdir() if p.is_dir()]
+    assert run_dir.name in (tmp_path / "index.html").read_text()
     record = (run_dir / "run.json").read_text()
     assert "stopped by SIGTERM" in record and (run_dir / "report.html").is_file()
     rows = (run_dir / "handoff.csv").read_text().splitlines()

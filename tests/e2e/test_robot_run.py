@@ -159,7 +159,7 @@ def test_handoff_row_is_on_disk_before_save_is_clicked(sandbox: Sandbox, tmp_pat
     original = UserAccountPage.save
 
     def save_after_looking(self: UserAccountPage):
-        run_dir = next(tmp_path.iterdir())
+        run_dir = next(p for p in tmp_path.iterdir() if p.is_dir())
         mode = stat.S_IMODE(os.stat(run_dir / "handoff.csv").st_mode)
         assert mode == 0o600
         seen.append((run_dir / "handoff.csv").read_text().strip().splitlines()[-1])
@@ -246,5 +246,18 @@ def test_a_browser_that_will_not_start_stops_the_run_with_exit_2(tmp_path: Path)
     )
     assert done.returncode == 2, done.stdout + done.stderr
     assert "did not start" in done.stdout and "Traceback" not in done.stdout + done.stderr
-    (run_dir,) = tmp_path.iterdir()
+    (run_dir,) = [p for p in tmp_path.iterdir() if p.is_dir()]
     assert "did not start" in (run_dir / "run.json").read_text()
+
+
+def test_a_second_run_while_one_is_going_exits_2_naming_its_pid(tmp_path: Path, capsys, monkeypatch) -> None:
+    from robot.cli import main
+    from robot.lock import RunLock
+
+    for var in ("MAXMD_URL", "PORTAL_URL"):
+        monkeypatch.delenv(var, raising=False)
+    with RunLock.for_out(tmp_path):
+        code = main(["--sandbox", "--out", str(tmp_path), "--config", str(ROOT / "config" / "robot.yaml")])
+    err = capsys.readouterr().err
+    assert code == 2 and f"PID {os.getpid()}" in err
+    assert not [p for p in tmp_path.iterdir() if p.is_dir()]  # no run folder was started

@@ -390,3 +390,41 @@ def test_non_string_selector_value_names_the_key(cfg, value):
 def test_selectors_yaml_that_is_not_a_mapping_is_refused(cfg):
     message = error_of(cfg, "", selectors="- css=#a\n")
     assert "selectors.yaml" in message and "mapping" in message
+
+
+# --- scheduled operation: TLS, retention, .env found from elsewhere -------------------------------------
+
+
+def test_tls_errors_are_fatal_unless_the_config_says_so_explicitly(cfg):
+    assert cfg("").ignore_tls_errors is False
+    assert cfg("run: {ignore_tls_errors: true}\n").ignore_tls_errors is True
+    assert "run.ignore_tls_errors" in error_of(cfg, "run: {ignore_tls_errors: 'yes'}\n")
+
+
+def test_retention_defaults_keep_changes_six_years(cfg):
+    r = cfg("").retention
+    assert (r.changed_days, r.unchanged_days) == (2190, 90)
+    assert cfg("retention: {unchanged_days: 30}\n").retention.unchanged_days == 30
+    assert "retention" in error_of(cfg, "retention: {forever: true}\n")
+
+
+def test_a_weak_password_given_by_environment_is_refused_without_showing_it(cfg):
+    message = error_of(
+        cfg,
+        "",
+        providers='providers:\n  - npi: "1234567893"\n    password_env: OKAFOR_PW\n',
+        environ={"OKAFOR_PW": "weakpass"},
+    )
+    assert "1234567893" in message and "OKAFOR_PW" in message and "weakpass" not in message
+
+
+def test_dotenv_beside_the_install_folder_is_found_from_another_working_directory(tmp_path, monkeypatch):
+    install = tmp_path / "install"
+    (install / "config").mkdir(parents=True)
+    (install / "config" / "robot.yaml").write_text("")
+    (install / ".env").write_text("\n".join(f"{k}={v}" for k, v in SITES.items()) + "\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    s = load(install / "config" / "robot.yaml", environ={})
+    assert not s.sandbox and s.portal.url == SITES["PORTAL_URL"]
