@@ -195,9 +195,8 @@ def plan(
     seen: set[str] = set()
     for entry in entries:
         name = entry.name or f"{entry.first_name} {entry.last_name}".strip()
-        npi, error = _match(entry, accounts, by_name, pinned, npi_counts)
-        if error:
-            status = Status.CONFLICT if isinstance(error, PinConflict) else Status.FAILED
+        npi, status, error = _match(entry, by_name, pinned, npi_counts)
+        if status is not None:
             out.append(Candidate(npi or "", name, entry.direct_address, status, error))
             if npi:
                 seen.add(npi)
@@ -231,37 +230,32 @@ def plan(
     return out
 
 
-class PinConflict(str):
-    """A matching error that is a disagreement between providers.yaml and MaxMD (a conflict, not a failure)."""
-
-
 def _account_name(c: PortalClinician) -> str:
     return f"{c.first_name} {c.last_name}".strip() or c.username
 
 
 def _match(
     entry: MaxmdEntry,
-    accounts: Mapping[str, PortalClinician],
     by_name: Mapping[tuple[str, str], list[str]],
     pinned: Mapping[str, str],
     npi_counts: Counter,
-) -> tuple[str | None, str]:
-    """The NPI this MaxMD entry belongs to, or (None, "") for no account, or an error."""
+) -> tuple[str | None, Status | None, str]:
+    """The NPI this MaxMD entry belongs to (None: no account has it yet), or a final status and why."""
     if entry.direct_address and normalize_address(entry.direct_address) in pinned:
         pin_npi = pinned[normalize_address(entry.direct_address)]
         if entry.npi and entry.npi != pin_npi:
-            return entry.npi, PinConflict(
+            return entry.npi, Status.CONFLICT, (
                 f"providers.yaml pins {entry.direct_address} to NPI {pin_npi}, but MaxMD shows it for NPI {entry.npi}; "
                 "correct providers.yaml or MaxMD"
             )
-        return pin_npi, ""
+        return pin_npi, None, ""
     if entry.npi:
         problem = npi_problem(entry.npi)
         if problem:
-            return entry.npi, f"MaxMD shows NPI {entry.npi}, which is not valid ({problem}); correct it in MaxMD"
+            return entry.npi, Status.FAILED, f"MaxMD shows NPI {entry.npi}, which is not valid ({problem}); correct it in MaxMD"
         if npi_counts[entry.npi] > 1:
-            return entry.npi, f"MaxMD lists NPI {entry.npi} more than once; resolve the duplicate in MaxMD"
-        return entry.npi, ""
+            return entry.npi, Status.FAILED, f"MaxMD lists NPI {entry.npi} more than once; resolve the duplicate in MaxMD"
+        return entry.npi, None, ""
     same_name: list[str] = []
     whole = " ".join(_person_words(entry.name)) or f"{entry.first_name} {entry.last_name}"
     for key in name_keys(whole, ""):
@@ -269,13 +263,13 @@ def _match(
         if same_name:
             break
     if len(same_name) > 1:
-        return None, (
+        return None, Status.FAILED, (
             f"MaxMD shows no NPI, and {len(same_name)} portal accounts are named {entry.first_name} {entry.last_name} "
             f"({', '.join(sorted(same_name))}); pin the right one in providers.yaml with this direct_address"
         )
     if len(same_name) == 1:
-        return same_name[0], ""
-    return None, ""
+        return same_name[0], None, ""
+    return None, None, ""
 
 
 def _decide_entry(

@@ -368,7 +368,7 @@ class Robot:
         if changes.set_password:
             with self.step(page, who, "13 Change Password", shots):
                 account.set_password(portal_pw)
-        with self.step(page, who, "14 Allow Emergency Access off", shots):
+        with self.step(page, who, "14 Allow Emergency Access " + ("turned off" if changes.turn_off_emergency else "left off"), shots):
             account.clear_emergency_access()
         if changes.turn_on_poll:
             with self.step(page, who, "15 Poll Direct Mailbox", shots):
@@ -397,6 +397,8 @@ class Robot:
                              provider=f"{c.name} (NPI {c.npi})",
                              hint="nothing was changed; fix the cause in the portal or providers.yaml and run again")
         trace.resume()  # Save loaded a fresh page: the password fields are empty again
+        if answer.confirmation:
+            outcome.notes.append(f"the portal said: \"{answer.confirmation}\"")
         self._verify(c, changes, account, outcome)
 
     def _verify(self, c: Candidate, changes: Changes, account: UserAccountPage, outcome: Outcome) -> None:
