@@ -21,7 +21,13 @@ class PortalNavigation(Screen):
     site = "portal"
 
     def open_user_accounts(self) -> None:
-        self._el("portal.nav.administration").click()
+        self.open_administration_menu()
+        self.choose_user_accounts()
+
+    def open_administration_menu(self) -> None:
+        self._el("portal.nav.administration").click()  # a hover menu opens on the way to the click
+
+    def choose_user_accounts(self) -> None:
         self._follow(self._el("portal.nav.user_accounts"))
 
 
@@ -39,6 +45,9 @@ class UserSearchPage(Screen):
     def usernames(self) -> list[str]:
         """Every Username link the results show (the providers' NPIs)."""
         return [name.strip() for name in self._el("portal.users.username_link").all_inner_texts()]
+
+    def open_first_account(self) -> None:
+        self._follow(self._el("portal.users.username_link").first)
 
     def open_account(self, npi: str) -> None:
         link = self._el("portal.users.username_link").filter(has_text=re.compile(rf"^\s*{re.escape(npi)}\s*$"))

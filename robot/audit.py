@@ -79,12 +79,13 @@ class Audit:
         redactor: Redactor,
         *,
         out: TextIO | None = None,
+        handoff: bool = True,
     ) -> None:
         self.run_dir = run_dir
         self.shots_dir = run_dir / "screenshots"
         self.shots_dir.mkdir(parents=True, mode=0o700)
         os.chmod(run_dir, 0o700)
-        self._selectors = selectors
+        self.selectors = selectors
         self.redact = redactor
         self._out = out or sys.stdout
         self._count = 0
@@ -99,17 +100,19 @@ class Audit:
                 structlog.processors.JSONRenderer(),
             ],
         )
-        self.handoff = Handoff(run_dir / "handoff.csv")
+        self.handoff = Handoff(run_dir / "handoff.csv") if handoff else None
 
     # --- pictures ------------------------------------------------------------------------------
-    def shot(self, page: Page, who: str, step: str) -> str:
+    def shot(self, page: Page, who: str, step: str, *, full_page: bool = False) -> str:
         """Screenshot the viewport as ``NNN-<who>-<step>.png``, secrets masked; returns its path in the run folder."""
         self._count += 1
         name = f"{self._count:03d}-{_slug(who)}-{_slug(step)}.png"
-        masks = [self._selectors(key, page) for key in SECRET_KEYS]
+        masks = [self.selectors(key, page) for key in SECRET_KEYS]
         masks.append(page.locator("input[type=password]"))
         try:
-            page.screenshot(path=self.shots_dir / name, mask=masks, mask_color=MASK_COLOR, animations="disabled")
+            page.screenshot(
+                path=self.shots_dir / name, mask=masks, mask_color=MASK_COLOR, animations="disabled", full_page=full_page
+            )
         except Exception as exc:  # noqa: BLE001 - a missing picture must not end the provider's work
             self.log.warning("screenshot failed", who=who, step=step, error=str(exc))
             return ""

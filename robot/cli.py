@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from robot.browser import choose_browser
+from robot.check import check
 from robot.errors import ConfigError, RobotError
 from robot.rules import npi_problem
 from robot.run import RunOptions, StopRequest, execute
@@ -30,11 +31,15 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--headed", action="store_true", help="show the browser so a person can watch")
     p.add_argument("--slow-mo", type=float, default=0, metavar="MS", help="pause MS milliseconds between browser actions")
     p.add_argument("--dry-run", action="store_true", help="fill in and screenshot every account, never Save")
+    p.add_argument("--check", action="store_true",
+                   help="read only: log in to both sites and confirm every control is found; exit 0 if all are, 2 naming the rest")
     p.add_argument("--only", action="append", default=[], metavar="NPI", help="handle only this provider (repeatable)")
     p.add_argument("--force", action="append", default=[], metavar="NPI", help="redo this provider even if already configured (repeatable)")
     p.add_argument("--config", type=Path, default=Path("config/robot.yaml"), metavar="PATH", help="robot.yaml (default: config/robot.yaml)")
     p.add_argument("--out", type=Path, default=Path("runs"), metavar="DIR", help="where run folders go (default: runs/)")
     p.add_argument("--sandbox", action="store_true", help="run against the embedded sandbox, whatever the URLs say")
+    p.add_argument("--sandbox-skin", choices=("modern", "legacy"), default="modern",
+                   help="the sandbox's rendering: modern, or legacy (an older table-layout portal)")
     return p
 
 
@@ -49,14 +54,14 @@ def _npis(values: list[str], flag: str) -> frozenset[str]:
 
 
 @contextlib.contextmanager
-def _sites(settings: Settings) -> Iterator[tuple[Site, Site, bool]]:
+def _sites(settings: Settings, skin: str = "modern") -> Iterator[tuple[Site, Site, bool]]:
     """The two sites: the configured ones, or the embedded sandbox started for this run."""
     if settings.maxmd and settings.portal:
         yield settings.maxmd, settings.portal, False
         return
     from robot.sandbox import Sandbox  # only the CLI knows the sandbox; the robot just gets two URLs
 
-    with Sandbox() as sb:
+    with Sandbox(**({"skin": skin} if skin != "modern" else {})) as sb:
         print(f"No MAXMD_URL / PORTAL_URL set: running against the embedded sandbox ({sb.maxmd_url}, {sb.portal_url}).")
         yield (
             Site("MaxMD", sb.maxmd_url, sb.maxmd_username, sb.maxmd_password),
@@ -98,7 +103,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.slow_mo < 0:
             raise ConfigError("--slow-mo: give a number of milliseconds, 0 or more")
         choice = choose_browser()
-        with _sites(settings) as (maxmd, portal, sandbox):
+        with _sites(settings, args.sandbox_skin) as (maxmd, portal, sandbox):
+            if args.check:
+                code, _ = check(settings, args.out, choice, maxmd=maxmd, portal=portal)
+                return code
             result = execute(settings, options, choice, maxmd=maxmd, portal=portal, sandbox=sandbox)
     except RobotError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -84,13 +84,13 @@ class RunResult:
     outcomes: list[Outcome] = field(default_factory=list)
 
 
-def new_run_dir(out: Path) -> Path:
+def new_run_dir(out: Path, suffix: str = "") -> Path:
     out.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    path, n = out / stamp, 1
+    path, n = out / f"{stamp}{suffix}", 1
     while path.exists():
         n += 1
-        path = out / f"{stamp}-{n}"
+        path = out / f"{stamp}-{n}{suffix}"
     return path
 
 

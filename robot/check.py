@@ -1,0 +1,199 @@
+"""``python -m robot --check``: a read-only preflight of both sites before the first real run.
+
+Logs in to both sites, walks every screen down to one provider's account page and resolves every
+canonical key of SPEC section 2 there, with its default locator or the operator's override. No Save,
+no account field touched (the only input is the Access Type filter, to reach the results). Every
+screen is photographed with the controls that were found outlined. Prints a table; exit 0 when every
+key was found, 2 naming the keys to fix in config/selectors.yaml.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Locator, Page, Playwright, sync_playwright
+
+from pages.base import Retry
+from pages.maxmd import IdentityProofingPage, MaxmdHomePage, MaxmdLoginPage
+from pages.portal import PortalLoginPage, PortalNavigation, UserSearchPage
+from robot.audit import Audit, Redactor
+from robot.browser import BrowserChoice, launch
+from robot.errors import LoginRefused, RobotError, SiteUnreachable
+from robot.run import new_run_dir
+from robot.settings import Settings, Site
+
+# The screens in the order the seed walks them, each with the keys that live on it.
+SCREENS: list[tuple[str, tuple[str, ...]]] = [
+    ("MaxMD login", ("maxmd.login.username", "maxmd.login.password", "maxmd.login.submit")),
+    ("MaxMD home", ("maxmd.home.details",)),
+    ("MaxMD identity proofing", ("maxmd.details.identity_proofing", "maxmd.details.workflow_status")),
+    ("MaxMD provisioning workflows", ("maxmd.workflows.provider", "maxmd.workflows.direct_address")),
+    ("portal login", ("portal.login.username", "portal.login.password", "portal.login.submit")),
+    ("portal menu", ("portal.nav.administration", "portal.nav.user_accounts")),
+    ("portal user accounts", ("portal.users.access_type", "portal.users.search")),
+    ("portal search results", ("portal.users.username_link",)),
+    ("portal user account", (
+        "portal.account.section", "portal.account.display_name", "portal.account.first_name",
+        "portal.account.last_name", "portal.account.email", "portal.account.password",
+        "portal.account.confirm_password", "portal.account.emergency_access", "portal.account.poll_direct",
+        "portal.account.direct_address", "portal.account.direct_password", "portal.account.confirm_direct_password",
+        "portal.account.save",
+    )),
+]
+# Keys that only show after something the check must not do (a refused login, a Save).
+NOT_CHECKED = ("maxmd.page.alert", "portal.page.alert", "portal.account.saved")
+OUTLINE = "3px solid #d0f"
+
+
+@dataclass
+class KeyCheck:
+    key: str
+    screen: str
+    state: str = "not reached"  # "found", "MISSING", "not reached", "not checked"
+    matches: int = 0
+
+
+class _Walk:
+    def __init__(self, settings: Settings, audit: Audit, page: Page, site: Site, results: dict[str, KeyCheck]) -> None:
+        self.settings, self.audit, self.page, self.site, self.results = settings, audit, page, site, results
+        self.retry = Retry(settings.retries + 1, 1.0)
+        self.wait_ms = min(settings.timeout_ms, 5000)
+
+    def resolve(self, screen: str, keys: tuple[str, ...], scope: Callable[[str], Page | Locator] | None = None) -> bool:
+        """Find each key on the current screen, outline what was found, photograph it; True if all were found."""
+        for key in keys:
+            loc = self.settings.selectors(key, scope(key) if scope else self.page)
+            with contextlib.suppress(PlaywrightError):
+                loc.first.wait_for(state="attached", timeout=self.wait_ms)
+            n = loc.count()
+            self.results[key].state, self.results[key].matches = ("found" if n else "MISSING"), n
+            if n:
+                with contextlib.suppress(PlaywrightError):
+                    loc.evaluate_all(f"(els) => els.forEach(e => e.style.outline = '{OUTLINE}')")
+        self.audit.shot(self.page, "check", screen, full_page=True)
+        return all(self.results[k].state == "found" for k in keys)
+
+
+def _login(walk: _Walk, screen: MaxmdLoginPage | PortalLoginPage, name: str, keys: tuple[str, ...]) -> bool:
+    site = walk.site
+    try:
+        screen.open(site.url)
+    except PlaywrightError as exc:
+        raise SiteUnreachable(f"{site.name} did not answer at {site.url} ({str(exc).splitlines()[0]})") from None
+    if not walk.resolve(name, keys):
+        return False
+    if not screen.log_in(site.username, site.password):
+        raise LoginRefused(f"{site.name} login refused for {site.username} at {site.url}: \"{screen.alert_text()}\"")
+    return True
+
+
+def _walk_maxmd(walk: _Walk) -> None:
+    page, sel, retry = walk.page, walk.settings.selectors, walk.retry
+    (name, keys), *rest = SCREENS[:4]
+    if not _login(walk, MaxmdLoginPage(page, sel, retry), name, keys):
+        return
+    if not walk.resolve(*rest[0]):
+        return
+    MaxmdHomePage(page, sel, retry).open_details()
+    if not walk.resolve(*rest[1]):
+        return
+    IdentityProofingPage(page, sel, retry).view_workflow_status()
+    providers = sel("maxmd.workflows.provider", page)
+    walk.resolve(rest[2][0], rest[2][1], scope=lambda key: providers if key.endswith("direct_address") else page)
+
+
+def _walk_portal(walk: _Walk) -> None:
+    page, sel, retry = walk.page, walk.settings.selectors, walk.retry
+    login, menu, users, results, account = SCREENS[4:]
+    if not _login(walk, PortalLoginPage(page, sel, retry), *login):
+        return
+    nav = PortalNavigation(page, sel, retry)
+    with contextlib.suppress(PlaywrightError):
+        nav.open_administration_menu()
+    if not walk.resolve(*menu):
+        return
+    nav.choose_user_accounts()
+    search = UserSearchPage(page, sel, retry)
+    if not walk.resolve(*users):
+        return
+    search.choose_clinicians()
+    search.search()
+    if not walk.resolve(*results):
+        return
+    search.open_first_account()
+    section = sel("portal.account.section", page)
+    with contextlib.suppress(PlaywrightError):
+        section.first.scroll_into_view_if_needed(timeout=walk.wait_ms)
+    walk.resolve(*account)
+
+
+def check(
+    settings: Settings,
+    out: Path,
+    choice: BrowserChoice,
+    *,
+    maxmd: Site,
+    portal: Site,
+    playwright_factory: Callable[[], contextlib.AbstractContextManager[Playwright]] = sync_playwright,
+) -> tuple[int, Path]:
+    """Run the preflight; returns (exit code, the folder with its screenshots)."""
+    redactor = Redactor()
+    redactor.add(*settings.secrets(), maxmd.password, portal.password)
+    run_dir = new_run_dir(out, suffix="-check")
+    audit = Audit(run_dir, settings.selectors, redactor, handoff=False)
+    results = {key: KeyCheck(key, screen) for screen, keys in SCREENS for key in keys}
+    results.update({key: KeyCheck(key, "-", "not checked") for key in NOT_CHECKED})
+    error = ""
+    try:
+        with playwright_factory() as pw:
+            browser = launch(pw, choice)
+            try:
+                for site_walk, site in ((_walk_maxmd, maxmd), (_walk_portal, portal)):
+                    ctx = browser.new_context(
+                        viewport={"width": settings.viewport[0], "height": settings.viewport[1]},
+                        ignore_https_errors=settings.ignore_tls_errors,
+                    )
+                    ctx.set_default_timeout(settings.timeout_ms)
+                    walk = _Walk(settings, audit, ctx.new_page(), site, results)
+                    try:
+                        site_walk(walk)
+                    except PlaywrightError as exc:
+                        audit.shot(walk.page, "check", "stopped here", full_page=True)
+                        error = f"the walk stopped at step '{_last_screen(results)}': {str(exc).splitlines()[0]}"
+                    finally:
+                        ctx.close()
+            finally:
+                browser.close()
+    except RobotError as exc:
+        error = str(exc)
+    audit.close()
+    _table(audit, results)
+    missing = [r.key for r in results.values() if r.state in ("MISSING", "not reached")]
+    if error:
+        audit.say(f"error: {error}")
+    audit.say(f"Screenshots (found controls outlined): {(run_dir / 'screenshots').resolve()}")
+    if missing:
+        found_missing = [r.key for r in results.values() if r.state == "MISSING"]
+        audit.say(f"Fix in config/selectors.yaml: {', '.join(found_missing) or '(none found missing)'}"
+                  + (f"; not reached because of them: {len(missing) - len(found_missing)} keys" if len(missing) > len(found_missing) else ""))
+        return 2, run_dir
+    if error:
+        return 2, run_dir
+    audit.say("Every key was found.")
+    return 0, run_dir
+
+
+def _last_screen(results: dict[str, KeyCheck]) -> str:
+    reached = [r.screen for r in results.values() if r.state in ("found", "MISSING")]
+    return reached[-1] if reached else "start"
+
+
+def _table(audit: Audit, results: dict[str, KeyCheck]) -> None:
+    sel = audit.selectors
+    audit.say(f"{'key':<42} {'result':<12} {'source':<9} locator")
+    for r in results.values():
+        audit.say(f"{r.key:<42} {r.state:<12} {sel.source(r.key):<9} {sel.describe(r.key)}")
