@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from playwright.sync_api import Locator
+from playwright.sync_api import Dialog, Locator
 
 from pages.base import LoginScreen, Screen
 from robot.model import AccountNames, AccountState
+
+
+MAX_PAGES = 1000  # of search results: a bound, not an expectation
 
 
 class PortalLoginPage(LoginScreen):
@@ -43,15 +46,37 @@ class UserSearchPage(Screen):
         self._follow(self._el("portal.users.search"))
 
     def usernames(self) -> list[str]:
-        """Every Username link the results show (the providers' NPIs)."""
-        return [name.strip() for name in self._el("portal.users.username_link").all_inner_texts()]
+        """Every Username link the results show (the providers' NPIs), on every page of them."""
+        names: list[str] = []
+        while True:
+            page = [name.strip() for name in self._el("portal.users.username_link").all_inner_texts()]
+            if page and page[0] in names:  # a "Next" that leads nowhere new
+                break
+            names += page
+            if not self._next_page():
+                return names
+        return names
 
     def open_first_account(self) -> None:
         self._follow(self._el("portal.users.username_link").first)
 
-    def open_account(self, npi: str) -> None:
-        link = self._el("portal.users.username_link").filter(has_text=re.compile(rf"^\s*{re.escape(npi)}\s*$"))
-        self._follow(link)
+    def open_account(self, npi: str) -> bool:
+        """Click the provider's Username link, paging through the results; False if no page lists it."""
+        for _ in range(MAX_PAGES):
+            link = self._el("portal.users.username_link").filter(has_text=re.compile(rf"^\s*{re.escape(npi)}\s*$"))
+            if link.count():
+                self._follow(link)
+                return True
+            if not self._next_page():
+                return False
+        return False
+
+    def _next_page(self) -> bool:
+        following = self._el("portal.users.next_page")
+        if not following.count():
+            return False
+        self._follow(following.first)
+        return True
 
 
 @dataclass(frozen=True)
@@ -108,10 +133,24 @@ class UserAccountPage(Screen):
         self._el("portal.account.confirm_direct_password").fill(password)
 
     def save(self) -> SaveAnswer:
-        self._follow(self._el("portal.account.save"))
-        saved, alert = self._el("portal.account.saved"), self._el("portal.page.alert")
-        saved.or_(alert).first.wait_for(state="visible")
+        """Click Save and read the answer: a confirmation on the page or in a JavaScript dialog, or errors."""
+        dialogs: list[str] = []
+
+        def accept(dialog: Dialog) -> None:
+            dialogs.append(dialog.message)
+            dialog.accept()
+
+        self.page.on("dialog", accept)
+        try:
+            self._follow(self._el("portal.account.save"))
+            self.page.wait_for_load_state("load")  # a confirmation dialog comes while the page loads
+            saved, alert = self._el("portal.account.saved"), self._el("portal.page.alert")
+            if not dialogs:
+                saved.or_(alert).first.wait_for(state="visible")
+        finally:
+            self.page.remove_listener("dialog", accept)
+        errors = self.alert_text()
         return SaveAnswer(
-            confirmation=" ".join(saved.all_inner_texts()).strip(),
-            errors=self.alert_text(),
+            confirmation=" ".join(dialogs or saved.all_inner_texts()).strip() if not errors else "",
+            errors=errors,
         )

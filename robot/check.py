@@ -124,6 +124,9 @@ def _walk_portal(walk: _Walk) -> None:
     search.search()
     if not walk.resolve(*results):
         return
+    # Only a results list longer than one page has a "Next" link: absent is fine.
+    following = sel("portal.users.next_page", page)
+    walk.results["portal.users.next_page"].state = "found" if following.count() else "absent (ok)"
     search.open_first_account()
     section = sel("portal.account.section", page)
     with contextlib.suppress(PlaywrightError):
@@ -146,6 +149,7 @@ def check(
     run_dir = new_run_dir(out, suffix="-check")
     audit = Audit(run_dir, settings.selectors, redactor, handoff=False)
     results = {key: KeyCheck(key, screen) for screen, keys in SCREENS for key in keys}
+    results["portal.users.next_page"] = KeyCheck("portal.users.next_page", "portal search results", "absent (ok)")
     results.update({key: KeyCheck(key, "-", "not checked") for key in NOT_CHECKED})
     error = ""
     try:

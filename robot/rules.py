@@ -84,23 +84,35 @@ def split_name(name: str) -> tuple[str, str]:
     return words[0], words[-1]
 
 
+_BARE_NPI = re.compile(r"^\d{10}$")
+_BARE_STATUS = re.compile(r"^(complete|completed|pending|in progress|failed|cancelled|canceled)$", re.I)
+
+
 def parse_workflow_entry(text: str, direct_address: str | None) -> MaxmdEntry:
-    """Turn the visible text of one workflow entry into a record; ``direct_address`` is the green box's text."""
-    lines = [" ".join(line.split()) for line in text.splitlines()]
+    """Turn the visible text of one workflow entry into a record; ``direct_address`` is the green box's text.
+
+    The entry may be a block of lines ("NPI: 1234567893", "Workflow status: Complete") or a table
+    row whose cells arrive tab-separated with bare values ("1234567893", "Complete").
+    """
+    lines = [" ".join(part.split()) for part in re.split(r"[\n\t]", text)]
     lines = [line for line in lines if line]
     address = " ".join(direct_address.split()) if direct_address else None
     npi_match = _NPI_IN_TEXT.search(text)
-    npi = re.sub(r"\D", "", npi_match.group(1)) if npi_match else None
+    bare_npi = next((line for line in lines if _BARE_NPI.match(line)), None)
+    npi = re.sub(r"\D", "", npi_match.group(1)) if npi_match else bare_npi
     status_match = _STATUS_IN_TEXT.search(text)
-    status = status_match.group(1).strip() if status_match else ""
+    bare_status = next((line for line in lines if _BARE_STATUS.match(line)), "")
+    status = status_match.group(1).strip() if status_match else bare_status
     name = next(
         (
             line
             for line in lines
             if not _NPI_IN_TEXT.search(line)
             and not _STATUS_IN_TEXT.search(line)
+            and line not in (bare_npi, bare_status)
             and (address is None or normalize_address(line) != normalize_address(address))
             and "@" not in line
+            and "in progress" not in line.lower()
         ),
         "",
     )

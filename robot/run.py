@@ -253,7 +253,8 @@ class Robot:
     def _account_names(self, username: str) -> AccountNames:
         page = self._portal_page()
         search = self._search_clinicians(page, "practice", self.practice_shots)
-        search.open_account(username)
+        if not search.open_account(username):
+            return AccountNames()  # gone since the search: nothing to match by name
         account = UserAccountPage(page, self.sel, self.retry)
         account.scroll_to_account_information()
         return account.read().names
@@ -339,7 +340,11 @@ class Robot:
         trace.resume()  # the search results are a fresh page: no secret on it
         account = UserAccountPage(page, self.sel, self.retry)
         with self.step(page, who, "10 open account", shots):
-            search.open_account(c.npi)
+            listed = search.open_account(c.npi)
+        if not listed:
+            raise StepFailed("10 open account", "the Clinician search lists no Username with this NPI",
+                             provider=f"{c.name} (NPI {c.npi})",
+                             hint="check the account in the portal (is it still a Clinician, and active?) and run again")
         with self.step(page, who, "11 User Account Information", shots):
             account.scroll_to_account_information()
             state = account.read()

@@ -8,20 +8,24 @@ robot learns nothing from it that the real sites would not show (visible words o
     with Sandbox(faults=Faults(latency_ms=50)) as sb:
         sb.maxmd_url, sb.portal_url, sb.state.account("1234567893")
 
+    Sandbox(skin="legacy")  # the same sites as an older, table-layout portal would render them
+
     Sandbox(odd_data=True).odd_npis  # six extra ready providers with hostile/odd names and addresses
 """
 
 from __future__ import annotations
 
-from robot.sandbox._common import EXPIRED_MESSAGE, Faults
+from robot.sandbox._common import EXPIRED_MESSAGE, SKINS, Faults
 from robot.sandbox._maxmd import INVALID_LOGIN as MAXMD_INVALID_LOGIN
 from robot.sandbox._portal import (
     INVALID_LOGIN as PORTAL_INVALID_LOGIN,
+    LEGACY_PAGE_SIZE,
     REFUSED_MESSAGE,
     SAVED_MESSAGE,
 )
 from robot.sandbox._server import DEMO_MAXMD_CREDENTIALS, DEMO_PORTAL_CREDENTIALS, Sandbox
 from robot.sandbox._state import (
+    LEGACY_EXTRA_PROVIDERS,
     ODD_PROVIDERS,
     SEEDED_NPIS,
     MaxmdEntry,
@@ -36,12 +40,15 @@ __all__ = [
     "DEMO_MAXMD_CREDENTIALS",
     "DEMO_PORTAL_CREDENTIALS",
     "EXPIRED_MESSAGE",
+    "LEGACY_EXTRA_PROVIDERS",
+    "LEGACY_PAGE_SIZE",
     "MAXMD_INVALID_LOGIN",
     "ODD_PROVIDERS",
     "PORTAL_INVALID_LOGIN",
     "REFUSED_MESSAGE",
     "SAVED_MESSAGE",
     "SEEDED_NPIS",
+    "SKINS",
     "Faults",
     "MaxmdEntry",
     "OddProvider",

@@ -24,6 +24,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--odd-data", action="store_true",
                         help="add six ready providers with hostile or odd data (quotes, <script>, accents, "
                              "a 200-character name, an upper-case Direct address, extra whitespace)")
+    parser.add_argument("--sandbox-skin", choices=("modern", "legacy"), default="modern",
+                        help="how both sites look: modern (default) or legacy (table layouts, unlabelled inputs, "
+                             "hover menu, paged search grid, alert() after Save)")
     parser.add_argument("--latency-ms", type=int, default=0, metavar="MS", help="delay added to every request")
     parser.add_argument("--error-rate", type=float, default=0.0, metavar="R", help="share of requests answered 503 (0..1)")
     parser.add_argument("--error-seed", type=int, default=0, metavar="S", help="seed deciding which requests fail")
@@ -57,13 +60,14 @@ def main(argv: list[str] | None = None) -> int:
         portal_port=args.port + 1,
         seed=args.seed,
         odd_data=args.odd_data,
+        skin=args.sandbox_skin,
     )
     try:
         sandbox.start()
     except OSError as exc:
         print(f"error: cannot listen on {args.host}:{args.port}/{args.port + 1}: {exc}", file=sys.stderr)
         return 2
-    print("Sandbox running (Ctrl-C to stop)")
+    print(f"Sandbox running, {sandbox.skin} skin (Ctrl-C to stop)")
     print(f"  MaxMD provisioning tool:       {sandbox.maxmd_url}")
     print(f"    username: {sandbox.maxmd_username}   password: {sandbox.maxmd_password}")
     print(f"  Patient and Provider Portal:   {sandbox.portal_url}")

@@ -20,9 +20,9 @@ COOKIE_NAME = "MAXMD_SID"
 INVALID_LOGIN = "Invalid username or password."
 
 
-def create_maxmd_app(runtime: Runtime, username: str, password: str) -> Flask:
-    """One Flask app per site, like the real two sites on two origins."""
-    app = new_app(__name__, "maxmd")
+def create_maxmd_app(runtime: Runtime, username: str, password: str, skin: str = "modern") -> Flask:
+    """One Flask app per site, like the real two sites on two origins; ``skin`` picks the templates."""
+    app = new_app(__name__, "maxmd", skin)
     store = SessionStore()
     install_common(app, runtime, "maxmd", COOKIE_NAME, store)
     state = runtime.state

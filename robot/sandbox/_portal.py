@@ -52,6 +52,8 @@ MSG_DIRECT_LOCKED = "The Direct address cannot be changed once it has been set u
 
 SEARCH_OPTIONS: tuple[str, ...] = ("All", *ACCESS_TYPES)
 
+LEGACY_PAGE_SIZE = 25  # rows per page of the legacy skin's search results
+
 # A pragmatic address check (what a web form would do): local part, "@", dotted domain labels.
 _EMAIL = re.compile(
     r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@"
@@ -196,9 +198,13 @@ def _login_history(account: PortalAccount) -> list[dict[str, str]]:
     return rows
 
 
-def create_portal_app(runtime: Runtime) -> Flask:
-    """One Flask app per site, like the real two sites on two origins."""
-    app = new_app(__name__, "portal")
+def create_portal_app(runtime: Runtime, skin: str = "modern") -> Flask:
+    """One Flask app per site, like the real two sites on two origins; ``skin`` picks the templates.
+
+    The legacy skin differs in one piece of logic only: its search results are paged
+    (``LEGACY_PAGE_SIZE`` rows, ``?page=N``), as the older portal's grid is.
+    """
+    app = new_app(__name__, "portal", skin)
     store = SessionStore()
     install_common(app, runtime, "portal", COOKIE_NAME, store)
     state = runtime.state
@@ -298,7 +304,17 @@ def create_portal_app(runtime: Runtime) -> Flask:
                         (a for a in state.accounts.values() if chosen == "All" or a.access_type == chosen),
                         key=lambda a: (ACCESS_TYPES.index(a.access_type), a.username),
                     )
-        return page("users.html", options=SEARCH_OPTIONS, chosen=chosen or "All", results=results, error=error)
+        total = len(results) if results is not None else 0
+        page_no, pages = 1, 1
+        if skin == "legacy" and results is not None:
+            pages = max(1, -(-total // LEGACY_PAGE_SIZE))
+            try:
+                page_no = min(max(int(request.args.get("page", "1")), 1), pages)
+            except ValueError:
+                page_no = 1
+            results = results[(page_no - 1) * LEGACY_PAGE_SIZE: page_no * LEGACY_PAGE_SIZE]
+        return page("users.html", options=SEARCH_OPTIONS, chosen=chosen or "All", results=results, error=error,
+                    total=total, page_no=page_no, pages=pages)
 
     def account_page(account: PortalAccount, form: AccountForm, errors: list[str], saved: bool) -> str:
         return page("account.html", account=account, form=form, errors=errors, saved=saved, roles=ROLES,

@@ -9,10 +9,16 @@ from types import TracebackType
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from robot.sandbox._common import Faults, RequestRecord, Runtime
+from robot.sandbox._common import SKINS, Faults, RequestRecord, Runtime
 from robot.sandbox._maxmd import create_maxmd_app
 from robot.sandbox._portal import create_portal_app
-from robot.sandbox._state import SandboxState, add_odd_providers, generated_state, seeded_state
+from robot.sandbox._state import (
+    SandboxState,
+    add_legacy_providers,
+    add_odd_providers,
+    generated_state,
+    seeded_state,
+)
 
 DEMO_MAXMD_CREDENTIALS = ("admin@brightsideeye.com", "Maxmd-Sandbox-2026!")
 DEMO_PORTAL_CREDENTIALS = ("brightside.admin", "Portal-Sandbox-2026!")
@@ -42,6 +48,13 @@ class Sandbox:
     name, NPI and address in the workflows page's HTML. Their definitions are
     ``robot.sandbox.ODD_PROVIDERS``; their NPIs, in that order, are ``odd_npis`` (empty when off).
     Each has a MaxMD workflow Complete and a fresh Clinician account named by its NPI.
+
+    ``skin`` picks how both sites look: ``"modern"`` (default; ``fixtures/html/<site>``) or ``"legacy"``
+    (``fixtures/html/legacy/<site>``: table layouts whose labels are not tied to their inputs, a hover
+    menu, ``<input type=submit>`` buttons, a paged search grid, an ``alert()`` after Save, a table of
+    providers on MaxMD). Same state, routes and form field names. With ``skin="legacy"`` and
+    ``providers=None`` the seeded practice gets ``LEGACY_EXTRA_PROVIDERS`` generated ready providers
+    more (NPIs in ``legacy_npis``), so the Clinician grid has two pages and Jane Okafor is on page 2.
     """
 
     def __init__(
@@ -55,7 +68,11 @@ class Sandbox:
         portal_port: int = 0,
         seed: int = 0,
         odd_data: bool = False,
+        skin: str = "modern",
     ) -> None:
+        if skin not in SKINS:
+            raise ValueError(f"skin must be one of {', '.join(SKINS)}, not {skin!r}")
+        self.skin = skin
         self.host = host
         self.faults = faults if faults is not None else Faults()
         self.maxmd_username, self.maxmd_password = maxmd_credentials or (
@@ -66,12 +83,14 @@ class Sandbox:
             self.state: SandboxState = seeded_state(self.portal_username, self.portal_password)
         else:
             self.state = generated_state(providers, seed, self.portal_username, self.portal_password)
+        self.legacy_npis: list[str] = (
+            add_legacy_providers(self.state) if skin == "legacy" and providers is None else [])
         self.odd_data = odd_data
         self.odd_npis: list[str] = add_odd_providers(self.state) if odd_data else []
         self._runtime = Runtime(self.state, self.faults)
         # Built up front so tests can use Flask's test client without starting any server.
-        self.maxmd_app: Flask = create_maxmd_app(self._runtime, self.maxmd_username, self.maxmd_password)
-        self.portal_app: Flask = create_portal_app(self._runtime)
+        self.maxmd_app: Flask = create_maxmd_app(self._runtime, self.maxmd_username, self.maxmd_password, skin)
+        self.portal_app: Flask = create_portal_app(self._runtime, skin)
         self._wanted_ports = (maxmd_port, portal_port)
         self._servers: list[BaseWSGIServer] = []
         self._threads: list[threading.Thread] = []

@@ -309,6 +309,49 @@ def generated_state(count: int, seed: int, admin_username: str, admin_password: 
     return state
 
 
+# --- legacy skin's larger practice ----------------------------------------------------------------
+
+# The legacy skin's paged grid needs more than one page of clinicians: this many generated ready
+# providers are added to the seeded practice. Their NPIs all start "10" or "11", so sorted by
+# username they fill page 1 (24 of them + Grace Whitfield) and push Jane Okafor, Marcus Lindqvist
+# and the other seeded clinicians onto page 2.
+LEGACY_EXTRA_PROVIDERS = 24
+
+
+def add_legacy_providers(state: SandboxState, count: int = LEGACY_EXTRA_PROVIDERS, seed: int = 2026) -> list[str]:
+    """Append ``count`` generated ready providers (MaxMD Complete, a fresh portal account); return their NPIs.
+
+    Deterministic; NPIs valid (Luhn), distinct, and below every seeded one; addresses in the practice's domain.
+    """
+    rng = random.Random(seed)
+    names = [(f, l) for f in _FIRST_NAMES for l in _LAST_NAMES]
+    rng.shuffle(names)
+    with state.lock:
+        taken = {state.practice.organization_npi, *state.accounts}
+        taken.update(e.npi for e in state.maxmd_entries if e.npi)
+        addresses = {(e.direct_address or "").lower() for e in state.maxmd_entries}
+        addresses.update((a.direct_address or "").lower() for a in state.accounts.values())
+        npis: list[str] = []
+        for first, last in names:
+            if len(npis) == count:
+                break
+            address = f"{_local_part(first, last)}@{state.practice.direct_domain}"
+            if address.lower() in addresses:
+                continue
+            while True:
+                first9 = rng.choice(("10", "11")) + "".join(str(rng.randrange(10)) for _ in range(7))
+                npi = first9 + str(npi_check_digit(first9))
+                if npi not in taken:
+                    break
+            taken.add(npi)
+            addresses.add(address.lower())
+            credential = "MD" if rng.random() < 0.15 else "OD"
+            state.maxmd_entries.append(MaxmdEntry(first, last, credential, npi, "Complete", address))
+            state.accounts[npi] = _clinician(npi, first, last)
+            npis.append(npi)
+        return npis
+
+
 # --- odd data ------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

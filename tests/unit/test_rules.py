@@ -501,3 +501,15 @@ def test_verify_after_emergency_only_fix_checks_just_emergency_access():
     ch = decide_changes(WANTED, state(poll=True, address=WANTED, emergency=True), None)
     assert verify(ch, WANTED, state(poll=True, address=WANTED)) == []
     assert verify(ch, WANTED, state(poll=True, address=WANTED, emergency=True)) == ["Allow Emergency Access is still checked"]
+
+
+def test_a_table_row_with_bare_cells_is_parsed():
+    row = "Jane Okafor, OD\t1234567893\tComplete\tjane.okafor@direct.brightsideeye.com"
+    parsed = parse_workflow_entry(row, "jane.okafor@direct.brightsideeye.com")
+    assert (parsed.name, parsed.npi, parsed.workflow_status) == ("Jane Okafor, OD", "1234567893", "Complete")
+    assert (parsed.first_name, parsed.last_name) == ("Jane", "Okafor")
+
+
+def test_a_pending_table_row_has_no_address_and_its_note_is_not_the_name():
+    parsed = parse_workflow_entry("Grace Whitfield, OD\t1209473853\tPending\tProvisioning in progress", None)
+    assert (parsed.name, parsed.workflow_status, parsed.complete) == ("Grace Whitfield, OD", "Pending", False)
