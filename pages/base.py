@@ -55,6 +55,13 @@ class Screen:
             control.click()
         return self._check(info.value, expect_login=expect_login)
 
+    def follow(self, control: Locator) -> Response:
+        """Public ``_follow`` for tools outside the page objects (the preflight)."""
+        return self._follow(control, expect_login=True)
+
+    def goto(self, url: str) -> Response:
+        return self._goto(url, expect_login=True)
+
     def _goto(self, url: str, *, expect_login: bool = False) -> Response:
         response = self.page.goto(url, wait_until="domcontentloaded")
         assert response is not None  # a real navigation always has a response

@@ -10,6 +10,7 @@ key was found, 2 naming the keys to fix in config/selectors.yaml.
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,9 +18,7 @@ from pathlib import Path
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, Playwright, sync_playwright
 
-from pages.base import Retry
-from pages.maxmd import IdentityProofingPage, MaxmdHomePage, MaxmdLoginPage
-from pages.portal import PortalLoginPage, PortalNavigation, UserSearchPage
+from pages.base import Retry, Screen
 from robot.audit import Audit, Redactor
 from robot.browser import BrowserChoice, launch
 from robot.errors import LoginRefused, RobotError, SiteUnreachable
@@ -63,7 +62,9 @@ class _Walk:
         self.retry = Retry(settings.retries + 1, 1.0)
         self.wait_ms = min(settings.timeout_ms, 5000)
 
-    def resolve(self, screen: str, keys: tuple[str, ...], scope: Callable[[str], Page | Locator] | None = None) -> bool:
+    def resolve(
+        self, screen: str, keys: tuple[str, ...], scope: Callable[[str], Page | Locator] | None = None, *, shoot: bool = True
+    ) -> None:
         """Find each key on the current screen, outline what was found, photograph it; True if all were found."""
         for key in keys:
             loc = self.settings.selectors(key, scope(key) if scope else self.page)
@@ -74,61 +75,79 @@ class _Walk:
             if n:
                 with contextlib.suppress(PlaywrightError):
                     loc.evaluate_all(f"(els) => els.forEach(e => e.style.outline = '{OUTLINE}')")
-        self.audit.shot(self.page, "check", screen, full_page=True)
-        return all(self.results[k].state == "found" for k in keys)
+        if shoot:
+            self.audit.shot(self.page, "check", screen, full_page=True)
 
 
-def _login(walk: _Walk, screen: MaxmdLoginPage | PortalLoginPage, name: str, keys: tuple[str, ...]) -> bool:
-    site = walk.site
+# Where a key finds nothing, the walk goes on by plain HTML so the later screens get checked too.
+# These fallbacks serve the check alone; a run uses the keys and nothing else.
+_FALLBACK: dict[str, Callable[[Page], Locator]] = {
+    "login.username": lambda p: p.locator("input:not([type=password]):not([type=hidden]):not([type=submit])").first,
+    "login.password": lambda p: p.locator("input[type=password]").first,
+    "login.submit": lambda p: p.locator("button, input[type=submit]").first,
+    "maxmd.home.details": lambda p: p.get_by_text("Details", exact=True).first,
+    "maxmd.details.workflow_status": lambda p: p.get_by_text(re.compile("provisioning workflows", re.I)).first,
+    "portal.nav.administration": lambda p: p.get_by_text("Administration", exact=True).first,
+    "portal.nav.user_accounts": lambda p: p.get_by_role("link", name="User Accounts").first,
+    "portal.users.access_type": lambda p: p.locator("select").first,
+    "portal.users.search": lambda p: p.get_by_role("button", name=re.compile("search", re.I)).first,
+    "portal.users.username_link": lambda p: p.get_by_role("link", name=re.compile(r"^\s*[12]\d{9}\s*$")).first,
+}
+
+
+def _control(walk: _Walk, key: str) -> Locator:
+    """The key's control if it was found, else the plain-HTML fallback."""
+    if walk.results[key].state == "found":
+        return walk.settings.selectors(key, walk.page).first
+    fallback = _FALLBACK.get(key) or _FALLBACK[key.split(".", 1)[1]]
+    return fallback(walk.page)
+
+
+def _login(walk: _Walk, name: str, keys: tuple[str, ...]) -> None:
+    site, prefix = walk.site, keys[0].split(".")[0]
+    screen = Screen(walk.page, walk.settings.selectors, walk.retry)
     try:
-        screen.open(site.url)
+        screen.goto(site.url)
     except PlaywrightError as exc:
         raise SiteUnreachable(f"{site.name} did not answer at {site.url} ({str(exc).splitlines()[0]})") from None
-    if not walk.resolve(name, keys):
-        return False
-    if not screen.log_in(site.username, site.password):
+    walk.resolve(name, keys)
+    _control(walk, f"{prefix}.login.username").fill(site.username)
+    _control(walk, f"{prefix}.login.password").fill(site.password)
+    screen.follow(_control(walk, f"{prefix}.login.submit"))
+    if walk.page.locator("input[type=password]").count() and walk.page.get_by_role("alert").count():
         raise LoginRefused(f"{site.name} login refused for {site.username} at {site.url}: \"{screen.alert_text()}\"")
-    return True
 
 
 def _walk_maxmd(walk: _Walk) -> None:
-    page, sel, retry = walk.page, walk.settings.selectors, walk.retry
-    (name, keys), *rest = SCREENS[:4]
-    if not _login(walk, MaxmdLoginPage(page, sel, retry), name, keys):
-        return
-    if not walk.resolve(*rest[0]):
-        return
-    MaxmdHomePage(page, sel, retry).open_details()
-    if not walk.resolve(*rest[1]):
-        return
-    IdentityProofingPage(page, sel, retry).view_workflow_status()
-    providers = sel("maxmd.workflows.provider", page)
-    walk.resolve(rest[2][0], rest[2][1], scope=lambda key: providers if key.endswith("direct_address") else page)
+    page, screen = walk.page, Screen(walk.page, walk.settings.selectors, walk.retry)
+    login, home, details, workflows = SCREENS[:4]
+    _login(walk, *login)
+    walk.resolve(*home)
+    screen.follow(_control(walk, "maxmd.home.details"))
+    walk.resolve(*details)
+    screen.follow(_control(walk, "maxmd.details.workflow_status"))
+    providers = walk.settings.selectors("maxmd.workflows.provider", page)
+    walk.resolve(*workflows, scope=lambda key: providers if key.endswith("direct_address") and providers.count() else page)
 
 
 def _walk_portal(walk: _Walk) -> None:
-    page, sel, retry = walk.page, walk.settings.selectors, walk.retry
+    page, screen = walk.page, Screen(walk.page, walk.settings.selectors, walk.retry)
     login, menu, users, results, account = SCREENS[4:]
-    if not _login(walk, PortalLoginPage(page, sel, retry), *login):
-        return
-    nav = PortalNavigation(page, sel, retry)
+    _login(walk, *login)
+    walk.resolve(menu[0], menu[1][:1], shoot=False)  # the menu's own screenshot comes once it is open
     with contextlib.suppress(PlaywrightError):
-        nav.open_administration_menu()
-    if not walk.resolve(*menu):
-        return
-    nav.choose_user_accounts()
-    search = UserSearchPage(page, sel, retry)
-    if not walk.resolve(*users):
-        return
-    search.choose_clinicians()
-    search.search()
-    if not walk.resolve(*results):
-        return
+        _control(walk, "portal.nav.administration").click(timeout=walk.wait_ms)  # opens the menu, hover or click
+    walk.resolve(*menu)
+    screen.follow(_control(walk, "portal.nav.user_accounts"))
+    walk.resolve(*users)
+    _control(walk, "portal.users.access_type").select_option(label="Clinician")
+    screen.follow(_control(walk, "portal.users.search"))
+    walk.resolve(*results)
     # Only a results list longer than one page has a "Next" link: absent is fine.
-    following = sel("portal.users.next_page", page)
+    following = walk.settings.selectors("portal.users.next_page", page)
     walk.results["portal.users.next_page"].state = "found" if following.count() else "absent (ok)"
-    search.open_first_account()
-    section = sel("portal.account.section", page)
+    screen.follow(_control(walk, "portal.users.username_link"))
+    section = walk.settings.selectors("portal.account.section", page)
     with contextlib.suppress(PlaywrightError):
         section.first.scroll_into_view_if_needed(timeout=walk.wait_ms)
     walk.resolve(*account)

@@ -8,22 +8,29 @@ import io
 import json
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import quote, quote_plus
 
 from robot.browser import choose_browser
 from robot.run import RunOptions, RunResult, execute
 from robot.sandbox import Sandbox
-from robot.settings import Settings, Site, load
+from pages.locators import Selectors
+from robot.settings import Settings, Site, load, load_selectors
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def sandbox_settings(config_dir: Path | None = None, environ: dict[str, str] | None = None) -> Settings:
-    """The shipped config/robot.yaml (or one in ``config_dir``), with no real environment or .env."""
+def sandbox_settings(config_dir: Path | None = None, environ: dict[str, str] | None = None, skin: str = "modern") -> Settings:
+    """The shipped config/robot.yaml (or one in ``config_dir``), with no real environment or .env.
+
+    For the legacy rendering, with the shipped config/selectors.legacy.yaml as the overrides.
+    """
     config = (config_dir or ROOT / "config") / "robot.yaml"
-    return load(config, environ=environ or {}, dotenv_path=None, force_sandbox=True)
+    settings = load(config, environ=environ or {}, dotenv_path=None, force_sandbox=True)
+    if skin == "legacy":
+        settings = replace(settings, selectors=Selectors(load_selectors(ROOT / "config" / "selectors.legacy.yaml")))
+    return settings
 
 
 @dataclass

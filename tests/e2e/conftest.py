@@ -6,15 +6,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from robot_helpers import SeededRun, run_robot, snapshot
+from robot_helpers import SeededRun, run_robot, sandbox_settings, snapshot
 
 from robot.sandbox import Sandbox
 
 
-@pytest.fixture(scope="session")
-def seeded_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeededRun]:
-    """The robot run once, with default settings, over a fresh seeded sandbox. Do not change its sandbox."""
-    out: Path = tmp_path_factory.mktemp("seeded-run")
-    with Sandbox() as sb:
+@pytest.fixture(scope="session", params=["modern", "legacy"])
+def seeded_run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeededRun]:
+    """The robot run once per rendering of the sites (the legacy one with config/selectors.legacy.yaml)
+    over a fresh seeded sandbox. Do not change its sandbox."""
+    skin = request.param
+    out: Path = tmp_path_factory.mktemp(f"seeded-run-{skin}")
+    with Sandbox(skin=skin) as sb:
         before = snapshot(sb)
-        yield SeededRun(sb, before, run_robot(sb, out, capture=True))
+        yield SeededRun(sb, before, run_robot(sb, out, settings=sandbox_settings(skin=skin), capture=True))

@@ -58,3 +58,24 @@ def test_check_names_exactly_the_keys_whose_locator_finds_nothing(sandbox: Sandb
     assert "MISSING" in rows["portal.account.direct_address"] and "override" in rows["portal.account.direct_address"]
     assert [k for k, line in rows.items() if " MISSING " in line] == ["portal.account.direct_address"]
     assert "Fix in config/selectors.yaml: portal.account.direct_address" in out
+
+
+LEGACY_OVERRIDES = ROOT / "config" / "selectors.legacy.yaml"
+
+
+def test_check_on_the_legacy_rendering_names_exactly_the_keys_that_need_an_override(tmp_path: Path, capsys) -> None:
+    import yaml
+
+    with Sandbox(skin="legacy") as sb:
+        code, _, out = run_check(sb, tmp_path, sandbox_settings(), capsys)
+    assert code == 2
+    missing = [line.split()[0] for line in out.splitlines() if " MISSING " in line]
+    assert sorted(missing) == sorted(yaml.safe_load(LEGACY_OVERRIDES.read_text()))
+    assert "not reached" not in out  # the walk went on to the last screen to name them all
+
+
+def test_check_on_the_legacy_rendering_with_its_overrides_finds_every_key(tmp_path: Path, capsys) -> None:
+    with Sandbox(skin="legacy") as sb:
+        code, _, out = run_check(sb, tmp_path, sandbox_settings(skin="legacy"), capsys)
+    assert code == 0, out
+    assert "Every key was found." in out

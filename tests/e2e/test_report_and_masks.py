@@ -23,7 +23,7 @@ def test_report_has_a_card_per_provider_and_every_thumbnail_loads(seeded_run: Se
     cards = page.locator("article")
     names = [p["name"] for p in run.record["providers"]]
     for name in names:
-        assert page.get_by_role("article", name=name).count() == 1, name
+        assert page.get_by_role("article", name=name, exact=True).count() == 1, name
     images = page.get_by_role("img")
     expected = sum(len(p["screenshots"]) for p in run.record["providers"]) + len(run.record["practice"]["screenshots"])
     assert images.count() == expected > len(names)
