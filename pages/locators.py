@@ -92,7 +92,7 @@ DEFAULTS: dict[str, Loc] = {
     "portal.users.access_type": label("Access Type"),
     "portal.users.search": role("button", "Search"),
     "portal.users.username_link": role("link", _NPI_NAME),
-    "portal.users.next_page": role("link", re.compile(r"^\s*(next( page)?|›|»|>)\s*$", re.I)),
+    "portal.users.next_page": role("link", re.compile(r"^\s*(next( page)?\s*[›»>]{0,2}|[›»>]{1,2})\s*$", re.I)),
     "portal.account.section": role("heading", "User Account Information"),
     "portal.account.display_name": label("Display Name"),
     "portal.account.first_name": label("First Name"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from playwright.sync_api import Dialog, Locator
@@ -12,6 +13,7 @@ from robot.model import AccountNames, AccountState
 
 
 MAX_PAGES = 1000  # of search results: a bound, not an expectation
+_CONFIRMS = re.compile(r"\b(saved|success(ful(ly)?)?|updated)\b", re.I)
 
 
 class PortalLoginPage(LoginScreen):
@@ -48,13 +50,13 @@ class UserSearchPage(Screen):
     def usernames(self) -> list[str]:
         """Every Username link the results show (the providers' NPIs), on every page of them."""
         names: list[str] = []
-        while True:
+        for _ in range(MAX_PAGES):
             page = [name.strip() for name in self._el("portal.users.username_link").all_inner_texts()]
-            if page and page[0] in names:  # a "Next" that leads nowhere new
+            if not page or page[0] in names:  # an empty page, or a "Next" that leads nowhere new
                 break
             names += page
             if not self._next_page():
-                return names
+                break
         return names
 
     def open_first_account(self) -> None:
@@ -62,11 +64,17 @@ class UserSearchPage(Screen):
 
     def open_account(self, npi: str) -> bool:
         """Click the provider's Username link, paging through the results; False if no page lists it."""
+        first_seen: set[str] = set()
         for _ in range(MAX_PAGES):
-            link = self._el("portal.users.username_link").filter(has_text=re.compile(rf"^\s*{re.escape(npi)}\s*$"))
+            links = self._el("portal.users.username_link")
+            link = links.filter(has_text=re.compile(rf"^\s*{re.escape(npi)}\s*$"))
             if link.count():
                 self._follow(link)
                 return True
+            first = links.first.inner_text().strip() if links.count() else ""
+            if not first or first in first_seen:  # an empty page, or a "Next" that leads nowhere new
+                return False
+            first_seen.add(first)
             if not self._next_page():
                 return False
         return False
@@ -132,25 +140,36 @@ class UserAccountPage(Screen):
         self._el("portal.account.direct_password").fill(password)
         self._el("portal.account.confirm_direct_password").fill(password)
 
-    def save(self) -> SaveAnswer:
-        """Click Save and read the answer: a confirmation on the page or in a JavaScript dialog, or errors."""
+    def save(self, just_before_click: Callable[[], None] = lambda: None) -> SaveAnswer:
+        """Click Save and read the answer: a confirmation on the page or in a JavaScript dialog, or errors.
+
+        ``just_before_click`` runs once the button is there, right before it is clicked.
+        A dialog counts as a confirmation only when its words say so ("saved", "success",
+        "updated"); any other dialog is the portal's error message.
+        """
         dialogs: list[str] = []
 
         def accept(dialog: Dialog) -> None:
             dialogs.append(dialog.message)
             dialog.accept()
 
+        button = self._el("portal.account.save")
+        button.wait_for(state="visible")
+        just_before_click()
         self.page.on("dialog", accept)
         try:
-            self._follow(self._el("portal.account.save"))
+            self._follow(button)
             self.page.wait_for_load_state("load")  # a confirmation dialog comes while the page loads
             saved, alert = self._el("portal.account.saved"), self._el("portal.page.alert")
             if not dialogs:
                 saved.or_(alert).first.wait_for(state="visible")
         finally:
             self.page.remove_listener("dialog", accept)
+        said = " ".join(dialogs).strip()
+        if said and not _CONFIRMS.search(said):
+            return SaveAnswer(confirmation="", errors=said)
         errors = self.alert_text()
         return SaveAnswer(
-            confirmation=" ".join(dialogs or saved.all_inner_texts()).strip() if not errors else "",
+            confirmation=(said or " ".join(saved.all_inner_texts()).strip()) if not errors else "",
             errors=errors,
         )

@@ -13,6 +13,7 @@ from pathlib import Path
 from robot.browser import choose_browser
 from robot.check import check
 from robot.errors import ConfigError, RobotError
+from robot.lock import RunLock
 from robot.rules import npi_problem
 from robot.run import RunOptions, StopRequest, execute
 from robot.settings import Settings, Site, load
@@ -98,14 +99,15 @@ def main(argv: list[str] | None = None) -> int:
             dry_run=args.dry_run,
             only=_npis(args.only, "--only"),
             force=_npis(args.force, "--force"),
-            stop=_stop_on_signals(),
+            stop=None if args.check else _stop_on_signals(),
         )
         if args.slow_mo < 0:
             raise ConfigError("--slow-mo: give a number of milliseconds, 0 or more")
         choice = choose_browser()
         with _sites(settings, args.sandbox_skin) as (maxmd, portal, sandbox):
             if args.check:
-                code, _ = check(settings, args.out, choice, maxmd=maxmd, portal=portal)
+                with RunLock.for_out(args.out):  # never beside a run: some portals allow one session per login
+                    code, _ = check(settings, args.out, choice, maxmd=maxmd, portal=portal)
                 return code
             result = execute(settings, options, choice, maxmd=maxmd, portal=portal, sandbox=sandbox)
     except RobotError as exc:

@@ -64,7 +64,7 @@ def domain_of(address: str) -> str:
 
 # --- reading what MaxMD shows ----------------------------------------------------------------------
 
-_NPI_IN_TEXT = re.compile(r"\bNPI\b\s*[:#]?\s*(\d[\d\s-]{8,14}\d)", re.I)
+_NPI_IN_TEXT = re.compile(r"\bNPI\b\s*[:#]?\s*(\d[\d -]{8,14}\d)", re.I)
 _STATUS_IN_TEXT = re.compile(r"\bstatus\b\s*[:\-]?\s*([A-Za-z][A-Za-z ]*)", re.I)
 _TITLES = {"dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "prof", "prof."}
 
@@ -98,7 +98,7 @@ def parse_workflow_entry(text: str, direct_address: str | None) -> MaxmdEntry:
     lines = [line for line in lines if line]
     address = " ".join(direct_address.split()) if direct_address else None
     npi_match = _NPI_IN_TEXT.search(text)
-    bare_npi = next((line for line in lines if _BARE_NPI.match(line)), None)
+    bare_npi = next((line for line in lines if _BARE_NPI.match(line) and npi_problem(line) is None), None)
     npi = re.sub(r"\D", "", npi_match.group(1)) if npi_match else bare_npi
     status_match = _STATUS_IN_TEXT.search(text)
     bare_status = next((line for line in lines if _BARE_STATUS.match(line)), "")

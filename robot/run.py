@@ -282,6 +282,8 @@ class Robot:
             if n == tries:
                 raise fault
             self._portal = None
+            if self.options.stop is not None and self.options.stop.is_set():
+                raise RunStopped(f"stopped by {self.options.stop.reason} during step '{self._step}'")
             if not self.browser.is_connected():
                 self.audit.log.warning("browser lost; starting a new one", who=who)
                 self.browser = self._launch()
@@ -326,7 +328,10 @@ class Robot:
                         "its passwords are in handoff.csv (applied=unknown)"
                     )
             if self.tracing:
-                outcome.traces = self.tracing.finish(keep_as=c.npi if outcome.status is Status.FAILED else None)
+                try:
+                    outcome.traces = self.tracing.finish(keep_as=c.npi if outcome.status is Status.FAILED else None)
+                except Exception as exc:  # noqa: BLE001 - a trace must never cost a provider's result
+                    self.audit.log.warning("traces not kept", npi=c.npi, error=_first_line(exc))
             self.record(outcome)
         return outcome
 
@@ -394,8 +399,7 @@ class Robot:
                            direct_pw if changes.set_direct_password else "")
             )
         with self.step(page, who, "18 Save", shots):
-            self._save_clicked.add(c.npi)
-            answer = account.save()
+            answer = account.save(just_before_click=lambda: self._save_clicked.add(c.npi))
         if answer.errors:
             self.audit.handoff.mark(c.npi, applied=False)
             raise StepFailed("18 Save", f"the portal refused the Save: \"{answer.errors}\"",

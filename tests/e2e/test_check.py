@@ -79,3 +79,9 @@ def test_check_on_the_legacy_rendering_with_its_overrides_finds_every_key(tmp_pa
         code, _, out = run_check(sb, tmp_path, sandbox_settings(skin="legacy"), capsys)
     assert code == 0, out
     assert "Every key was found." in out
+
+
+def test_check_with_a_refused_login_says_so_and_exits_2(sandbox: Sandbox, tmp_path: Path, capsys) -> None:
+    sandbox.maxmd_password = "not-the-password-1A!"
+    code, _, out = run_check(sandbox, tmp_path, sandbox_settings(), capsys)
+    assert code == 2 and "MaxMD login refused" in out

@@ -513,3 +513,13 @@ def test_a_table_row_with_bare_cells_is_parsed():
 def test_a_pending_table_row_has_no_address_and_its_note_is_not_the_name():
     parsed = parse_workflow_entry("Grace Whitfield, OD\t1209473853\tPending\tProvisioning in progress", None)
     assert (parsed.name, parsed.workflow_status, parsed.complete) == ("Grace Whitfield, OD", "Pending", False)
+
+
+def test_a_labelled_npi_does_not_run_into_the_next_cell():
+    parsed = parse_workflow_entry("Jane Okafor, OD\tNPI: 1234567893\t2024-03-01\tComplete", None)
+    assert parsed.npi == "1234567893"
+
+
+def test_a_bare_ten_digit_cell_that_is_not_an_npi_is_not_taken_for_one():
+    parsed = parse_workflow_entry("Jane Okafor, OD\t6085550142\t1234567893\tComplete", None)
+    assert parsed.npi == "1234567893"
