@@ -160,12 +160,12 @@ def test_handoff_row_is_on_disk_before_save_is_clicked(sandbox: Sandbox, tmp_pat
     seen: list[str] = []
     original = UserAccountPage.save
 
-    def save_after_looking(self: UserAccountPage):
+    def save_after_looking(self: UserAccountPage, **kwargs):
         run_dir = next(p for p in tmp_path.iterdir() if p.is_dir())
         mode = stat.S_IMODE(os.stat(run_dir / "handoff.csv").st_mode)
         assert mode == 0o600
         seen.append((run_dir / "handoff.csv").read_text().strip().splitlines()[-1])
-        return original(self)
+        return original(self, **kwargs)
 
     monkeypatch.setattr(UserAccountPage, "save", save_after_looking)
     run = run_robot(sandbox, tmp_path)
