@@ -49,15 +49,26 @@ class UserSearchPage(Screen):
 
     def usernames(self) -> list[str]:
         """Every Username link the results show (the providers' NPIs), on every page of them."""
-        names: list[str] = []
+        return [name for name, _ in self.account_links()]
+
+    def account_links(self) -> list[tuple[str, str]]:
+        """Every Username link the results show, with the address it opens, on every page of them.
+
+        One call a page of results, however many rows it has. The address is "" where the link has
+        none a browser could go to directly (a script, a form post): open that account by its link.
+        """
+        links: list[tuple[str, str]] = []
         for _ in range(MAX_PAGES):
-            page = [name.strip() for name in self._el("portal.users.username_link").all_inner_texts()]
-            if not page or page[0] in names:  # an empty page, or a "Next" that leads nowhere new
+            rows = self._el("portal.users.username_link").evaluate_all(
+                "els => els.map(e => [(e.innerText || e.textContent || '').trim(), e.href || ''])"
+            )
+            page = [(name, href if href.startswith(("http:", "https:")) else "") for name, href in rows]
+            if not page or any(page[0][0] == name for name, _ in links):  # empty, or a "Next" leading nowhere new
                 break
-            names += page
+            links += page
             if not self._next_page():
                 break
-        return names
+        return links
 
     def open_first_account(self) -> None:
         self._follow(self._el("portal.users.username_link").first)
@@ -100,20 +111,33 @@ class UserAccountPage(Screen):
 
     site = "portal"
 
+    NAME_FIELDS = ("display_name", "first_name", "last_name", "email")
+
+    def open(self, url: str) -> None:
+        """Open the account at the address its Username link in the search results points to (step 10)."""
+        self._goto(url)
+
     def scroll_to_account_information(self) -> Locator:
         section = self._el("portal.account.section").first
         section.scroll_into_view_if_needed()
         section.wait_for(state="visible")
         return section
 
-    def read(self) -> AccountState:
+    def wait_for_account_information(self) -> None:
+        self._el("portal.account.section").first.wait_for(state="visible")
+
+    def account_information(self) -> Locator:
+        """The part of the section worth a picture: from its heading to the Direct Address (what the
+        robot reads, sets and verifies; the password fields between are masked in every picture)."""
+        return self._el("portal.account.section").or_(self._el("portal.account.direct_address"))
+
+    def read(self, names: tuple[str, ...] | None = None) -> AccountState:
+        """What the section shows. ``names``: which of the step-12 fields to read (default all of them);
+        the others read as ""."""
+        wanted = self.NAME_FIELDS if names is None else names
+        values = {field: self._el(f"portal.account.{field}").input_value() for field in self.NAME_FIELDS if field in wanted}
         return AccountState(
-            names=AccountNames(
-                display_name=self._el("portal.account.display_name").input_value(),
-                first_name=self._el("portal.account.first_name").input_value(),
-                last_name=self._el("portal.account.last_name").input_value(),
-                email=self._el("portal.account.email").input_value(),
-            ),
+            names=AccountNames(**values),
             emergency_access=self._el("portal.account.emergency_access").is_checked(),
             poll_direct=self._el("portal.account.poll_direct").is_checked(),
             direct_address=self._el("portal.account.direct_address").input_value(),

@@ -6,16 +6,18 @@ masked in pictures in one place, and nothing can write a file by a side door.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
 import sys
+import threading
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import quote, quote_plus
 
 import structlog
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 
 from pages.locators import SECRET_KEYS, Selectors
 from robot.handoff import Handoff
@@ -29,13 +31,13 @@ class Redactor:
 
     def __init__(self) -> None:
         self._secrets: list[str] = []
+        self._lock = threading.Lock()
 
     def add(self, *secrets: str | None) -> None:
-        for s in secrets:
-            if s and s not in self._secrets:
-                self._secrets.append(s)
-        # Longest first, so a secret that contains another is removed whole.
-        self._secrets.sort(key=len, reverse=True)
+        with self._lock:  # workers add while others redact: build a new list, then swap it in
+            new = self._secrets + [s for s in dict.fromkeys(secrets) if s and s not in self._secrets]
+            # Longest first, so a secret that contains another is removed whole.
+            self._secrets = sorted(new, key=len, reverse=True)
 
     def __call__(self, text: str) -> str:
         for s in self._secrets:
@@ -89,6 +91,7 @@ class Audit:
         self.redact = redactor
         self._out = out or sys.stdout
         self._count = 0
+        self._lock = threading.Lock()  # workers share one recorder
         self._log_file = open(run_dir / "robot.log", "a", encoding="utf-8")  # noqa: SIM115 - closed in close()
         self.log = structlog.wrap_logger(
             structlog.PrintLogger(file=self._log_file),
@@ -103,24 +106,37 @@ class Audit:
         self.handoff = Handoff(run_dir / "handoff.csv") if handoff else None
 
     # --- pictures ------------------------------------------------------------------------------
-    def shot(self, page: Page, who: str, step: str, *, full_page: bool = False) -> str:
-        """Screenshot the viewport as ``NNN-<who>-<step>.png``, secrets masked; returns its path in the run folder."""
-        self._count += 1
-        name = f"{self._count:03d}-{_slug(who)}-{_slug(step)}.png"
-        masks = [self.selectors(key, page) for key in SECRET_KEYS]
-        masks.append(page.locator("input[type=password]"))
+    def shot(self, page: Page, who: str, step: str, *, full_page: bool = False, region: Locator | None = None) -> str:
+        """Screenshot as ``NNN-<who>-<step>.png``, secrets masked; returns its path in the run folder.
+
+        The viewport by default; with ``region``, just the band of the page from the first of its
+        elements to the last, scrolled to the top (what matters for the step, in a fraction of the
+        bytes); ``full_page`` for the whole page.
+        """
+        with self._lock:
+            self._count += 1
+            number = self._count
+        name = f"{number:03d}-{_slug(who)}-{_slug(step)}.png"
         try:
+            clip = _band(region) if region is not None else None
             page.screenshot(
-                path=self.shots_dir / name, mask=masks, mask_color=MASK_COLOR, animations="disabled", full_page=full_page
+                path=self.shots_dir / name, mask=[self._masks(page)], mask_color=MASK_COLOR, animations="disabled",
+                full_page=full_page, clip=clip,
             )
         except Exception as exc:  # noqa: BLE001 - a missing picture must not end the provider's work
             self.log.warning("screenshot failed", who=who, step=step, error=str(exc))
             return ""
         return f"screenshots/{name}"
 
+    def _masks(self, page: Page) -> Locator:
+        """Every secret field as one locator (one lookup in the page, not one a key)."""
+        fields = [self.selectors(key, page) for key in SECRET_KEYS] + [page.locator("input[type=password]")]
+        return functools.reduce(Locator.or_, fields)
+
     # --- words ---------------------------------------------------------------------------------
     def say(self, line: str) -> None:
-        print(self.redact(line), file=self._out, flush=True)
+        with self._lock:
+            print(self.redact(line), file=self._out, flush=True)
 
     # --- files ---------------------------------------------------------------------------------
     def write_json(self, name: str, record: dict) -> Path:
@@ -136,3 +152,24 @@ class Audit:
     def close(self) -> None:
         self._log_file.close()
 
+
+# Scrolls the band's first element to the top (less a margin) and measures the band, in one call.
+_BAND_JS = """(els, margin) => {
+  const shown = els.filter(e => e.getClientRects().length);
+  if (!shown.length) return null;
+  shown[0].scrollIntoView({block: "start"});
+  window.scrollBy(0, -margin);
+  let top = Infinity, bottom = -Infinity;
+  for (const e of shown) {
+    const r = e.getBoundingClientRect();
+    top = Math.min(top, r.top);
+    bottom = Math.max(bottom, r.bottom);
+  }
+  const y = Math.max(0, top - margin), end = Math.min(window.innerHeight, bottom + margin);
+  return end - y < 40 ? null : {x: 0, y: y, width: document.documentElement.clientWidth, height: end - y};
+}"""
+
+
+def _band(region: Locator) -> dict | None:
+    """The clip for ``region``: full width, from its first element to its last; None: the viewport."""
+    return region.evaluate_all(_BAND_JS, 12)

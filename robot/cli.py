@@ -19,6 +19,9 @@ from robot.run import RunOptions, StopRequest, execute
 from robot.settings import Settings, Site, load
 
 
+MAX_WORKERS = 16  # each is a browser with its own login; past the machine's cores they only queue
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m robot",
@@ -38,6 +41,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="append", default=[], metavar="NPI", help="redo this provider even if already configured (repeatable)")
     p.add_argument("--config", type=Path, default=Path("config/robot.yaml"), metavar="PATH", help="robot.yaml (default: config/robot.yaml)")
     p.add_argument("--out", type=Path, default=Path("runs"), metavar="DIR", help="where run folders go (default: runs/)")
+    p.add_argument("--workers", type=int, default=1, metavar="N",
+                   help=f"share the providers among N browsers, each logged in on its own (1-{MAX_WORKERS}; default 1)")
     p.add_argument("--sandbox", action="store_true", help="run against the embedded sandbox, whatever the URLs say")
     p.add_argument("--sandbox-skin", choices=("modern", "legacy"), default="modern",
                    help="the sandbox's rendering: modern, or legacy (an older table-layout portal)")
@@ -99,10 +104,13 @@ def main(argv: list[str] | None = None) -> int:
             dry_run=args.dry_run,
             only=_npis(args.only, "--only"),
             force=_npis(args.force, "--force"),
+            workers=args.workers,
             stop=None if args.check else _stop_on_signals(),
         )
         if args.slow_mo < 0:
             raise ConfigError("--slow-mo: give a number of milliseconds, 0 or more")
+        if not 1 <= args.workers <= MAX_WORKERS:
+            raise ConfigError(f"--workers {args.workers}: give a number from 1 to {MAX_WORKERS}")
         choice = choose_browser()
         with _sites(settings, args.sandbox_skin) as (maxmd, portal, sandbox):
             if args.check:

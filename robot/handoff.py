@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -47,26 +48,30 @@ class Handoff:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._rows: dict[str, HandoffRow] = {}
+        self._lock = threading.Lock()  # workers share the one handoff
         self._flush()
 
     def add(self, row: HandoffRow) -> None:
         """Record a provider's passwords; returns once they are safely on disk."""
-        self._rows[row.npi] = row
-        self._flush()
+        with self._lock:
+            self._rows[row.npi] = row
+            self._flush()
 
     def mark(self, npi: str, applied: bool | None) -> None:
         """Applied: True "yes", False "no", None "unknown"."""
-        if npi in self._rows:
-            word = "unknown" if applied is None else "yes" if applied else "no"
-            self._rows[npi] = replace(self._rows[npi], applied=word)
-            self._flush()
+        with self._lock:
+            if npi in self._rows:
+                word = "unknown" if applied is None else "yes" if applied else "no"
+                self._rows[npi] = replace(self._rows[npi], applied=word)
+                self._flush()
 
     def pending(self, npi: str) -> bool:
         row = self._rows.get(npi)
         return row is not None and row.applied == "pending"
 
     def rows(self) -> list[HandoffRow]:
-        return list(self._rows.values())
+        with self._lock:
+            return list(self._rows.values())
 
     def row(self, npi: str) -> HandoffRow | None:
         return self._rows.get(npi)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, Playwright, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -53,7 +54,8 @@ class RunOptions:
     force: frozenset[str] = frozenset()
     backoff_seconds: float = 1.0
     stop: StopRequest | None = None  # set by SIGINT/SIGTERM: finish the current step, then stop
-    trace: bool = True  # keep a Playwright trace of every provider that failed
+    trace: bool = True  # record a provider's retries in a Playwright trace, kept when it failed
+    workers: int = 1  # browser contexts sharing the providers, each with its own login
 
 
 class StopRequest:
@@ -75,6 +77,15 @@ class StopRequest:
     def wait(self, seconds: float) -> None:
         """Back off for ``seconds``, or less when a stop is requested meanwhile."""
         self._event.wait(seconds)
+
+
+@dataclass
+class Shared:
+    """What the workers of one run share: the outcomes so far and the accounts' addresses."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+    links: dict[str, str] = field(default_factory=dict)  # Username -> the address its search-result link opens
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 @dataclass
@@ -111,6 +122,8 @@ class Robot:
         portal: Site,
         audit: Audit,
         launcher: Callable[[], Browser],
+        shared: Shared | None = None,
+        name: str = "",
     ) -> None:
         self.settings = settings
         self.options = options
@@ -118,12 +131,13 @@ class Robot:
         self.portal_site = portal
         self.audit = audit
         self._launch = launcher
+        self.shared = shared or Shared()
+        self.name = name  # the worker's, in its log lines ("" when it works alone)
         self.browser = launcher()
-        self.tracing = Tracing(audit.run_dir, audit.log, audit.redact) if options.trace else None
+        self.tracing = Tracing(audit.run_dir, audit.log, audit.redact, name=name) if options.trace else None
         self.sel = settings.selectors
         self.retry = Retry(attempts=settings.retries + 1, backoff_seconds=options.backoff_seconds)
         self.practice_shots: list[str] = []
-        self.outcomes: list[Outcome] = []
         self._save_clicked: set[str] = set()
         self._passwords: dict[str, tuple[str, str]] = {}
         self._portal_ctx: BrowserContext | None = None
@@ -141,29 +155,44 @@ class Robot:
         ctx.set_default_timeout(self.settings.timeout_ms)
         return ctx
 
-    def _shot(self, page: Page, who: str, name: str, shots: list[str]) -> None:
-        if path := self.audit.shot(page, who, name):
+    @property
+    def outcomes(self) -> list[Outcome]:
+        return self.shared.outcomes
+
+    def _shot(self, page: Page, who: str, name: str, shots: list[str], region: Locator | None = None) -> None:
+        if path := self.audit.shot(page, who, name, region=region):
             shots.append(path)
 
-    @contextlib.contextmanager
-    def step(self, page: Page, who: str, name: str, shots: list[str]) -> Iterator[None]:
-        """One seed step: do it, then photograph it; a failure is photographed too and names the step.
+    def _mark(self, who: str, name: str) -> None:
+        """A seed step begins: errors name it from here on, and the log says so."""
+        self._step = name
+        self.audit.log.info("step", who=who, step=name, **({"worker": self.name} if self.name else {}))
 
+    @contextlib.contextmanager
+    def step(
+        self, page: Page, who: str, name: str, shots: list[str], *, region: Locator | None = None, picture: bool = True
+    ) -> Iterator[None]:
+        """One step of the robot: do it, then photograph it; a failure is photographed too and names the step.
+
+        A step may hold several seed steps done on one screen (each ``_mark``-ed, so an error names
+        its own); the picture is taken when they are all done: of ``region`` (the part of the page
+        that matters), else of the viewport. A failure is always the whole viewport.
+        ``picture=False``: no picture when it succeeds (the next one shows its result).
         A stop request (Ctrl-C, SIGTERM) is honoured here, between steps, never inside one.
         """
         if self.options.stop is not None and self.options.stop.is_set():
             raise RunStopped(f"stopped by {self.options.stop.reason} before step '{name}'")
-        self._step = name
-        self.audit.log.info("step", who=who, step=name)
+        self._mark(who, name)
         try:
             yield
         except PlaywrightTimeout as exc:
-            self._shot(page, who, f"{name} failed", shots)
+            self._shot(page, who, f"{self._step} failed", shots)
             raise TransientFault(f"{_first_line(exc)} {_waiting_for(exc)}; {_TIMEOUT_HINT}") from None
         except (RobotError, PlaywrightError):
-            self._shot(page, who, f"{name} failed", shots)
+            self._shot(page, who, f"{self._step} failed", shots)
             raise
-        self._shot(page, who, name, shots)
+        if picture:
+            self._shot(page, who, name, shots, region)
 
     def _login(self, page: Page, screen: MaxmdLoginPage | PortalLoginPage, site: Site, shots: list[str]) -> None:
         """Seed steps 2 and 6. A refused login ends the run (exit 2)."""
@@ -229,10 +258,12 @@ class Robot:
         return search
 
     def read_portal(self, entries: list[MaxmdEntry]) -> list[PortalClinician]:
-        usernames = self._retry(
-            "practice", lambda: self._search_clinicians(self._portal_page(), "practice", self.practice_shots).usernames()
+        """Seed steps 7-9, once for the run: every Clinician's Username, and the address its link opens."""
+        links = self._retry(
+            "practice", lambda: self._search_clinicians(self._portal_page(), "practice", self.practice_shots).account_links()
         )
-        clinicians = [PortalClinician(u) for u in usernames]
+        self.shared.links = {username: href for username, href in links if href}
+        clinicians = [PortalClinician(username) for username, _ in links]
         if any(e.npi is None for e in entries):
             clinicians = self._names_for_matching(entries, clinicians)
         self.audit.log.info("portal read", clinicians=len(clinicians))
@@ -252,12 +283,22 @@ class Robot:
 
     def _account_names(self, username: str) -> AccountNames:
         page = self._portal_page()
-        search = self._search_clinicians(page, "practice", self.practice_shots)
-        if not search.open_account(username):
+        if not self._open_account(page, "practice", username, self.practice_shots):
             return AccountNames()  # gone since the search: nothing to match by name
         account = UserAccountPage(page, self.sel, self.retry)
-        account.scroll_to_account_information()
+        account.wait_for_account_information()
         return account.read().names
+
+    def _open_account(self, page: Page, who: str, username: str, shots: list[str]) -> bool:
+        """Seed step 10: the account's Username link, followed to its address as the search listed it.
+
+        Where the portal's links have no address to go to (a script), search again (steps 7-9) and
+        click it. False when the search lists no such Username.
+        """
+        if href := self.shared.links.get(username):
+            UserAccountPage(page, self.sel, self.retry).open(href)
+            return True
+        return self._search_clinicians(page, who, shots).open_account(username)
 
     # --- retries ---------------------------------------------------------------------------------------
     def _retry(self, who: str, action: Callable[[], T]) -> T:
@@ -294,7 +335,8 @@ class Robot:
 
     # --- seed steps 9-18 for one provider ----------------------------------------------------------------
     def record(self, outcome: Outcome) -> None:
-        self.outcomes.append(outcome)
+        with self.shared.lock:
+            self.outcomes.append(outcome)
         self.audit.log.info("provider", npi=outcome.npi, status=str(outcome.status), error=outcome.error)
         line = f"  {outcome.status:<19} {outcome.npi or '-':<10}  {outcome.name}"
         self.audit.say(line + (f"\n      {outcome.error}" if outcome.error else ""))
@@ -337,22 +379,26 @@ class Robot:
 
     def _configure(self, c: Candidate, outcome: Outcome) -> None:
         who, shots = c.npi, outcome.screenshots
+        provider = f"{c.name} (NPI {c.npi})"
         assert c.direct_address is not None
-        trace = self.tracing or _NoTracing()
+        # Traces cost time on every step: record a provider's second and later attempts, as
+        # Playwright Test's "on-first-retry" does, so the faults that need one to understand get it.
+        trace = self.tracing if self.tracing is not None and self.attempt > 1 else _NoTracing()
         trace.pause()  # a new attempt may log in again: no recording until a fresh page
         page = self._portal_page()
-        search = self._search_clinicians(page, who, shots)                          # steps 7-9
-        trace.resume()  # the search results are a fresh page: no secret on it
         account = UserAccountPage(page, self.sel, self.retry)
-        with self.step(page, who, "10 open account", shots):
-            listed = search.open_account(c.npi)
-        if not listed:
-            raise StepFailed("10 open account", "the Clinician search lists no Username with this NPI",
-                             provider=f"{c.name} (NPI {c.npi})",
-                             hint="check the account in the portal (is it still a Clinician, and active?) and run again")
-        with self.step(page, who, "11 User Account Information", shots):
-            account.scroll_to_account_information()
-            state = account.read()
+        href = self.shared.links.get(c.npi)
+        search = None if href else self._search_clinicians(page, who, shots)            # steps 7-9
+        trace.resume()  # the page shows no secret: a search result, or the last account after its Save
+        with self.step(page, who, "10-11 User Account Information", shots, region=account.account_information()):
+            self._mark(who, "10 open account")
+            listed = search.open_account(c.npi) if search is not None else (account.open(href) or True)
+            if not listed:
+                raise StepFailed("10 open account", "the Clinician search lists no Username with this NPI", provider=provider,
+                                 hint="check the account in the portal (is it still a Clinician, and active?) and run again")
+            self._mark(who, "11 User Account Information")
+            account.wait_for_account_information()
+            state = account.read(names=tuple(c.settings.edits) if c.settings else ())
         forced, resumed = c.npi in self.options.force, c.npi in self._save_clicked
         changes = rules.decide_changes(c.direct_address, state, c.settings, force=forced and not resumed)
         if resumed and changes.status is Status.ALREADY_CONFIGURED:
@@ -360,7 +406,7 @@ class Robot:
                 # A forced account looks the same whether or not the lost Save took: don't guess.
                 self.audit.handoff.mark(c.npi, applied=None)
                 raise StepFailed("18 Save", "the answer to the forced Save was lost, and the account looks the same either way",
-                                 provider=f"{c.name} (NPI {c.npi})",
+                                 provider=provider,
                                  hint="try the passwords in handoff.csv (applied=unknown); if they do not work, run again with --force")
             # The earlier Save's answer was lost (a 5xx, a timeout), but the account shows it was applied.
             outcome.names_changed = rules.names_changed(c.settings.edits) if c.settings else False
@@ -369,51 +415,56 @@ class Robot:
         if not changes.save_needed:
             outcome.status, outcome.error = changes.status, changes.error
             return
-        portal_pw, direct_pw = self._passwords_for(c) if changes.set_password or changes.set_direct_password else ("", "")
-        if changes.edits:
-            with self.step(page, who, "12 names and e-mail", shots):
+        secret = changes.set_password or changes.set_direct_password
+        portal_pw, direct_pw = self._passwords_for(c) if secret else ("", "")
+        # The filled-in section is pictured in a dry run, where it is the last thing to see; in a run,
+        # the picture after Save shows the same fields as the portal saved them (and costs one less).
+        with self.step(page, who, _fill_step_name(changes), shots, region=account.account_information(),
+                       picture=self.options.dry_run):
+            if changes.edits:
+                self._mark(who, "12 names and e-mail")
                 account.edit_names(changes.edits)
-        if changes.set_password or changes.set_direct_password:
-            trace.pause()  # from the first typed secret until Save has loaded a fresh page
-        if changes.set_password:
-            with self.step(page, who, "13 Change Password", shots):
+            if secret:
+                trace.pause()  # from the first typed secret until Save has loaded a fresh page
+            if changes.set_password:
+                self._mark(who, "13 Change Password")
                 account.set_password(portal_pw)
-        with self.step(page, who, "14 Allow Emergency Access " + ("turned off" if changes.turn_off_emergency else "left off"), shots):
-            account.clear_emergency_access()
-        if changes.turn_on_poll:
-            with self.step(page, who, "15 Poll Direct Mailbox", shots):
+            self._mark(who, "14 Allow Emergency Access " + ("turned off" if changes.turn_off_emergency else "left off"))
+            if changes.turn_off_emergency:
+                account.clear_emergency_access()
+            if changes.turn_on_poll:
+                self._mark(who, "15 Poll Direct Mailbox")
                 account.check_poll_direct_mailbox()
-        if changes.type_direct_address:
-            with self.step(page, who, "16 Direct Address", shots):
+            if changes.type_direct_address:
+                self._mark(who, "16 Direct Address")
                 account.type_direct_address(changes.type_direct_address)
-        if changes.set_direct_password:
-            with self.step(page, who, "17 Direct Password", shots):
+            if changes.set_direct_password:
+                self._mark(who, "17 Direct Password")
                 account.set_direct_password(direct_pw)
         if self.options.dry_run:
             outcome.status = Status.DRY_RUN
             outcome.notes.append("dry run: filled in, not saved")
             return
-        if changes.set_password or changes.set_direct_password:
+        if secret:
             self.audit.handoff.add(  # on disk before Save is clicked
                 HandoffRow(c.npi, c.npi, c.name, portal_pw if changes.set_password else "", c.direct_address,
                            direct_pw if changes.set_direct_password else "")
             )
-        with self.step(page, who, "18 Save", shots):
+        with self.step(page, who, "18 Save", shots, region=account.account_information()):
             answer = account.save(just_before_click=lambda: self._save_clicked.add(c.npi))
-        if answer.errors:
-            self.audit.handoff.mark(c.npi, applied=False)
-            raise StepFailed("18 Save", f"the portal refused the Save: \"{answer.errors}\"",
-                             provider=f"{c.name} (NPI {c.npi})",
-                             hint="nothing was changed; fix the cause in the portal or providers.yaml and run again")
-        trace.resume()  # Save loaded a fresh page: the password fields are empty again
-        if answer.confirmation:
-            outcome.notes.append(f"the portal said: \"{answer.confirmation}\"")
-        self._verify(c, changes, account, outcome)
+            if answer.errors:
+                self.audit.handoff.mark(c.npi, applied=False)
+                raise StepFailed("18 Save", f"the portal refused the Save: \"{answer.errors}\"", provider=provider,
+                                 hint="nothing was changed; fix the cause in the portal or providers.yaml and run again")
+            trace.resume()  # Save loaded a fresh page: the password fields are empty again
+            if answer.confirmation:
+                outcome.notes.append(f"the portal said: \"{answer.confirmation}\"")
+            self._verify(c, changes, account, outcome)
 
     def _verify(self, c: Candidate, changes: Changes, account: UserAccountPage, outcome: Outcome) -> None:
         """After Save, read the account back and check what was set."""
-        account.scroll_to_account_information()
-        problems = rules.verify(changes, c.direct_address or "", account.read())
+        self._mark(c.npi, "verify")
+        problems = rules.verify(changes, c.direct_address or "", account.read(names=tuple(changes.edits)))
         if problems:
             self.audit.handoff.mark(c.npi, applied=True)  # the portal said saved: the passwords are live
             raise StepFailed("verify", "; ".join(problems), provider=f"{c.name} (NPI {c.npi})",
@@ -445,6 +496,92 @@ class Robot:
             self.audit.redact.add(portal_pw, direct_pw)
             self._passwords[c.npi] = (portal_pw, direct_pw)
         return self._passwords[c.npi]
+
+
+class _Crew:
+    """The workers of a run taking the planned providers in turn: the robot that read both sites,
+    and ``options.workers - 1`` more, each in a thread of its own with its own Playwright, browser and
+    login. They share the recorder, the handoff and the outcomes."""
+
+    def __init__(self, first: Robot, candidates: list[Candidate], options: RunOptions) -> None:
+        self.first = first
+        self.options = options
+        self._queue = list(reversed(candidates))
+        self._lock = threading.Lock()
+        self._halt = threading.Event()  # a worker met an error that ends the run
+        self._others: list[Robot] = []
+
+    def run(self, new_robot: Callable[[str, Playwright], Robot],
+            playwright_factory: Callable[[], contextlib.AbstractContextManager[Playwright]]) -> None:
+        extra = max(0, min(self.options.workers, len(self._queue)) - 1)
+        with ThreadPoolExecutor(max_workers=extra or 1, thread_name_prefix="robot-worker") as pool:
+            futures = [pool.submit(self._another, k + 2, new_robot, playwright_factory) for k in range(extra)]
+            try:
+                self._work(self.first)
+            finally:
+                errors = [f.exception() for f in futures]  # waits for every worker
+        for error in errors:
+            if error is not None:
+                raise error
+        stop = self.options.stop
+        if stop is not None and stop.is_set() and self._queue:
+            raise RunStopped(f"stopped by {stop.reason}; {len(self._queue)} providers were not started")
+
+    def practice_shots(self) -> list[str]:
+        return [s for r in self._others for s in r.practice_shots]
+
+    def _take(self) -> Candidate | None:
+        stop = self.options.stop
+        with self._lock:
+            if self._halt.is_set() or (stop is not None and stop.is_set()) or not self._queue:
+                return None
+            return self._queue.pop()
+
+    def _work(self, robot: Robot) -> None:
+        try:
+            while (c := self._take()) is not None:
+                if c.status is None:
+                    robot.handle(c)
+                else:
+                    robot.record(Outcome(c.npi, c.name, c.direct_address, c.status, c.error))
+        except BaseException:
+            self._halt.set()
+            raise
+
+    def _another(self, number: int, new_robot: Callable[[str, Playwright], Robot],
+                 playwright_factory: Callable[[], contextlib.AbstractContextManager[Playwright]]) -> None:
+        name = f"worker {number}"
+        with playwright_factory() as pw:
+            try:
+                robot = new_robot(name, pw)  # its own browser: a sync Playwright belongs to one thread
+            except RobotError as exc:
+                self.first.audit.log.warning("worker did not start", worker=name, error=str(exc))
+                self.first.audit.say(f"  ({name} did not start: {exc}; the others go on)")
+                return
+            self._others.append(robot)
+            try:
+                try:
+                    robot._retry("practice", robot._portal_page)  # its own login, before it takes a provider
+                except (RobotError, PlaywrightError) as exc:
+                    robot.audit.log.warning("worker did not start", worker=name, error=_first_line(exc))
+                    robot.audit.say(f"  ({name} could not log in to the portal: {_first_line(exc)}; the others go on)")
+                    return
+                self._work(robot)
+            finally:
+                with contextlib.suppress(PlaywrightError):
+                    robot.browser.close()
+
+
+def _fill_step_name(changes: Changes) -> str:
+    """The one picture of the filled-in section is named for the seed steps it shows (12-17)."""
+    done = [12] if changes.edits else []
+    done += [13] if changes.set_password else []
+    done += [14]  # Allow Emergency Access: left off, or turned off
+    done += [15] if changes.turn_on_poll else []
+    done += [16] if changes.type_direct_address else []
+    done += [17] if changes.set_direct_password else []
+    numbers = f"{done[0]}-{done[-1]}" if len(done) > 1 else str(done[0])
+    return f"{numbers} " + ("filled in" if len(done) > 1 else "Allow Emergency Access turned off")
 
 
 class _NoTracing:
@@ -514,12 +651,13 @@ def _execute(
     if removed:
         audit.log.info("old runs removed", count=len(removed), runs=[p.name for p in removed])
     robot: Robot | None = None
+    practice_shots: list[str] = []
     try:
         with playwright_factory() as pw:
 
-            def launcher() -> Browser:
+            def launcher(playwright: Playwright = pw) -> Browser:
                 try:
-                    return launch(pw, choice, headed=options.headed, slow_mo=options.slow_mo)
+                    return launch(playwright, choice, headed=options.headed, slow_mo=options.slow_mo)
                 except PlaywrightError as exc:
                     hint = " (--headed needs a display: run it on a desktop, or without --headed)" if options.headed else ""
                     raise BrowserFailed(f"the browser ({choice.source}) did not start: {_first_line(exc)}{hint}") from None
@@ -530,13 +668,13 @@ def _execute(
                 clinicians = robot.read_portal(entries)
                 candidates = rules.plan(entries, clinicians, settings.providers, direct_domain=settings.direct_domain, only=options.only)
                 audit.say(f"{len(candidates)} providers: MaxMD lists {len(entries)}, the portal {len(clinicians)} Clinician accounts")
-                for i, c in enumerate(candidates):
-                    if options.stop is not None and options.stop.is_set():
-                        raise RunStopped(f"stopped by {options.stop.reason}; {len(candidates) - i} providers were not started")
-                    if c.status is None:
-                        robot.handle(c)
-                    else:
-                        robot.record(Outcome(c.npi, c.name, c.direct_address, c.status, c.error))
+                crew = _Crew(robot, candidates, options)
+                crew.run(lambda name, own: Robot(settings, options, maxmd, portal, audit, lambda: launcher(own),
+                                                 shared=robot.shared, name=name),
+                         playwright_factory)
+                practice_shots += crew.practice_shots()
+                rank = {(c.npi, c.name): i for i, c in enumerate(candidates)}
+                robot.outcomes.sort(key=lambda o: rank.get((o.npi, o.name), len(rank)))  # the plan's order, whoever did it
             finally:
                 with contextlib.suppress(PlaywrightError):
                     robot.browser.close()
@@ -568,7 +706,7 @@ def _execute(
         "error": run_error or None,
         "browser": choice.source,
         "sites": {"maxmd": maxmd.url, "portal": portal.url, "sandbox": sandbox},
-        "practice": {"name": settings.practice_name, "screenshots": robot.practice_shots if robot else []},
+        "practice": {"name": settings.practice_name, "screenshots": (robot.practice_shots if robot else []) + practice_shots},
         "providers": [o.as_json() for o in outcomes],
         "counts": dict(report.counts([o.as_json() for o in outcomes])),
     }

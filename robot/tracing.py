@@ -12,6 +12,7 @@ deleted instead. Windows of providers that did not fail are deleted.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import zipfile
 from pathlib import Path
@@ -26,9 +27,9 @@ from robot.audit import Redactor
 class Tracing:
     """Trace windows of one provider at a time, across the portal contexts the run goes through."""
 
-    def __init__(self, run_dir: Path, log: Any, redactor: Redactor) -> None:
+    def __init__(self, run_dir: Path, log: Any, redactor: Redactor, name: str = "") -> None:
         self.dir = run_dir / "traces"
-        self._parts_dir = self.dir / ".parts"
+        self._parts_dir = self.dir / (f".parts-{name}" if name else ".parts")  # one a worker
         self._log = log
         self._redactor = redactor
         self._ctx: BrowserContext | None = None
@@ -70,7 +71,8 @@ class Tracing:
         self._parts = []
         shutil.rmtree(self._parts_dir, ignore_errors=True)
         if self.dir.is_dir() and not any(self.dir.iterdir()):
-            self.dir.rmdir()
+            with contextlib.suppress(OSError):  # another worker may have just begun a window
+                self.dir.rmdir()
         return kept
 
     def _holds_secret(self, part: Path) -> bool:

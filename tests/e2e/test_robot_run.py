@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import subprocess
@@ -78,11 +79,16 @@ def test_full_run_configures_every_ready_provider_and_leaves_the_rest(seeded_run
     assert files and files[0].startswith("001-practice-")
     assert [int(f[:3]) for f in files] == list(range(1, len(files) + 1))
     okafor = run.provider(npi_of(sandbox, "Okafor"))
-    steps = [Path(s).name.split("-", 2)[2] for s in okafor["screenshots"]]
-    for step in ("10-open-account", "11-user-account-information", "13-change-password", "15-poll-direct-mailbox",
-                 "16-direct-address", "17-direct-password", "18-save"):
-        assert any(s.startswith(step) for s in steps), (step, steps)
+    # A picture of the section before and after (the fields in between are typed on the same screen) ...
+    assert [Path(s).name.split("-", 1)[1] for s in okafor["screenshots"]] == [
+        f"{okafor['npi']}-10-11-user-account-information.png", f"{okafor['npi']}-18-save.png"]
     assert all((run.dir / s).is_file() for s in okafor["screenshots"])
+    # ... and a log line for every seed step, in order.
+    log = [json.loads(line) for line in (run.dir / "robot.log").read_text().splitlines()]
+    steps = [e["step"] for e in log if e["event"] == "step" and e["who"] == okafor["npi"]]
+    assert steps == ["10-11 User Account Information", "10 open account", "11 User Account Information", "13-17 filled in",
+                     "13 Change Password", "14 Allow Emergency Access left off", "15 Poll Direct Mailbox",
+                     "16 Direct Address", "17 Direct Password", "18 Save", "verify"], steps
     for name in ("run.json", "report.html", "robot.log", "handoff.csv"):
         assert (run.dir / name).is_file()
 
@@ -120,6 +126,10 @@ def test_dry_run_fills_in_but_never_saves(sandbox: Sandbox, tmp_path: Path) -> N
         assert run.status(npi_of(sandbox, last)) == "dry-run"
     assert run.handoff() == {}
     assert not any(method == "POST" and "/admin/users/" in path for site, method, path, status in sandbox.requests)
+    # A dry run pictures the section filled in, since it is the last thing to see (password fields masked).
+    okafor = run.provider(npi_of(sandbox, "Okafor"))
+    assert [Path(s).name.split("-", 2)[2] for s in okafor["screenshots"]] == [
+        "10-11-user-account-information.png", "13-17-filled-in.png"]
 
 
 def test_only_handles_just_the_named_provider(sandbox: Sandbox, tmp_path: Path) -> None:

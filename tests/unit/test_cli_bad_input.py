@@ -89,6 +89,13 @@ def test_negative_slow_mo(capsys):
     assert "--slow-mo" in line
 
 
+@pytest.mark.parametrize("workers", ["0", "-1", "17"])
+def test_workers_out_of_range(capsys, workers):
+    write("config/robot.yaml", "")
+    line = refused(["--workers", workers], capsys)
+    assert f"--workers {workers}" in line and "1 to 16" in line
+
+
 @pytest.mark.parametrize("missing", ["MAXMD_USERNAME", "MAXMD_PASSWORD", "PORTAL_USERNAME", "PORTAL_PASSWORD"])
 def test_missing_credential_when_urls_are_set(capsys, monkeypatch, missing):
     write("config/robot.yaml", "")
