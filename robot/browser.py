@@ -3,21 +3,31 @@
 Order: ``ROBOT_BROWSER_WS`` (a remote Playwright browser server) > ``ROBOT_BROWSER_PATH`` (an
 explicit choice) > Playwright's own Chromium > the system's ``chromium``. ``python -m robot.browser
 --ensure`` makes sure one of them exists (used by ``make``).
+
+A remote server (``playwright run-server``, see docs/remote-browsers.md) launches one Chromium per
+connection with the options the robot sends in the ``x-playwright-launch-options`` header. A plain
+server honours ``headless`` only; ``args`` and ``executablePath`` only when it was started with
+``--unsafe``. ``ROBOT_BROWSER_WS_EXECUTABLE`` names a Chromium on the server's host (sent only when set).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from playwright.sync_api import Browser, Playwright
+from playwright.sync_api import Error as PlaywrightError
 
-from robot.errors import BrowserMissing
+from robot.errors import BrowserFailed, BrowserMissing, ConfigError, RobotError
 
 # Chromium calls nowhere but the sites it is sent to.
 CHROMIUM_ARGS: tuple[str, ...] = (
@@ -34,11 +44,21 @@ INSTALL_HINT = (
 )
 
 
+# A remote server: the header carrying the launch options, how long connecting (the server starting
+# its Chromium included) may take, and the client's network the remote browser may use: the robot's
+# own loopback, so that `localhost` in a site's URL (the sandbox, an SSH tunnel) means this machine.
+LAUNCH_OPTIONS_HEADER = "x-playwright-launch-options"
+REMOTE_CONNECT_TIMEOUT_MS = 60_000
+REMOTE_EXPOSE_NETWORK = "<loopback>"
+WS_SCHEMES = ("ws", "wss", "http", "https")
+
+
 @dataclass(frozen=True)
 class BrowserChoice:
     """Which browser a run will use; ``source`` is said in the log and the report."""
 
     source: str  # "remote", "ROBOT_BROWSER_PATH", "playwright", "system"
+    # A local path; for "remote", a path on the server's host (ROBOT_BROWSER_WS_EXECUTABLE) or None.
     executable: str | None = None
     ws_endpoint: str | None = None
 
@@ -68,7 +88,18 @@ def choose_browser(env: dict[str, str] | None = None) -> BrowserChoice:
     env = dict(os.environ if env is None else env)
     ws = env.get("ROBOT_BROWSER_WS", "").strip()
     if ws:
-        return BrowserChoice("remote", ws_endpoint=ws)
+        try:
+            parts = urlsplit(ws)
+            valid = parts.scheme in WS_SCHEMES and bool(parts.hostname)
+        except ValueError:
+            valid = False
+        if not valid:
+            raise ConfigError(
+                f"ROBOT_BROWSER_WS={shown_endpoint(ws)} is not the address of a Playwright browser server "
+                "(like ws://browsers.example.internal:3000/); fix it, or unset it to launch a local Chromium"
+            )
+        remote_executable = env.get("ROBOT_BROWSER_WS_EXECUTABLE", "").strip() or None
+        return BrowserChoice("remote", executable=remote_executable, ws_endpoint=ws)
     explicit = env.get("ROBOT_BROWSER_PATH", "").strip()
     if explicit:
         if not Path(explicit).is_file():
@@ -101,21 +132,117 @@ def launch_kwargs(choice: BrowserChoice, *, headed: bool = False, slow_mo: float
     return kwargs
 
 
+def remote_launch_options(choice: BrowserChoice, *, headed: bool = False) -> dict:
+    """What a remote server is asked to launch (the ``x-playwright-launch-options`` header).
+
+    A plain ``run-server`` keeps ``headless`` and drops the rest; ``args`` (Playwright's own defaults
+    include all four anyway) and ``executablePath`` count only on a server started with ``--unsafe``.
+    """
+    options: dict = {"headless": not headed, "args": list(CHROMIUM_ARGS)}
+    if choice.executable:
+        options["executablePath"] = choice.executable
+    return options
+
+
 def launch(playwright: Playwright, choice: BrowserChoice, *, headed: bool = False, slow_mo: float = 0) -> Browser:
-    """Start (or connect to) the chosen Chromium."""
+    """Start (or connect to) the chosen Chromium.
+
+    A remote server that cannot be used raises BrowserFailed with one line naming ROBOT_BROWSER_WS
+    and what to do; a local launch's own error is left to the caller.
+    """
     if choice.ws_endpoint:
-        return playwright.chromium.connect(choice.ws_endpoint, slow_mo=slow_mo or None)
+        try:
+            browser = playwright.chromium.connect(
+                choice.ws_endpoint,
+                headers={LAUNCH_OPTIONS_HEADER: json.dumps(remote_launch_options(choice, headed=headed))},
+                expose_network=REMOTE_EXPOSE_NETWORK,
+                slow_mo=slow_mo or None,
+                timeout=REMOTE_CONNECT_TIMEOUT_MS,
+            )
+        except PlaywrightError as exc:
+            # Not chained: the cause repeats the address, which may hold a token.
+            raise BrowserFailed(remote_failure(choice, str(exc), headed=headed)) from None
+        return browser
     return playwright.chromium.launch(**launch_kwargs(choice, headed=headed, slow_mo=slow_mo))
+
+
+def shown_endpoint(ws: str) -> str:
+    """The endpoint as it may be printed: a password or a query (a token, say) replaced by ``***``."""
+    try:
+        parts = urlsplit(ws)
+        netloc = parts.netloc
+        if parts.password is not None:
+            netloc = f"{parts.username}:***@{netloc.rsplit('@', 1)[1]}"
+        return urlunsplit((parts.scheme, netloc, parts.path, "***" if parts.query else "", ""))
+    except ValueError:
+        return ws
+
+
+def _scrub_urls(text: str) -> str:
+    """``shown_endpoint`` for every address in a message (Playwright repeats the endpoint, maybe rewritten)."""
+    text = re.sub(r"(://[^/\s:@]+):[^@\s/]+@", r"\1:***@", text)
+    return re.sub(r"(\b[a-z][a-z0-9+.-]*://[^\s?#]*)\?\S*", r"\1?***", text)
+
+
+def _playwright_minor() -> str:
+    """The robot's Playwright as ``1.65``: a server must run the same major.minor version."""
+    try:
+        return ".".join(metadata.version("playwright").split(".")[:2])
+    except metadata.PackageNotFoundError:  # pragma: no cover - the robot cannot run without it
+        return ""
+
+
+def remote_failure(choice: BrowserChoice, error: str, *, headed: bool = False) -> str:
+    """One line saying why a remote browser server could not be used and what to do about it."""
+    ws = choice.ws_endpoint or ""
+    where = f"ROBOT_BROWSER_WS={shown_endpoint(ws)}"
+    minor = _playwright_minor()
+    pin = f"playwright@{minor}" if minor else "playwright"
+    serve = f"`npx {pin} run-server --port 3000 --host 0.0.0.0` there"
+    first = error.strip().splitlines()[0] if error.strip() else "no reason given"
+    first = _scrub_urls(re.sub(r"^\w+\.connect: ", "", first)).strip()
+
+    mismatch = re.search(r"server version: v(\S+).*?client version: v(\S+)", error, re.DOTALL)
+    if mismatch:
+        server, client = mismatch.groups()
+        return (f"{where}: the browser server runs Playwright {server}, the robot {client}; the versions must "
+                f"match: run the server with Playwright {client} (`npx playwright@{client} run-server ...`)")
+    missing = re.search(r"executable doesn't exist at (\S+)", error, re.IGNORECASE)
+    if missing:
+        path = missing.group(1)
+        if choice.executable and path == choice.executable:
+            return (f"ROBOT_BROWSER_WS_EXECUTABLE={path}: no such file on the browser server's host ({where}); "
+                    "fix it, or unset it to use the server's own Chromium")
+        install = f"install Playwright's Chromium there (`npx {pin} install --with-deps chromium`)"
+        if choice.executable:
+            return (f"{where}: the server ignored ROBOT_BROWSER_WS_EXECUTABLE (it was not started with --unsafe) "
+                    f"and has no Chromium of its own ({path}): restart it with --unsafe, or {install}")
+        return (f"{where}: the browser server has no Chromium ({path} is missing there): {install}, "
+                "or start the server with --unsafe and set ROBOT_BROWSER_WS_EXECUTABLE to a Chromium on that host")
+    if re.search(r"Timeout \d+ms exceeded", first):
+        return (f"{where}: no browser from the server within {REMOTE_CONNECT_TIMEOUT_MS // 1000} s; check the address "
+                f"and that a Playwright browser server runs there ({serve}), or unset ROBOT_BROWSER_WS to launch a local Chromium")
+    if first.startswith("WebSocket error") or "does not look like a Playwright server" in error or re.search(
+        r"\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT)\b", error
+    ):
+        detail = first.removeprefix("WebSocket error: ")
+        return (f"{where}: no Playwright browser server answers there ({detail}); start one ({serve}), "
+                "fix the address, or unset ROBOT_BROWSER_WS to launch a local Chromium")
+    hint = " (--headed needs a display on the server's host)" if headed else ""
+    return f"{where}: the browser server did not start a browser: {first}{hint}"
 
 
 def ensure_browser() -> int:
     """Make sure a Chromium is there: Playwright's download first, Debian's package second."""
     try:
         choice = choose_browser()
-        print(f"Chromium: {choice.source} {choice.executable or choice.ws_endpoint or ''}".rstrip())
+        print(f"Chromium: {_describe(choice)}")
         return 0
     except BrowserMissing:
         pass
+    except RobotError as exc:  # a bad ROBOT_BROWSER_WS: installing a local Chromium would not help
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     print("No Chromium yet; trying Playwright's download ...", flush=True)
     try:
         done = subprocess.run(
@@ -150,11 +277,18 @@ def main(argv: list[str] | None = None) -> int:
         return ensure_browser()
     try:
         choice = choose_browser()
-    except BrowserMissing as exc:
+    except RobotError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(f"{choice.source} {choice.executable or choice.ws_endpoint or ''}".rstrip())
+    print(_describe(choice))
     return 0
+
+
+def _describe(choice: BrowserChoice) -> str:
+    if choice.ws_endpoint:
+        where = f" (on the server: {choice.executable})" if choice.executable else ""
+        return f"{choice.source} {shown_endpoint(choice.ws_endpoint)}{where}"
+    return f"{choice.source} {choice.executable or ''}".rstrip()
 
 
 if __name__ == "__main__":

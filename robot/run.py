@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterator
@@ -104,6 +105,10 @@ def new_run_dir(out: Path, suffix: str = "") -> Path:
         path = out / f"{stamp}-{n}{suffix}"
     return path
 
+
+# A browser that died (or whose remote server dropped it) fails every call with one of these, though
+# Playwright may go on calling it connected for a moment (a remote one, especially).
+_BROWSER_GONE = re.compile(r"Browser (has been )?closed|Target page, context or browser has been closed|Connection closed", re.I)
 
 _TIMEOUT_HINT = (
     "the control did not appear in time; if the site looks different, fix its locator in "
@@ -316,7 +321,7 @@ class Robot:
             except (TransientFault, PlaywrightTimeout) as exc:
                 fault: BaseException = exc
             except PlaywrightError as exc:
-                if self.browser.is_connected():
+                if self.browser.is_connected() and not _BROWSER_GONE.search(str(exc)):
                     raise  # a real error (a control matched twice, ...): retrying will not help
                 fault = exc
             self.audit.log.warning("transient fault", who=who, attempt=n, step=self._step, error=_first_line(fault))
@@ -325,8 +330,10 @@ class Robot:
             self._portal = None
             if self.options.stop is not None and self.options.stop.is_set():
                 raise RunStopped(f"stopped by {self.options.stop.reason} during step '{self._step}'")
-            if not self.browser.is_connected():
+            if not self.browser.is_connected() or _BROWSER_GONE.search(str(fault)):
                 self.audit.log.warning("browser lost; starting a new one", who=who)
+                with contextlib.suppress(PlaywrightError):
+                    self.browser.close()
                 self.browser = self._launch()
                 self._portal = self._portal_ctx = None
             wait = self.options.backoff_seconds * 2 ** (n - 1)

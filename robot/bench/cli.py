@@ -1,0 +1,148 @@
+"""The command line: sizes x workers for the robot, one baseline per size, the table as rows finish."""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+import psutil
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import sync_playwright
+
+from robot.bench import results
+from robot.bench.results import Measurement, Row, combine
+from robot.bench.runner import run_baseline_once, run_robot_once, workers_supported
+from robot.browser import BrowserChoice, choose_browser, launch
+from robot.errors import RobotError
+from robot.settings import Settings, load
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m robot.bench",
+        description="Benchmark the robot against generated sandboxes of N providers, beside a bare Playwright "
+                    "baseline; print the table, and with --write the whole page (docs/benchmarks.md).",
+        epilog="Exit status: 0 every row OK (targets not met are reported, not errors), 1 a row FAILED, "
+               "2 bad arguments or the benchmark could not start.",
+    )
+    parser.add_argument("--sizes", type=results.int_list, default=[10, 50, 200], metavar="N,N,...",
+                        help="providers per sandbox (default 10,50,200)")
+    parser.add_argument("--workers", type=results.int_list, default=[1], metavar="W,W,...",
+                        help="the robot's --workers; every size runs with each (default 1)")
+    parser.add_argument("--latency-ms", type=results.non_negative_int, default=0, metavar="MS",
+                        help="delay the sandbox adds to every request (default 0)")
+    parser.add_argument("--repeat", type=results.positive_int, default=1, metavar="K",
+                        help="runs per row: the median time and the highest peak are reported (default 1)")
+    parser.add_argument("--seed", type=results.non_negative_int, default=0, help="the generated practice's seed (default 0)")
+    parser.add_argument("--out", type=Path, default=None, metavar="DIR",
+                        help="where the robot's run folders go (default: a temporary folder, removed afterwards)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder of run folders")
+    parser.add_argument("--write", type=Path, default=None, metavar="FILE",
+                        help="write the page (e.g. docs/benchmarks.md), overwriting it; default: print only")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the bare baseline")
+    return parser
+
+
+def machine(choice: BrowserChoice) -> list[tuple[str, str]]:
+    """What the numbers were measured on."""
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.lower().startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    with sync_playwright() as pw:
+        browser = launch(pw, choice)
+        chromium = browser.version
+        browser.close()
+    return [
+        ("CPUs", f"{psutil.cpu_count(logical=True)} ({model})" if model else str(psutil.cpu_count(logical=True))),
+        ("RAM", f"{psutil.virtual_memory().total / results.MB / 1024:.1f} GB"),
+        ("OS", platform.platform()),
+        ("Python", platform.python_version()),
+        ("Playwright", metadata.version("playwright")),
+        ("Chromium", f"{chromium} ({choice.source}{', ' + choice.executable if choice.executable else ''})"),
+    ]
+
+
+def _say(text: str) -> None:
+    """Progress goes to stderr; stdout is the table."""
+    print(text, file=sys.stderr, flush=True)
+
+
+def _repeat(times: int, label: str, measure: Callable[[int], Measurement]) -> Measurement:
+    """``measure(k)`` for k in 0..times-1, each said as it finishes, combined into one."""
+    runs = []
+    for k in range(times):
+        run = measure(k)
+        runs.append(run)
+        _say(f"  {label} #{k + 1}: {run.wall_s:.1f} s, {run.wall_s / run.providers:.3f} s/provider, "
+             + ("OK" if run.ok else f"FAILED: {run.problem}"))
+    return combine(runs)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if any(w != 1 for w in args.workers) and not workers_supported():
+        parser.error("--workers other than 1: this robot's RunOptions has no 'workers' yet")
+    try:
+        settings: Settings = load(ROOT / "config" / "robot.yaml", environ={}, dotenv_path=None, force_sandbox=True)
+        choice = choose_browser()
+    except RobotError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+    out = args.out or Path(tempfile.mkdtemp(prefix="robot-bench-"))
+    rows: list[Row] = []
+    try:
+        about = machine(choice)
+        _say("Machine: " + "; ".join(f"{k} {v}" for k, v in about))
+        _say(f"Sizes {args.sizes}, workers {args.workers}, latency {args.latency_ms} ms, repeat {args.repeat}; "
+             f"run folders in {out}")
+        print(results.table_header(), flush=True)
+        for n in args.sizes:
+            baseline: Measurement | None = None
+            if not args.no_baseline:
+                baseline = _repeat(args.repeat, f"baseline N={n}", lambda k, n=n: run_baseline_once(
+                    n, settings, choice, seed=args.seed, latency_ms=args.latency_ms))
+            for w in args.workers:
+                robot = _repeat(args.repeat, f"robot N={n} workers={w}", lambda k, n=n, w=w: run_robot_once(
+                    n, w, out / f"n{n}-w{w}" / f"{k + 1}", settings, choice, seed=args.seed, latency_ms=args.latency_ms))
+                rows.append(Row(n, w, robot, baseline))
+                print(results.table_row(rows[-1]), flush=True)
+        print()
+        print(results.render_targets(results.evaluate_targets(rows)))
+        print(f"\nPeak memory is {results.memory_metric(rows)}.")
+        if args.write:
+            page = results.render_markdown(
+                rows, command=results.command_line(argv), when=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+                machine=about, latency_ms=args.latency_ms, repeat=args.repeat)
+            args.write.parent.mkdir(parents=True, exist_ok=True)
+            args.write.write_text(page, encoding="utf-8")
+            _say(f"Wrote {args.write}")
+    except KeyboardInterrupt:
+        _say("Stopped (Ctrl-C).")
+        return 130
+    except (PlaywrightError, RuntimeError) as exc:  # the browser or a sandbox child did not start
+        print(f"error: {str(exc).strip()}", file=sys.stderr)
+        return 2
+    finally:
+        if args.out is None:
+            if args.keep:
+                _say(f"Run folders kept in {out}")
+            else:
+                shutil.rmtree(out, ignore_errors=True)
+    return 0 if all(r.ok for r in rows) else 1

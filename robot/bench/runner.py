@@ -1,0 +1,95 @@
+"""One timed run of the robot, or of the bare baseline, each on a fresh sandbox child, each checked
+afterwards on the sandbox's server side."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import io
+import time
+from collections import Counter
+from pathlib import Path
+
+from robot.bench.baseline import run_baseline
+from robot.bench.memory import PeakMemory
+from robot.bench.results import Measurement
+from robot.bench.sandbox_child import SandboxChild, judge
+from robot.browser import BrowserChoice
+from robot.run import RunOptions, RunResult, execute
+from robot.settings import Settings
+
+
+def workers_supported() -> bool:
+    """Whether this robot's RunOptions takes ``workers`` (--workers N)."""
+    return "workers" in {f.name for f in dataclasses.fields(RunOptions)}
+
+
+def _robot_failure(result: RunResult, output: str) -> str:
+    """Why a run's exit status was not 0, in one line: its statuses and its first error."""
+    counts = Counter(str(o.status) for o in result.outcomes)
+    text = f"exit {result.exit_code}"
+    if counts:
+        text += " (" + ", ".join(f"{n} {status}" for status, n in counts.most_common()) + ")"
+    said = [line.strip() for line in output.splitlines() if line.strip().startswith("error:")]
+    first = next((o.error for o in result.outcomes if o.error), "") or (said[0] if said else "")
+    return f"{text}: {first}" if first else text
+
+
+def run_robot_once(
+    providers: int,
+    workers: int,
+    out: Path,
+    settings: Settings,
+    choice: BrowserChoice,
+    *,
+    seed: int = 0,
+    latency_ms: int = 0,
+) -> Measurement:
+    """The robot over a fresh sandbox, timed, its memory sampled, its screenshots weighed, its work checked."""
+    extra = {"workers": workers} if workers != 1 else {}  # RunOptions.workers is newer than this benchmark
+    options = RunOptions(out=out, **extra)
+    output = io.StringIO()
+    result = None
+    error = ""
+    with SandboxChild(providers, seed=seed, latency_ms=latency_ms) as sandbox:
+        with PeakMemory(exclude=[sandbox.pid]) as memory, contextlib.redirect_stdout(output):
+            started = time.perf_counter()
+            try:
+                result = execute(settings, options, choice, maxmd=sandbox.maxmd, portal=sandbox.portal, sandbox=True)
+            except Exception as exc:  # noqa: BLE001 - a broken run is a FAILED row, not a crashed benchmark
+                error = f"execute() raised {type(exc).__name__}: {exc}"
+            wall = time.perf_counter() - started
+        problem = judge(sandbox.check(), providers)
+    if result is not None and result.exit_code == 130:
+        raise KeyboardInterrupt  # the robot stopped on Ctrl-C and returned: so does the benchmark
+    if result is not None and result.exit_code != 0:
+        error = _robot_failure(result, output.getvalue())
+    folder = result.run_dir / "screenshots" if result is not None else None
+    shots = [p for p in folder.iterdir() if p.is_file()] if folder is not None and folder.is_dir() else []
+    return Measurement(
+        providers=providers,
+        wall_s=wall,
+        problem="; ".join(p for p in (error, problem) if p),
+        peak_bytes=memory.peak_bytes,
+        shot_bytes=sum(p.stat().st_size for p in shots),
+        shots=len(shots),
+        memory_metric=memory.metric,
+    )
+
+
+def run_baseline_once(
+    providers: int, settings: Settings, choice: BrowserChoice, *, seed: int = 0, latency_ms: int = 0
+) -> Measurement:
+    """The bare baseline over a fresh copy of the same sandbox."""
+    with SandboxChild(providers, seed=seed, latency_ms=latency_ms) as sandbox:
+        started = time.perf_counter()
+        error = ""
+        try:
+            run = run_baseline(choice, sandbox.maxmd, sandbox.portal, viewport=settings.viewport,
+                               timeout_ms=settings.timeout_ms)
+            wall = run.wall_s
+        except Exception as exc:  # noqa: BLE001
+            wall = time.perf_counter() - started
+            error = f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
+        problem = judge(sandbox.check(), providers)
+    return Measurement(providers=providers, wall_s=wall, problem="; ".join(p for p in (error, problem) if p))

@@ -1,0 +1,260 @@
+"""The benchmark's pure parts (robot/bench/results.py) and its small impure helpers, without a browser."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+
+import pytest
+
+from robot.bench import cli, results
+from robot.bench.baseline import strong_password
+from robot.bench.memory import PeakMemory
+from robot.bench.results import (
+    MET,
+    NOT_MEASURED,
+    NOT_MET,
+    Measurement,
+    Row,
+    combine,
+    command_line,
+    evaluate_targets,
+    render_markdown,
+    render_table,
+    render_throughput,
+    table_row,
+)
+from robot.bench.sandbox_child import account_problems, judge
+from robot.sandbox import Sandbox
+from robot.sandbox._portal import is_strong
+
+MB = 1024 * 1024
+
+
+def row(n: int, s_per_provider: float, *, workers: int = 1, base: float | None = 0.8, peak_mb: float = 400,
+        shot_kb: float = 100, problem: str = "", base_problem: str = "") -> Row:
+    """A row whose robot took ``s_per_provider`` and whose baseline took ``base`` seconds per provider."""
+    robot = Measurement(n, s_per_provider * n, problem, peak_bytes=int(peak_mb * MB), shot_bytes=int(shot_kb * 1024 * n),
+                        shots=12 * n, memory_metric="PSS")
+    baseline = None if base is None else Measurement(n, base * n, base_problem)
+    return Row(n, workers, robot, baseline)
+
+
+def by_name(targets: list[results.Target], word: str) -> results.Target:
+    return next(t for t in targets if t.name.startswith(word))
+
+
+# --- targets ----------------------------------------------------------------------------------------
+
+def test_every_target_met() -> None:
+    targets = evaluate_targets([row(10, 0.9), row(50, 0.85), row(200, 0.9, base=0.7, peak_mb=550, shot_kb=140)])
+    assert [t.status for t in targets] == [MET] * 5
+    assert "0.900 s/provider" in by_name(targets, "time").detail
+    assert "= 1.29" in by_name(targets, "overhead").detail
+    assert "+5.9%" in by_name(targets, "linear").detail
+    assert "550 MB" in by_name(targets, "memory").detail
+
+
+def test_every_target_not_met() -> None:
+    targets = evaluate_targets([row(50, 0.9), row(200, 1.2, base=0.7, peak_mb=700, shot_kb=151)])
+    assert [t.status for t in targets] == [NOT_MET] * 5
+    assert "1.71" in by_name(targets, "overhead").detail
+    assert "+33.3%" in by_name(targets, "linear").detail
+    assert "151.0 KB/provider (12.0 screenshots/provider)" in by_name(targets, "screenshots").detail
+
+
+def test_linear_is_judged_both_ways() -> None:
+    # Faster per provider at 200 by more than 15 % is not "linear" either.
+    assert by_name(evaluate_targets([row(50, 1.0), row(200, 0.8)]), "linear").status == NOT_MET
+    assert by_name(evaluate_targets([row(50, 1.0), row(200, 0.86)]), "linear").status == MET
+    assert by_name(evaluate_targets([row(50, 1.0), row(200, 1.15)]), "linear").status == MET
+
+
+def test_targets_not_measured_without_the_rows() -> None:
+    targets = evaluate_targets([row(10, 0.5), row(50, 0.5)])
+    assert [t.status for t in targets] == [NOT_MEASURED] * 5
+    assert all("no N=200 run with 1 worker" in t.detail for t in targets)
+    assert by_name(evaluate_targets([row(200, 0.5)]), "linear").detail == "no N=50 run with 1 worker."
+    assert all(t.status == NOT_MEASURED for t in evaluate_targets([]))
+
+
+def test_targets_judge_one_worker_only() -> None:
+    # A 4-worker row at N=200 does not stand in for the 1-worker one.
+    targets = evaluate_targets([row(50, 0.9), row(200, 0.3, workers=4)])
+    assert by_name(targets, "time").status == NOT_MEASURED
+
+
+def test_a_failed_row_is_not_measured() -> None:
+    targets = evaluate_targets([row(50, 0.9), row(200, 0.5, problem="150 of 200 providers configured")])
+    assert by_name(targets, "time").status == NOT_MEASURED
+    assert "the N=200, 1 worker run FAILED" in by_name(targets, "time").detail
+    assert by_name(targets, "linear").status == NOT_MEASURED
+    assert by_name(targets, "memory").status == NOT_MEASURED
+    assert by_name(targets, "screenshots").status == NOT_MEASURED
+
+
+def test_ratio_not_measured_without_baseline() -> None:
+    assert "--no-baseline" in by_name(evaluate_targets([row(200, 0.9, base=None)]), "overhead").detail
+    failed = evaluate_targets([row(200, 0.9, base_problem="0 of 200 providers configured")])
+    assert by_name(failed, "overhead").status == NOT_MEASURED
+    assert "baseline FAILED" in by_name(failed, "overhead").detail
+
+
+# --- rows and the table -------------------------------------------------------------------------------
+
+def test_row_numbers() -> None:
+    r = row(200, 0.9, base=0.6, peak_mb=512, shot_kb=120)
+    assert r.s_per_provider == pytest.approx(0.9)
+    assert r.providers_per_min == pytest.approx(200 / 180 * 60)
+    assert r.ratio == pytest.approx(1.5)
+    assert r.peak_mb == pytest.approx(512, abs=0.01)
+    assert r.shot_kb_per_provider == pytest.approx(120, abs=0.01)
+    assert r.shots_per_provider == 12
+    assert r.ok and r.result == "OK"
+
+
+def test_table_row_and_header() -> None:
+    text = render_table([row(200, 0.9, base=0.6, peak_mb=512, shot_kb=120), row(10, 2.0, workers=2, base=None)])
+    lines = text.splitlines()
+    assert lines[0].startswith("| N | workers | wall s | s/provider | providers/min | peak MB (robot+browser) |")
+    assert lines[0].endswith("| baseline s/provider | robot/baseline | result |")
+    assert lines[1].count("|") == lines[0].count("|")
+    assert lines[2] == "| 200 | 1 | 180.0 | 0.900 | 66.7 | 512 | 120.0 | 12.0 | 0.600 | 1.50 | OK |"
+    assert lines[3] == "| 10 | 2 | 20.0 | 2.000 | 30.0 | 400 | 100.0 | 12.0 | - | - | OK |"
+
+
+def test_a_failed_row_says_why_in_one_cell() -> None:
+    r = row(10, 1.0, problem="exit 1: a | b\nc", base_problem="3 of 10 providers configured")
+    assert not r.ok
+    line = table_row(r)
+    assert line.endswith("| FAILED (robot: exit 1: a \\| b c; baseline: 3 of 10 providers configured) |")
+    assert line.count(" | ") == len(results.COLUMNS) - 1  # the escaped pipe adds no column
+    # The baseline alone failing fails the row too, and its ratio is not shown.
+    r = row(10, 1.0, base_problem="boom")
+    assert not r.ok and r.ratio is None and r.result == "FAILED (baseline: boom)"
+
+
+def test_throughput_by_workers() -> None:
+    text = render_throughput([row(50, 1.0), row(50, 0.5, workers=2), row(50, 0.3, workers=4, problem="x"), row(10, 1.0)])
+    assert text.splitlines()[0] == "| N | 1 worker | 2 workers | 4 workers |"
+    assert "| 50 | 60.0/min | 120.0/min (x2.00) | FAILED |" in text
+    assert "| 10 | 60.0/min | - | - |" in text
+
+
+def test_combine_repeats() -> None:
+    runs = [Measurement(10, 12.0, peak_bytes=300, shot_bytes=1000, shots=5),
+            Measurement(10, 10.0, peak_bytes=500, shot_bytes=1000, shots=5),
+            Measurement(10, 30.0, peak_bytes=400, shot_bytes=1000, shots=5)]
+    one = combine(runs)
+    assert (one.wall_s, one.peak_bytes, one.shot_bytes, one.ok) == (12.0, 500, 1000, True)
+    failed = combine([*runs, Measurement(10, 1.0, "2 of 10 providers configured")])
+    assert not failed.ok and failed.problem == "1 of 4 repeats failed; first: 2 of 10 providers configured"
+    assert combine(runs[:1]) is runs[0]
+
+
+def test_memory_metric_says_what_was_summed() -> None:
+    rss = Row(10, 1, Measurement(10, 5.0, peak_bytes=1, memory_metric="RSS"))
+    assert results.memory_metric([row(10, 1.0)]) == "PSS"
+    assert results.memory_metric([row(10, 1.0), rss]) == "PSS / RSS"
+    assert results.memory_metric([]) == "PSS"
+
+
+def test_markdown_page() -> None:
+    command = command_line(["--sizes", "10,50", "--write", "docs/bench marks.md"])
+    assert command == "python -m robot.bench --sizes 10,50 --write 'docs/bench marks.md'"
+    page = render_markdown([row(10, 1.0), row(50, 1.1)], command=command, when="2026-01-01 00:00 UTC",
+                           machine=[("CPUs", "2"), ("Chromium", "140")], latency_ms=20, repeat=3)
+    assert page.startswith("# Benchmarks\n")
+    assert f"```sh\n{command}\n```" in page
+    assert "- CPUs: 2\n- Chromium: 140" in page
+    assert "| 10 | 1 | 10.0 | 1.000 |" in page and "| 50 | 1 | 55.0 | 1.100 |" in page
+    assert "latency 20 ms" in page and "3 runs per row" in page and "of the PSS of the robot's Python" in page
+    assert "## Throughput by workers" in page
+    assert "## Targets" in page and "not measured" in page
+
+
+# --- arguments -----------------------------------------------------------------------------------------
+
+def test_int_list() -> None:
+    assert results.int_list("10,50,200") == [10, 50, 200]
+    assert results.int_list(" 4 , 1,4") == [4, 1]
+    for bad in ("", "10,,50", "ten", "0", "-3", "1.5"):
+        with pytest.raises(argparse.ArgumentTypeError):
+            results.int_list(bad)
+
+
+def test_parser_defaults_and_lists() -> None:
+    args = cli.build_parser().parse_args([])
+    assert (args.sizes, args.workers, args.latency_ms, args.repeat) == ([10, 50, 200], [1], 0, 1)
+    assert (args.out, args.write, args.keep, args.no_baseline) == (None, None, False, False)
+    args = cli.build_parser().parse_args(["--sizes", "3", "--workers", "1,2,4", "--latency-ms", "25", "--repeat", "2",
+                                          "--no-baseline", "--write", "x.md"])
+    assert (args.sizes, args.workers, args.latency_ms, args.repeat, args.no_baseline) == ([3], [1, 2, 4], 25, 2, True)
+
+
+@pytest.mark.parametrize("argv", [["--sizes", "a"], ["--workers", "0"], ["--latency-ms", "-1"], ["--repeat", "0"],
+                                  ["--nonsense"]])
+def test_bad_arguments_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        cli.main(argv)
+    assert exc.value.code == 2
+    assert "error:" in capsys.readouterr().err
+
+
+def test_workers_need_a_robot_that_has_them(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(cli, "workers_supported", lambda: False)
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["--sizes", "3", "--workers", "1,2"])
+    assert exc.value.code == 2
+    assert "workers" in capsys.readouterr().err
+
+
+# --- the server-side check, the baseline's passwords, the memory sampler -------------------------------
+
+def test_account_check_on_the_sandbox_state() -> None:
+    sb = Sandbox(providers=3, seed=0)  # never started: the state alone
+    problems = account_problems(sb.state)
+    assert len(problems) == 3 and all(problems.values())
+    assert judge(problems, 3).startswith("0 of 3 providers configured (e.g. ")
+    with sb.state.lock:
+        addresses = {e.npi: e.direct_address for e in sb.state.maxmd_entries}
+        for npi, account in sb.state.accounts.items():
+            if account.access_type == "Clinician":
+                account.password = account.direct_password = "Aa1!aaaa"
+                account.poll_direct, account.direct_address = True, addresses[npi]
+    assert judge(account_problems(sb.state), 3) == ""
+    assert judge(account_problems(sb.state), 4) == "3 of 4 providers configured"
+    npi = next(iter(addresses))
+    with sb.state.lock:
+        sb.state.accounts[npi].emergency_access = True
+        sb.state.accounts[npi].direct_address = "someone.else@direct.brightsideeye.com"
+    assert account_problems(sb.state)[npi] == ["Allow Emergency Access is on", "the Direct address differs from MaxMD's"]
+    assert judge(account_problems(sb.state), 3) == (
+        f"2 of 3 providers configured (e.g. {npi}: Allow Emergency Access is on, the Direct address differs from MaxMD's)")
+
+
+def test_baseline_passwords_meet_the_portal_policy() -> None:
+    passwords = [strong_password() for _ in range(300)]
+    assert all(is_strong(p) and len(p) == 16 for p in passwords)
+    assert len(set(passwords)) == 300
+    assert is_strong(strong_password(4))  # never shorter than the policy's 8
+
+
+def test_peak_memory_counts_children_but_not_excluded_ones() -> None:
+    code = "import time; x = b'x' * (150 * 1024 * 1024); print('ready', flush=True); time.sleep(60)"
+    hog = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        assert hog.stdout is not None and hog.stdout.readline().strip() == "ready"
+        counted, left_out = PeakMemory(), PeakMemory(exclude=[hog.pid])
+        with_hog, without = counted.sample(), left_out.sample()
+        assert with_hog - without > 120 * MB
+        assert counted.peak_bytes == with_hog and counted.metric in ("PSS", "RSS", "PSS (RSS where PSS was unreadable)")
+    finally:
+        hog.kill()
+        hog.wait()
+    # The sampler thread: a peak, several samples, and it stops.
+    with PeakMemory(interval=0.05) as mem:
+        time.sleep(0.3)
+    assert mem.samples >= 3 and mem.peak_bytes > 10 * MB
