@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test setup browser sandbox screenshots clean
+.PHONY: demo test bench setup browser sandbox screenshots clean
 
 # The sandbox practice holds a provider in conflict on purpose, so the demo's run exits 1 (a provider
 # needs a person); only 2 (the run could not start) fails `make demo`.
@@ -16,6 +16,10 @@ demo: setup
 
 test: setup
 	$(PY) -m pytest
+
+# The benchmark of docs/benchmarks.md (about 15 minutes on 2 cores); it rewrites that file.
+bench: setup
+	$(PY) -m robot.bench --sizes 10,50,200 --workers 1,2,4 --write docs/benchmarks.md
 
 sandbox: setup
 	$(PY) -m robot.sandbox

@@ -185,15 +185,11 @@ class UserAccountPage(Screen):
             self._follow(button)
             self.page.wait_for_load_state("load")  # a confirmation dialog comes while the page loads
             saved, alert = self._el("portal.account.saved"), self._el("portal.page.alert")
-            if not dialogs:
-                saved.or_(alert).first.wait_for(state="visible")
+            shown = "" if dialogs else saved.or_(alert).first.inner_text()  # waits for one of them
         finally:
             self.page.remove_listener("dialog", accept)
         said = " ".join(dialogs).strip()
         if said and not _CONFIRMS.search(said):
             return SaveAnswer(confirmation="", errors=said)
-        errors = self.alert_text()
-        return SaveAnswer(
-            confirmation=(said or " ".join(saved.all_inner_texts()).strip()) if not errors else "",
-            errors=errors,
-        )
+        errors = self.alert_text() if alert.count() else ""
+        return SaveAnswer(confirmation=(said or shown.strip()) if not errors else "", errors=errors)

@@ -27,8 +27,8 @@ def parser() -> argparse.ArgumentParser:
         prog="python -m robot",
         description=(
             "Finish every provider's Patient and Provider Portal account: the Direct address from MaxMD, "
-            "a password, Poll Direct Mailbox on, Emergency Access off. Leaves a screenshot of every step, "
-            "handoff.csv with the passwords and report.html in runs/<timestamp>/."
+            "a password, Poll Direct Mailbox on, Emergency Access off. Leaves a screenshot of every account "
+            "and every failure, handoff.csv with the passwords and report.html in runs/<timestamp>/."
         ),
         epilog="Exit status: 0 all eligible providers configured; 1 a provider failed or conflicts; 2 the run could not start.",
     )

@@ -21,7 +21,7 @@ from pages.maxmd import IdentityProofingPage, MaxmdHomePage, MaxmdLoginPage, Wor
 from pages.portal import PortalLoginPage, PortalNavigation, UserAccountPage, UserSearchPage
 from robot import passwords, report, rules
 from robot.audit import Audit, Redactor
-from robot.browser import BrowserChoice, launch
+from robot.browser import GC_EVERY, BrowserChoice, collect_garbage, launch
 from robot.errors import (
     BrowserFailed,
     LoginRefused,
@@ -36,7 +36,7 @@ from robot.errors import (
 from robot.handoff import HandoffRow
 from robot.history import prune, write_index
 from robot.lock import RunLock
-from robot.model import AccountNames, Candidate, Changes, MaxmdEntry, Outcome, Status
+from robot.model import AccountNames, AccountState, Candidate, Changes, MaxmdEntry, Outcome, Status
 from robot.rules import PortalClinician
 from robot.settings import Settings, Site
 from robot.tracing import Tracing
@@ -149,6 +149,8 @@ class Robot:
         self._portal: Page | None = None
         self._step = ""
         self.attempt = 0
+        self._handled = 0  # providers this worker has handled
+        self._collect = True
 
     # --- plumbing --------------------------------------------------------------------------------
     def _context(self) -> BrowserContext:
@@ -382,7 +384,19 @@ class Robot:
                 except Exception as exc:  # noqa: BLE001 - a trace must never cost a provider's result
                     self.audit.log.warning("traces not kept", npi=c.npi, error=_first_line(exc))
             self.record(outcome)
+            self._housekeeping()
         return outcome
+
+    def _housekeeping(self) -> None:
+        """Every GC_EVERY providers, the portal page's renderer collects its garbage (memory stays flat)."""
+        self._handled += 1
+        if not self._collect or self._handled % GC_EVERY or self._portal is None or self._portal.is_closed():
+            return
+        try:
+            collect_garbage(self._portal)
+        except PlaywrightError as exc:  # not Chromium's protocol here: memory just grows as it would
+            self.audit.log.info("garbage collection not available", error=_first_line(exc))
+            self._collect = False
 
     def _configure(self, c: Candidate, outcome: Outcome) -> None:
         who, shots = c.npi, outcome.screenshots
@@ -397,7 +411,10 @@ class Robot:
         href = self.shared.links.get(c.npi)
         search = None if href else self._search_clinicians(page, who, shots)            # steps 7-9
         trace.resume()  # the page shows no secret: a search result, or the last account after its Save
-        with self.step(page, who, "10-11 User Account Information", shots, region=account.account_information()):
+        # One picture of the section per provider, when the robot is done with the account: after Save
+        # (the fields as the portal saved them), after filling in (a dry run), or as found (nothing to
+        # do, or a conflict). What a Save changes is read first and said in words below.
+        with self.step(page, who, "10-11 User Account Information", shots, picture=False):
             self._mark(who, "10 open account")
             listed = search.open_account(c.npi) if search is not None else (account.open(href) or True)
             if not listed:
@@ -409,6 +426,7 @@ class Robot:
         forced, resumed = c.npi in self.options.force, c.npi in self._save_clicked
         changes = rules.decide_changes(c.direct_address, state, c.settings, force=forced and not resumed)
         if resumed and changes.status is Status.ALREADY_CONFIGURED:
+            self._shot(page, who, "10-11 User Account Information", shots, account.account_information())
             if forced:
                 # A forced account looks the same whether or not the lost Save took: don't guess.
                 self.audit.handoff.mark(c.npi, applied=None)
@@ -420,8 +438,11 @@ class Robot:
             self._finish(c, outcome, Status.CONFIGURED, note="the answer to Save was lost, but the account shows it was applied")
             return
         if not changes.save_needed:
+            self._shot(page, who, "10-11 User Account Information", shots, account.account_information())
             outcome.status, outcome.error = changes.status, changes.error
             return
+        if not any(n.startswith("found: ") for n in outcome.notes):  # the first attempt saw it as it was
+            outcome.notes.append(_found(state))
         secret = changes.set_password or changes.set_direct_password
         portal_pw, direct_pw = self._passwords_for(c) if secret else ("", "")
         # The filled-in section is pictured in a dry run, where it is the last thing to see; in a run,
@@ -577,6 +598,15 @@ class _Crew:
             finally:
                 with contextlib.suppress(PlaywrightError):
                     robot.browser.close()
+
+
+def _found(state: AccountState) -> str:
+    """What the section showed before the robot changed it (in words: it is not pictured)."""
+    return (
+        "found: Allow Emergency Access " + ("checked" if state.emergency_access else "unchecked")
+        + ", Poll Direct Mailbox " + ("checked" if state.poll_direct else "unchecked")
+        + ", Direct Address " + (state.direct_address.strip() or "empty")
+    )
 
 
 def _fill_step_name(changes: Changes) -> str:

@@ -1,7 +1,10 @@
 """The bare baseline: the fewest Playwright calls that do the robot's job, as a measuring stick.
 
 Same Chromium, same flags (``robot.browser.launch``), same viewport; no screenshots, no read-back, no
-report, no retries. It may use the sandbox's own ids and CSS, since it only ever runs on the sandbox.
+report, no retries. It finds each control the way the robot must on the real sites, by the words the
+vendor's instructions use (the robot's own locator table, ``pages.locators``, with its defaults):
+an id or class of the sandbox's would make a faster stick that could not do the job on any other
+portal. Pages it only reads once (MaxMD's workflows, the search results) it reads in one call each.
 
 Calls: MaxMD login (goto, 2 fills, click), the workflows page (goto) read in one call; portal login
 (goto, 2 fills, click), one Clinician search (goto) read in one call; then per provider 9 calls:
@@ -19,15 +22,15 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-from playwright.sync_api import Playwright, sync_playwright
+from playwright.sync_api import Locator, Playwright, sync_playwright
 
+from pages.locators import Selectors
 from robot.browser import BrowserChoice, launch
 from robot.settings import Site
 
 SPECIALS = "!#$%&*+-=?@^_"
 
-# The sandbox's own pages (fixtures/html/maxmd, fixtures/html/portal).
-_LOGIN_USER, _LOGIN_PASSWORD, _LOGIN_SUBMIT = "#username", "#password", "form.login button[type=submit]"
+# Read once a run, in one call each: the sandbox's own markup (fixtures/html/maxmd, fixtures/html/portal).
 _WORKFLOWS = "ul.workflows > li"
 _READ_WORKFLOWS = """items => items.map(li => {
   const npi = (li.textContent.match(/NPI:\\s*(\\d{10})/) || [])[1] || null;
@@ -36,7 +39,6 @@ _READ_WORKFLOWS = """items => items.map(li => {
 })"""
 _ACCOUNT_LINKS = "table a[href^='/admin/users/']"
 _READ_LINKS = "links => links.map(a => [a.textContent.trim(), a.getAttribute('href')])"
-_SAVE = "form[action^='/admin/users/'] button[type=submit]"
 
 
 def strong_password(length: int = 16) -> str:
@@ -71,19 +73,24 @@ def run_baseline(
             page = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}).new_page()
             page.set_default_timeout(timeout_ms)
 
-            def log_in(site: Site) -> None:
-                page.goto(site.url)
-                page.fill(_LOGIN_USER, site.username)
-                page.fill(_LOGIN_PASSWORD, site.password)
-                with page.expect_navigation():
-                    page.click(_LOGIN_SUBMIT)
+            words = Selectors()
 
-            log_in(maxmd)
+            def el(key: str) -> Locator:
+                return words(key, page)
+
+            def log_in(site: Site, prefix: str) -> None:
+                page.goto(site.url)
+                el(f"{prefix}.login.username").fill(site.username)
+                el(f"{prefix}.login.password").fill(site.password)
+                with page.expect_navigation():
+                    el(f"{prefix}.login.submit").click()
+
+            log_in(maxmd, "maxmd")
             page.goto(urljoin(maxmd.url, "/workflows"))
             addresses = {npi: address for npi, address in page.eval_on_selector_all(_WORKFLOWS, _READ_WORKFLOWS)
                          if npi and address}
 
-            log_in(portal)
+            log_in(portal, "portal")
             page.goto(urljoin(portal.url, "/admin/users?access_type=Clinician"))
             accounts = dict(page.eval_on_selector_all(_ACCOUNT_LINKS, _READ_LINKS))
 
@@ -94,15 +101,15 @@ def run_baseline(
                     continue
                 password = strong_password()
                 page.goto(urljoin(portal.url, href))
-                page.fill("#password", password)
-                page.fill("#confirm-password", password)
-                page.uncheck("#emergency-access")
-                page.check("#poll-direct")
-                page.fill("#direct-address", address)
-                page.fill("#direct-password", password)
-                page.fill("#confirm-direct-password", password)
+                el("portal.account.password").fill(password)
+                el("portal.account.confirm_password").fill(password)
+                el("portal.account.emergency_access").uncheck()
+                el("portal.account.poll_direct").check()
+                el("portal.account.direct_address").fill(address)
+                el("portal.account.direct_password").fill(password)
+                el("portal.account.confirm_direct_password").fill(password)
                 with page.expect_navigation():
-                    page.click(_SAVE)
+                    el("portal.account.save").click()
                 saved += 1
             wall = time.perf_counter() - started
         finally:

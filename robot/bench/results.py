@@ -317,14 +317,16 @@ Direct address from MaxMD, both passwords set), for the robot and for the baseli
 {render_table(rows)}
 
 - **wall s**: `robot.run.execute()` from call to return: starting Playwright and Chromium, both logins,
-  every provider with a screenshot per step and the read-back, run.json, report.html and the index.
+  every provider with its audit trail (a picture of its section as saved, a log line per seed step,
+  the handoff written before and after Save, the read-back), run.json, report.html and the index.
 - **peak MB**: the highest sum, sampled every {SAMPLE_INTERVAL_S} s, of the {memory_metric(rows)} of the robot's Python
   process and all its descendants (the Playwright driver, every Chromium process); the sandbox's
   process is not counted.
 - **screenshot KB/provider**: the bytes of the run's `screenshots/` folder / N (the practice's own
   login and search shots included).
 - **baseline**: the fewest Playwright calls that do the same job in the same Chromium with the same
-  flags, on its own fresh sandbox: log in to MaxMD, read every NPI and Direct address from the
+  flags, finding each control by the same words as the robot (its locator table's defaults), on its
+  own fresh sandbox: log in to MaxMD, read every NPI and Direct address from the
   workflows page in one call, log in to the portal, one Clinician search read in one call, then per
   provider 9 calls (open the account, fill both passwords, untick Allow Emergency Access, tick Poll
   Direct Mailbox, fill the Direct address and both Direct passwords, Save and wait for the page).

@@ -79,9 +79,13 @@ def test_full_run_configures_every_ready_provider_and_leaves_the_rest(seeded_run
     assert files and files[0].startswith("001-practice-")
     assert [int(f[:3]) for f in files] == list(range(1, len(files) + 1))
     okafor = run.provider(npi_of(sandbox, "Okafor"))
-    # A picture of the section before and after (the fields in between are typed on the same screen) ...
-    assert [Path(s).name.split("-", 1)[1] for s in okafor["screenshots"]] == [
-        f"{okafor['npi']}-10-11-user-account-information.png", f"{okafor['npi']}-18-save.png"]
+    # One picture of the section as saved and verified; what it held before, in words ...
+    assert [Path(s).name.split("-", 1)[1] for s in okafor["screenshots"]] == [f"{okafor['npi']}-18-save.png"]
+    assert "found: Allow Emergency Access unchecked, Poll Direct Mailbox unchecked, Direct Address empty" in okafor["notes"]
+    assert any(n.startswith("found: Allow Emergency Access checked") for n in run.provider(npi_of(sandbox, "Herrera"))["notes"])
+    # ... and a provider with nothing to do: the section pictured as found.
+    raman = run.provider(npi_of(sandbox, "Raman"))
+    assert [Path(s).name.split("-", 2)[2] for s in raman["screenshots"]] == ["10-11-user-account-information.png"]
     assert all((run.dir / s).is_file() for s in okafor["screenshots"])
     # ... and a log line for every seed step, in order.
     log = [json.loads(line) for line in (run.dir / "robot.log").read_text().splitlines()]
@@ -128,8 +132,7 @@ def test_dry_run_fills_in_but_never_saves(sandbox: Sandbox, tmp_path: Path) -> N
     assert not any(method == "POST" and "/admin/users/" in path for site, method, path, status in sandbox.requests)
     # A dry run pictures the section filled in, since it is the last thing to see (password fields masked).
     okafor = run.provider(npi_of(sandbox, "Okafor"))
-    assert [Path(s).name.split("-", 2)[2] for s in okafor["screenshots"]] == [
-        "10-11-user-account-information.png", "13-17-filled-in.png"]
+    assert [Path(s).name.split("-", 2)[2] for s in okafor["screenshots"]] == ["13-17-filled-in.png"]
 
 
 def test_only_handles_just_the_named_provider(sandbox: Sandbox, tmp_path: Path) -> None:
