@@ -48,34 +48,34 @@ class WorkflowStatusPage(Screen):
     site = "maxmd"
 
     def collect_providers(self) -> list[WorkflowEntryText]:
-        """Every entry with its green box's address, in three calls however many providers there are."""
+        """Every entry with its green box's address, in three calls however many providers there are.
+
+        Each entry is numbered in the page (a ``data-robot-entry`` attribute, in this browser only),
+        so each box is given to the entry that holds it, by the page's structure, never by its words.
+        """
         entries = self._el("maxmd.workflows.provider")
         entries.first.wait_for(state="visible")
-        texts = entries.all_inner_texts()
-        boxes = self._sel("maxmd.workflows.direct_address", entries).all_inner_texts()
-        return [WorkflowEntryText(t, a) for t, a in zip(texts, assign_boxes(texts, boxes), strict=True)]
+        texts = entries.evaluate_all(_NUMBER_ENTRIES)
+        boxes = self._sel("maxmd.workflows.direct_address", entries).evaluate_all(_BOX_OWNERS)
+        addresses = first_box_of_each(len(texts), [(int(i), text) for i, text in boxes])
+        return [WorkflowEntryText(t, a) for t, a in zip(texts, addresses, strict=True)]
 
 
-def assign_boxes(entries: list[str], boxes: list[str]) -> list[str | None]:
-    """Give each entry the first green box it shows.
+_NUMBER_ENTRIES = """els => els.map((e, i) => { e.setAttribute("data-robot-entry", String(i)); return e.innerText; })"""
+_BOX_OWNERS = """els => els.map(b => {
+  const owner = b.closest("[data-robot-entry]");
+  return [owner ? Number(owner.getAttribute("data-robot-entry")) : -1, b.innerText];
+})"""
 
-    Both lists are in page order and every box is inside an entry, so an entry's text holds its
-    boxes' texts: walk both in order, each box going to the first entry from the current one whose
-    text still holds it (a box taken is struck from its entry's text). An entry may have no box (a
-    workflow still in progress).
+
+def first_box_of_each(count: int, boxes: list[tuple[int, str]]) -> list[str | None]:
+    """For each of ``count`` entries, the text of the first box inside it (None: it has none).
+
+    ``boxes`` are (index of the entry that holds the box, its text), in page order; -1 or an index
+    out of range is a box outside every entry, not anyone's.
     """
-    left = [" ".join(t.split()) for t in entries]
-    out: list[str | None] = [None] * len(entries)
-    i = 0
-    for box in boxes:
-        words = " ".join(box.split())
-        if not words:
-            continue
-        j = next((j for j in range(i, len(left)) if words in left[j]), None)
-        if j is None:
-            continue  # not inside any entry from here on: not one of theirs
-        left[j] = left[j].replace(words, "", 1)
-        if out[j] is None:
-            out[j] = box
-        i = j
+    out: list[str | None] = [None] * count
+    for owner, text in boxes:
+        if 0 <= owner < count and out[owner] is None:
+            out[owner] = text
     return out

@@ -13,6 +13,15 @@ from robot.model import AccountNames, AccountState
 
 
 MAX_PAGES = 1000  # of search results: a bound, not an expectation
+
+# Each Username link's text and the address it opens; none ("") for a link that only runs a script
+# (javascript:, or "#" back to this very page).
+_LINKS = """els => els.map(e => {
+  const href = e.href || "", here = location.href.split("#")[0];
+  const opens = href && !href.startsWith("javascript:") && href.split("#")[0] !== here;
+  return [(e.innerText || e.textContent || "").trim(), opens ? href : ""];
+})"""
+_WORDS = re.compile(r"\S")
 _CONFIRMS = re.compile(r"\b(saved|success(ful(ly)?)?|updated)\b", re.I)
 
 
@@ -59,9 +68,7 @@ class UserSearchPage(Screen):
         """
         links: list[tuple[str, str]] = []
         for _ in range(MAX_PAGES):
-            rows = self._el("portal.users.username_link").evaluate_all(
-                "els => els.map(e => [(e.innerText || e.textContent || '').trim(), e.href || ''])"
-            )
+            rows = self._el("portal.users.username_link").evaluate_all(_LINKS)
             page = [(name, href if href.startswith(("http:", "https:")) else "") for name, href in rows]
             if not page or any(page[0][0] == name for name, _ in links):  # empty, or a "Next" leading nowhere new
                 break
@@ -122,6 +129,10 @@ class UserAccountPage(Screen):
         section.scroll_into_view_if_needed()
         section.wait_for(state="visible")
         return section
+
+    def shows_username(self, username: str) -> bool:
+        """Whether this page is that user's account: its Username is written on it."""
+        return self.page.get_by_text(username, exact=True).count() > 0
 
     def wait_for_account_information(self) -> None:
         self._el("portal.account.section").first.wait_for(state="visible")
@@ -185,7 +196,8 @@ class UserAccountPage(Screen):
             self._follow(button)
             self.page.wait_for_load_state("load")  # a confirmation dialog comes while the page loads
             saved, alert = self._el("portal.account.saved"), self._el("portal.page.alert")
-            shown = "" if dialogs else saved.or_(alert).first.inner_text()  # waits for one of them
+            # Waits for the first of them with words in it (an empty status box is no answer).
+            shown = "" if dialogs else saved.or_(alert).filter(has_text=_WORDS).first.inner_text()
         finally:
             self.page.remove_listener("dialog", accept)
         said = " ".join(dialogs).strip()

@@ -118,10 +118,9 @@ class Audit:
             number = self._count
         name = f"{number:03d}-{_slug(who)}-{_slug(step)}.png"
         try:
-            clip = _band(region) if region is not None else None
+            frame = (_band(region) if region is not None else None) or {"full_page": full_page}
             page.screenshot(
-                path=self.shots_dir / name, mask=[self._masks(page)], mask_color=MASK_COLOR, animations="disabled",
-                full_page=full_page, clip=clip,
+                path=self.shots_dir / name, mask=[self._masks(page)], mask_color=MASK_COLOR, animations="disabled", **frame
             )
         except Exception as exc:  # noqa: BLE001 - a missing picture must not end the provider's work
             self.log.warning("screenshot failed", who=who, step=step, error=str(exc))
@@ -154,6 +153,7 @@ class Audit:
 
 
 # Scrolls the band's first element to the top (less a margin) and measures the band, in one call.
+# A band taller than the window is measured on the whole page, so nothing of it is cut off.
 _BAND_JS = """(els, margin) => {
   const shown = els.filter(e => e.getClientRects().length);
   if (!shown.length) return null;
@@ -165,11 +165,14 @@ _BAND_JS = """(els, margin) => {
     top = Math.min(top, r.top);
     bottom = Math.max(bottom, r.bottom);
   }
-  const y = Math.max(0, top - margin), end = Math.min(window.innerHeight, bottom + margin);
-  return end - y < 40 ? null : {x: 0, y: y, width: document.documentElement.clientWidth, height: end - y};
+  const y = Math.max(0, top - margin), end = bottom + margin, width = document.documentElement.clientWidth;
+  if (end - y < 40) return null;
+  if (end <= window.innerHeight) return {full: false, clip: {x: 0, y: y, width: width, height: end - y}};
+  return {full: true, clip: {x: 0, y: y + window.scrollY, width: width, height: end - y}};
 }"""
 
 
 def _band(region: Locator) -> dict | None:
-    """The clip for ``region``: full width, from its first element to its last; None: the viewport."""
-    return region.evaluate_all(_BAND_JS, 12)
+    """Screenshot options for ``region``: full width, from its first element to its last; None: the viewport."""
+    band = region.evaluate_all(_BAND_JS, 12)
+    return None if band is None else {"clip": band["clip"], "full_page": band["full"]}

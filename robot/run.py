@@ -39,6 +39,7 @@ from robot.lock import RunLock
 from robot.model import AccountNames, AccountState, Candidate, Changes, MaxmdEntry, Outcome, Status
 from robot.rules import PortalClinician
 from robot.settings import Settings, Site
+from robot import tracing
 from robot.tracing import Tracing
 
 
@@ -394,9 +395,12 @@ class Robot:
             return
         try:
             collect_garbage(self._portal)
-        except PlaywrightError as exc:  # not Chromium's protocol here: memory just grows as it would
-            self.audit.log.info("garbage collection not available", error=_first_line(exc))
-            self._collect = False
+        except PlaywrightError as exc:
+            if self.browser.is_connected() and not _BROWSER_GONE.search(str(exc)):
+                # Not Chromium's protocol here (another browser, a server that refuses it): memory
+                # just grows as it would; a page or browser that died is the retry's business.
+                self.audit.log.info("garbage collection not available", error=_first_line(exc))
+                self._collect = False
 
     def _configure(self, c: Candidate, outcome: Outcome) -> None:
         who, shots = c.npi, outcome.screenshots
@@ -416,7 +420,17 @@ class Robot:
         # do, or a conflict). What a Save changes is read first and said in words below.
         with self.step(page, who, "10-11 User Account Information", shots, picture=False):
             self._mark(who, "10 open account")
-            listed = search.open_account(c.npi) if search is not None else (account.open(href) or True)
+            if href is not None:
+                account.open(href)
+                if not account.shows_username(c.npi):
+                    # Not this provider's account (the portal's addresses may depend on the session
+                    # or the list): forget the address and open it by its link, as the seed says.
+                    self.audit.log.warning("the account's address opened another page; searching", who=who)
+                    with self.shared.lock:
+                        self.shared.links.pop(c.npi, None)
+                    search = self._search_clinicians(page, who, shots)
+                    self._mark(who, "10 open account")
+            listed = search.open_account(c.npi) if search is not None else True
             if not listed:
                 raise StepFailed("10 open account", "the Clinician search lists no Username with this NPI", provider=provider,
                                  hint="check the account in the portal (is it still a Clinician, and active?) and run again")
@@ -579,25 +593,25 @@ class _Crew:
     def _another(self, number: int, new_robot: Callable[[str, Playwright], Robot],
                  playwright_factory: Callable[[], contextlib.AbstractContextManager[Playwright]]) -> None:
         name = f"worker {number}"
-        with playwright_factory() as pw:
-            try:
-                robot = new_robot(name, pw)  # its own browser: a sync Playwright belongs to one thread
-            except RobotError as exc:
-                self.first.audit.log.warning("worker did not start", worker=name, error=str(exc))
-                self.first.audit.say(f"  ({name} did not start: {exc}; the others go on)")
+        with contextlib.ExitStack() as stack:
+            try:  # its own Playwright and browser (a sync Playwright belongs to one thread), then its own login
+                robot = new_robot(name, stack.enter_context(playwright_factory()))
+                self._others.append(robot)
+                stack.callback(_close_quietly, robot)
+                robot._retry("practice", robot._portal_page)
+            except (RobotError, PlaywrightError, OSError) as exc:
+                self.first.audit.log.warning("worker did not start", worker=name, error=_first_line(exc))
+                self.first.audit.say(f"  ({name} did not start: {_first_line(exc)}; the others go on)")
                 return
-            self._others.append(robot)
-            try:
-                try:
-                    robot._retry("practice", robot._portal_page)  # its own login, before it takes a provider
-                except (RobotError, PlaywrightError) as exc:
-                    robot.audit.log.warning("worker did not start", worker=name, error=_first_line(exc))
-                    robot.audit.say(f"  ({name} could not log in to the portal: {_first_line(exc)}; the others go on)")
-                    return
-                self._work(robot)
-            finally:
-                with contextlib.suppress(PlaywrightError):
-                    robot.browser.close()
+            self._work(robot)
+
+    def not_started(self) -> int:
+        return len(self._queue)
+
+
+def _close_quietly(robot: Robot) -> None:
+    with contextlib.suppress(PlaywrightError):
+        robot.browser.close()
 
 
 def _found(state: AccountState) -> str:
@@ -688,6 +702,7 @@ def _execute(
     if removed:
         audit.log.info("old runs removed", count=len(removed), runs=[p.name for p in removed])
     robot: Robot | None = None
+    crew: _Crew | None = None
     practice_shots: list[str] = []
     try:
         with playwright_factory() as pw:
@@ -706,12 +721,14 @@ def _execute(
                 candidates = rules.plan(entries, clinicians, settings.providers, direct_domain=settings.direct_domain, only=options.only)
                 audit.say(f"{len(candidates)} providers: MaxMD lists {len(entries)}, the portal {len(clinicians)} Clinician accounts")
                 crew = _Crew(robot, candidates, options)
-                crew.run(lambda name, own: Robot(settings, options, maxmd, portal, audit, lambda: launcher(own),
-                                                 shared=robot.shared, name=name),
-                         playwright_factory)
-                practice_shots += crew.practice_shots()
-                rank = {(c.npi, c.name): i for i, c in enumerate(candidates)}
-                robot.outcomes.sort(key=lambda o: rank.get((o.npi, o.name), len(rank)))  # the plan's order, whoever did it
+                try:
+                    crew.run(lambda name, own: Robot(settings, options, maxmd, portal, audit, lambda: launcher(own),
+                                                     shared=robot.shared, name=name),
+                             playwright_factory)
+                finally:
+                    practice_shots += crew.practice_shots()
+                    rank = {(c.npi, c.name): i for i, c in enumerate(candidates)}
+                    robot.outcomes.sort(key=lambda o: rank.get((o.npi, o.name), len(rank)))  # the plan's order
             finally:
                 with contextlib.suppress(PlaywrightError):
                     robot.browser.close()
@@ -722,6 +739,8 @@ def _execute(
         run_error, exit_code = _stopped(exc, options, audit)
     except RobotError as exc:
         run_error, exit_code = str(exc), exc.exit_code
+        if crew is not None and crew.not_started() and not isinstance(exc, RunStopped):
+            run_error += f"; {crew.not_started()} providers were not started: run again to finish"
         audit.log.error("run stopped", error=run_error)
     except KeyboardInterrupt as exc:  # a second Ctrl-C
         stop = options.stop or StopRequest()
@@ -747,6 +766,7 @@ def _execute(
         "providers": [o.as_json() for o in outcomes],
         "counts": dict(report.counts([o.as_json() for o in outcomes])),
     }
+    tracing.tidy(run_dir)
     record = redactor.scrub(record)  # before any rendering: HTML escaping would hide a secret from the redactor
     audit.write_json("run.json", record)
     audit.write_text("report.html", report.render(record))

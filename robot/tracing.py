@@ -69,10 +69,7 @@ class Tracing:
             else:
                 part.unlink(missing_ok=True)
         self._parts = []
-        shutil.rmtree(self._parts_dir, ignore_errors=True)
-        if self.dir.is_dir() and not any(self.dir.iterdir()):
-            with contextlib.suppress(OSError):  # another worker may have just begun a window
-                self.dir.rmdir()
+        shutil.rmtree(self._parts_dir, ignore_errors=True)  # traces/ itself: see tidy(), when every worker is done
         return kept
 
     def _holds_secret(self, part: Path) -> bool:
@@ -82,3 +79,9 @@ class Tracing:
                     self._log.warning("trace window dropped: it held a secret", part=part.name, member=name)
                     return True
         return False
+
+
+def tidy(run_dir: Path) -> None:
+    """At the end of a run: no empty ``traces/`` folder (no provider kept one)."""
+    with contextlib.suppress(OSError):
+        (run_dir / "traces").rmdir()  # only if empty

@@ -2,9 +2,10 @@
 
 Same Chromium, same flags (``robot.browser.launch``), same viewport; no screenshots, no read-back, no
 report, no retries. It finds each control the way the robot must on the real sites, by the words the
-vendor's instructions use (the robot's own locator table, ``pages.locators``, with its defaults):
-an id or class of the sandbox's would make a faster stick that could not do the job on any other
-portal. Pages it only reads once (MaxMD's workflows, the search results) it reads in one call each.
+vendor's instructions use (the robot's own locator table, ``pages.locators``, with its defaults),
+for the logins and every provider's account: an id or class of the sandbox's would make a stick that
+could not do the job on any other portal. The two pages it reads once a run (MaxMD's workflows, the
+search results) it reaches by the sandbox's addresses and reads in one call each, by its markup.
 
 Calls: MaxMD login (goto, 2 fills, click), the workflows page (goto) read in one call; portal login
 (goto, 2 fills, click), one Clinician search (goto) read in one call; then per provider 9 calls:

@@ -19,7 +19,7 @@ from playwright.sync_api import sync_playwright
 from robot.bench import results
 from robot.bench.results import Measurement, Row, combine
 from robot.bench.runner import run_baseline_once, run_robot_once, workers_supported
-from robot.browser import BrowserChoice, choose_browser, launch
+from robot.browser import BrowserChoice, choose_browser, launch, launch_kwargs
 from robot.errors import RobotError
 from robot.settings import Settings, load
 
@@ -62,6 +62,7 @@ def machine(choice: BrowserChoice) -> list[tuple[str, str]]:
                 break
     except OSError:
         pass
+    headless = launch_kwargs(choice).get("executable_path") if not choice.ws_endpoint else choice.ws_endpoint
     with sync_playwright() as pw:
         browser = launch(pw, choice)
         chromium = browser.version
@@ -72,7 +73,7 @@ def machine(choice: BrowserChoice) -> list[tuple[str, str]]:
         ("OS", platform.platform()),
         ("Python", platform.python_version()),
         ("Playwright", metadata.version("playwright")),
-        ("Chromium", f"{chromium} ({choice.source}{', ' + choice.executable if choice.executable else ''})"),
+        ("Chromium", f"{chromium} ({choice.source}{', ' + headless if headless else ''}, headless)"),
     ]
 
 

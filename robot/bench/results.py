@@ -325,8 +325,8 @@ Direct address from MaxMD, both passwords set), for the robot and for the baseli
 - **screenshot KB/provider**: the bytes of the run's `screenshots/` folder / N (the practice's own
   login and search shots included).
 - **baseline**: the fewest Playwright calls that do the same job in the same Chromium with the same
-  flags, finding each control by the same words as the robot (its locator table's defaults), on its
-  own fresh sandbox: log in to MaxMD, read every NPI and Direct address from the
+  flags, finding the logins' and the accounts' controls by the same words as the robot (its locator
+  table's defaults), on its own fresh sandbox: log in to MaxMD, read every NPI and Direct address from the
   workflows page in one call, log in to the portal, one Clinician search read in one call, then per
   provider 9 calls (open the account, fill both passwords, untick Allow Emergency Access, tick Poll
   Direct Mailbox, fill the Direct address and both Direct passwords, Save and wait for the page).

@@ -35,6 +35,22 @@ def _robot_failure(result: RunResult, output: str) -> str:
     return f"{text}: {first}" if first else text
 
 
+def _audit_missing(result: RunResult, providers: int) -> str:
+    """What the run's own record lacks of a full audit trail: a status, a picture or a handoff row a provider."""
+    configured = [o for o in result.outcomes if str(o.status) == "configured"]
+    if len(configured) != providers:
+        return f"run.json lists {len(configured)} providers configured, not {providers}"
+    unpictured = sum(1 for o in configured if not o.screenshots)
+    if unpictured:
+        return f"{unpictured} providers have no screenshot"
+    handoff = result.run_dir / "handoff.csv"
+    rows = handoff.read_text(encoding="utf-8").splitlines()[1:] if handoff.is_file() else []
+    applied = sum(1 for row in rows if row.endswith(",yes"))
+    if applied != providers:
+        return f"handoff.csv has {applied} rows applied=yes, not {providers}"
+    return ""
+
+
 def run_robot_once(
     providers: int,
     workers: int,
@@ -64,6 +80,8 @@ def run_robot_once(
         raise KeyboardInterrupt  # the robot stopped on Ctrl-C and returned: so does the benchmark
     if result is not None and result.exit_code != 0:
         error = _robot_failure(result, output.getvalue())
+    elif result is not None:
+        error = _audit_missing(result, providers)
     folder = result.run_dir / "screenshots" if result is not None else None
     shots = [p for p in folder.iterdir() if p.is_file()] if folder is not None and folder.is_dir() else []
     return Measurement(

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from robot_helpers import leaks, run_robot
 
+from pages.portal import UserSearchPage
 from robot.sandbox import Sandbox
 
 pytestmark = pytest.mark.e2e
@@ -53,3 +54,25 @@ def test_workers_never_exceed_the_providers(tmp_path: Path) -> None:
         assert run.result.exit_code == 0
         logins = [r for r in sb.requests if r[0] == "portal" and r[1] == "POST" and r[2] == "/login"]
         assert len(logins) == 2  # a worker with nothing to do does not start
+
+
+def test_an_address_that_opens_another_account_is_never_trusted(tmp_path: Path, monkeypatch) -> None:
+    """A portal whose link addresses do not hold (they depend on the session, say): each account is
+    checked to be the provider's own before anything is typed, and opened by its link otherwise."""
+    real = UserSearchPage.account_links
+
+    def shifted(self: UserSearchPage) -> list[tuple[str, str]]:
+        links = real(self)
+        hrefs = [href for _, href in links]
+        return [(name, hrefs[(i + 1) % len(hrefs)]) for i, (name, _) in enumerate(links)]  # each one off by one
+
+    monkeypatch.setattr(UserSearchPage, "account_links", shifted)
+    with Sandbox(providers=4) as sb:
+        run = run_robot(sb, tmp_path, capture=True, workers=2)
+        assert run.result.exit_code == 0, run.stdout
+        for npi, row in run.handoff().items():
+            account = sb.state.account(npi)
+            assert account.saves == 1 and account.password == row["portal_password"], npi
+            assert account.direct_address == next(e.direct_address for e in sb.state.maxmd_entries if e.npi == npi)
+        log = (run.dir / "robot.log").read_text()
+        assert log.count("the account's address opened another page") == 4

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pages.maxmd import assign_boxes
+from pages.maxmd import first_box_of_each
 from robot.model import Changes, Status
 from robot.run import _fill_step_name
 
@@ -25,34 +25,15 @@ def test_fill_step_is_named_for_the_seed_steps_it_shows(changes: Changes, name: 
     assert _fill_step_name(changes) == name
 
 
-def test_each_entry_gets_the_box_inside_it_and_an_entry_in_progress_none() -> None:
-    entries = ["Jane Okafor, OD NPI: 1 Complete jane@direct.example.com", "Bo Bello NPI: 2 Provisioning in progress",
-               "Al Park NPI: 3 Complete al@direct.example.com"]
-    assert assign_boxes(entries, ["jane@direct.example.com", "al@direct.example.com"]) == [
-        "jane@direct.example.com", None, "al@direct.example.com"]
+def test_each_entry_gets_the_first_box_inside_it_and_an_entry_in_progress_none() -> None:
+    boxes = [(0, "jane@direct.example.com"), (0, "jane.other@direct.example.com"), (2, "al@direct.example.com")]
+    assert first_box_of_each(3, boxes) == ["jane@direct.example.com", None, "al@direct.example.com"]
 
 
-def test_whitespace_inside_a_box_or_an_entry_does_not_matter() -> None:
-    entries = ["Jane\n\t Okafor  NPI:  1\n jane@direct.example.com \n", "Al Park al@direct.example.com"]
-    assert assign_boxes(entries, ["\n  jane@direct.example.com\t", "al@direct.example.com"]) == [
-        "\n  jane@direct.example.com\t", "al@direct.example.com"]
-
-
-def test_two_providers_with_the_same_address_each_get_theirs() -> None:
-    assert assign_boxes(["A x@d.example.com", "B x@d.example.com"], ["x@d.example.com", "x@d.example.com"]) == [
-        "x@d.example.com", "x@d.example.com"]
-
-
-def test_a_second_box_in_one_entry_is_not_given_to_the_next() -> None:
-    entries = ["A x@d.example.com y@d.example.com", "B pending", "C z@d.example.com"]
-    assert assign_boxes(entries, ["x@d.example.com", "y@d.example.com", "z@d.example.com"]) == [
-        "x@d.example.com", None, "z@d.example.com"]
-
-
-def test_a_box_no_entry_shows_is_dropped_and_the_rest_still_match() -> None:
-    assert assign_boxes(["A a@d.example.com", "B b@d.example.com"], ["zz@d.example.com", "b@d.example.com"]) == [
+def test_a_box_outside_every_entry_is_no_ones() -> None:
+    assert first_box_of_each(2, [(-1, "stray@direct.example.com"), (5, "x@d.example.com"), (1, "b@d.example.com")]) == [
         None, "b@d.example.com"]
 
 
 def test_no_entries() -> None:
-    assert assign_boxes([], ["a@d.example.com"]) == []
+    assert first_box_of_each(0, [(-1, "a@d.example.com")]) == []
