@@ -121,8 +121,11 @@ class UserAccountPage(Screen):
     NAME_FIELDS = ("display_name", "first_name", "last_name", "email")
 
     def open(self, url: str) -> None:
-        """Open the account at the address its Username link in the search results points to (step 10)."""
-        self._goto(url)
+        """Open the account at the address its Username link in the search results points to (step 10).
+
+        A login form instead is for the caller to see (``shows_username`` is false there), so this
+        costs one call fewer than a check of its own."""
+        self._goto(url, expect_login=True)
 
     def scroll_to_account_information(self) -> Locator:
         section = self._el("portal.account.section").first

@@ -306,7 +306,7 @@ def collect_garbage(page: Page) -> None:
         session.detach()
 
 
-GC_EVERY = 10
+GC_EVERY = 20
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -422,7 +422,10 @@ class Robot:
             self._mark(who, "10 open account")
             if href is not None:
                 account.open(href)
-                if not account.shows_username(c.npi):
+                shown = account.shows_username(c.npi)
+                if not shown and account.on_login_page():
+                    raise SessionExpired("portal")
+                if not shown:
                     # Not this provider's account (the portal's addresses may depend on the session
                     # or the list): forget the address and open it by its link, as the seed says.
                     self.audit.log.warning("the account's address opened another page; searching", who=who)
@@ -435,7 +438,8 @@ class Robot:
                 raise StepFailed("10 open account", "the Clinician search lists no Username with this NPI", provider=provider,
                                  hint="check the account in the portal (is it still a Clinician, and active?) and run again")
             self._mark(who, "11 User Account Information")
-            account.wait_for_account_information()
+            if search is not None:  # an account opened at its address already showed its Username
+                account.wait_for_account_information()
             state = account.read(names=tuple(c.settings.edits) if c.settings else ())
         forced, resumed = c.npi in self.options.force, c.npi in self._save_clicked
         changes = rules.decide_changes(c.direct_address, state, c.settings, force=forced and not resumed)

@@ -44,18 +44,31 @@ def _pixels(path: Path, box: dict) -> set[tuple[int, int, int]]:
     return {image.getpixel((x, y)) for x in range(x0, x1, 3) for y in range(y0, y1, 2)}
 
 
-def test_password_fields_are_masked_whatever_their_input_type(page: Page, tmp_path: Path) -> None:
+@pytest.mark.parametrize("capture", ["chromium", "page.screenshot"])
+@pytest.mark.parametrize("band", [False, True])
+def test_password_fields_are_masked_whatever_their_input_type(page: Page, tmp_path: Path, capture: str, band: bool) -> None:
     page.set_content(
         """
+        <div style="height: 1200px">Above the fold</div>
+        <h2>User Account Information</h2>
         <label for=p>Change Password</label> <input id=p type=text value="Visible-Secret-9!" style="font-size:20px">
         <label for=d>Direct Address</label> <input id=d type=text value="jane@direct.example.com" style="font-size:20px">
         <label for=h>Other</label> <input id=h type=password value="hunter2">
+        <div style="height: 1200px">Below</div>
         """
     )
+    if not band:
+        page.get_by_label("Change Password").scroll_into_view_if_needed()
     audit = Audit(tmp_path / "run", Selectors(), Redactor())
-    shot = tmp_path / "run" / audit.shot(page, "1234567893", "mask check")
+    audit._cdp = capture == "chromium"
+    region = page.get_by_role("heading", name="User Account Information").or_(page.get_by_label("Other")) if band else None
+    shot = tmp_path / "run" / audit.shot(page, "1234567893", "mask check", region=region)
     audit.close()
+    image = Image.open(shot)
+    assert image.height < 300 if band else image.height == page.viewport_size["height"]
     mask = tuple(int(MASK_COLOR[i : i + 2], 16) for i in (1, 3, 5))
+    # The band starts at its first element (scrolled to the top, less a 12 px margin): the window's
+    # coordinates are the picture's.
     assert _pixels(shot, page.get_by_label("Change Password").bounding_box()) == {mask}
     assert _pixels(shot, page.get_by_label("Other").bounding_box()) == {mask}
     assert len(_pixels(shot, page.get_by_label("Direct Address").bounding_box())) > 1  # not masked: readable
