@@ -52,7 +52,8 @@ def test_a_run_that_configures_nothing_is_failed(tmp_path: Path, monkeypatch: py
     page = tmp_path / "benchmarks.md"
     assert cli.main(["--sizes", "2", "--out", str(tmp_path / "runs"), "--write", str(page)]) == 1
     row = next(line for line in page.read_text().splitlines() if line.startswith("| 2 | 1 |"))
-    assert "| FAILED (robot: 0 of 2 providers configured (e.g. " in row
+    # Its own record (run.json) and the sandbox's server side both say so.
+    assert "| FAILED (robot: run.json lists 0 providers configured, not 2; 0 of 2 providers configured (e.g. " in row
     assert ": Poll Direct Mailbox is off, no Direct address, no password, no Direct password); baseline: 0 of 2" in row
     assert page.read_text().count("not measured") == 5  # N=200 not run
     assert row in capsys.readouterr().out
