@@ -56,10 +56,6 @@ class UserSearchPage(Screen):
     def search(self) -> None:
         self._follow(self._el("portal.users.search"))
 
-    def usernames(self) -> list[str]:
-        """Every Username link the results show (the providers' NPIs), on every page of them."""
-        return [name for name, _ in self.account_links()]
-
     def account_links(self) -> list[tuple[str, str]]:
         """Every Username link the results show, with the address it opens, on every page of them.
 
@@ -76,9 +72,6 @@ class UserSearchPage(Screen):
             if not self._next_page():
                 break
         return links
-
-    def open_first_account(self) -> None:
-        self._follow(self._el("portal.users.username_link").first)
 
     def open_account(self, npi: str) -> bool:
         """Click the provider's Username link, paging through the results; False if no page lists it."""
@@ -126,12 +119,6 @@ class UserAccountPage(Screen):
         A login form instead is for the caller to see (``shows_username`` is false there), so this
         costs one call fewer than a check of its own."""
         self._goto(url, expect_login=True)
-
-    def scroll_to_account_information(self) -> Locator:
-        section = self._el("portal.account.section").first
-        section.scroll_into_view_if_needed()
-        section.wait_for(state="visible")
-        return section
 
     def shows_username(self, username: str) -> bool:
         """Whether this page is that user's account: its Username is written on it."""

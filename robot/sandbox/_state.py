@@ -318,6 +318,15 @@ def generated_state(count: int, seed: int, admin_username: str, admin_password: 
 LEGACY_EXTRA_PROVIDERS = 24
 
 
+def _in_use(state: SandboxState) -> tuple[set[str], set[str]]:
+    """The NPIs and the Direct addresses (lower case) the state already uses. Call under its lock."""
+    taken = {state.practice.organization_npi, *state.accounts}
+    taken.update(e.npi for e in state.maxmd_entries if e.npi)
+    addresses = {(e.direct_address or "").lower() for e in state.maxmd_entries}
+    addresses.update((a.direct_address or "").lower() for a in state.accounts.values())
+    return taken, addresses
+
+
 def add_legacy_providers(state: SandboxState, count: int = LEGACY_EXTRA_PROVIDERS, seed: int = 2026) -> list[str]:
     """Append ``count`` generated ready providers (MaxMD Complete, a fresh portal account); return their NPIs.
 
@@ -327,10 +336,7 @@ def add_legacy_providers(state: SandboxState, count: int = LEGACY_EXTRA_PROVIDER
     names = [(f, l) for f in _FIRST_NAMES for l in _LAST_NAMES]
     rng.shuffle(names)
     with state.lock:
-        taken = {state.practice.organization_npi, *state.accounts}
-        taken.update(e.npi for e in state.maxmd_entries if e.npi)
-        addresses = {(e.direct_address or "").lower() for e in state.maxmd_entries}
-        addresses.update((a.direct_address or "").lower() for a in state.accounts.values())
+        taken, addresses = _in_use(state)
         npis: list[str] = []
         for first, last in names:
             if len(npis) == count:
@@ -397,10 +403,7 @@ def add_odd_providers(state: SandboxState) -> list[str]:
     one. Returns the providers' NPIs in ``ODD_PROVIDERS`` order.
     """
     with state.lock:
-        taken = {state.practice.organization_npi, *state.accounts}
-        taken.update(e.npi for e in state.maxmd_entries if e.npi)
-        addresses = {(e.direct_address or "").lower() for e in state.maxmd_entries}
-        addresses.update((a.direct_address or "").lower() for a in state.accounts.values())
+        taken, addresses = _in_use(state)
         npis: list[str] = []
         for odd in ODD_PROVIDERS:
             first9 = int(odd.npi[:9])
