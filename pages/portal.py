@@ -22,6 +22,14 @@ _LINKS = """els => els.map(e => {
   return [(e.innerText || e.textContent || "").trim(), opens ? href : ""];
 })"""
 _WORDS = re.compile(r"\S")
+# What Playwright's input_value and is_checked read, for read_back: null where they would refuse.
+_VALUE = """els => els.map(e => e instanceof HTMLInputElement || e instanceof HTMLTextAreaElement
+  || e instanceof HTMLSelectElement ? e.value : null)"""
+_CHECKED = """els => els.map(e => {
+  if (e instanceof HTMLInputElement && (e.type === "checkbox" || e.type === "radio")) return e.checked;
+  const role = e.getAttribute("role"), state = e.getAttribute("aria-checked");
+  return ["checkbox", "radio", "switch"].includes(role) && (state === "true" || state === "false") ? state === "true" : null;
+})"""
 _CONFIRMS = re.compile(r"\b(saved|success(ful(ly)?)?|updated)\b", re.I)
 
 
@@ -91,10 +99,9 @@ class UserSearchPage(Screen):
         return False
 
     def _next_page(self) -> bool:
-        following = self._el("portal.users.next_page")
-        if not following.count():
+        if not self._count("portal.users.next_page"):
             return False
-        self._follow(following.first)
+        self._follow(self._el("portal.users.next_page").first)
         return True
 
 
@@ -144,6 +151,28 @@ class UserAccountPage(Screen):
             direct_address=self._el("portal.account.direct_address").input_value(),
         )
 
+    def read_back(self, names: tuple[str, ...] = ()) -> AccountState:
+        """``read`` for the page a Save loaded, in the page's own script world (see ``Screen._count``):
+        that page is only looked at, and its picture needs that world anyway.
+
+        A field that is not there exactly once as a plain form control is read by ``read``, whose
+        waiting and strictness say what is wrong with it."""
+        def one(key: str, script: str) -> str | bool | None:
+            found = self._el(f"portal.account.{key}").evaluate_all(script)
+            return found[0] if len(found) == 1 else None
+
+        values = {field: one(field, _VALUE) for field in self.NAME_FIELDS if field in names}
+        emergency, poll = one("emergency_access", _CHECKED), one("poll_direct", _CHECKED)
+        address = one("direct_address", _VALUE)
+        if None in (*values.values(), emergency, poll, address):
+            return self.read(names)
+        return AccountState(
+            names=AccountNames(**values),  # type: ignore[arg-type]
+            emergency_access=bool(emergency),
+            poll_direct=bool(poll),
+            direct_address=str(address),
+        )
+
     def edit_names(self, edits: dict[str, str]) -> None:
         for field, value in edits.items():
             self._el(f"portal.account.{field}").fill(value)
@@ -185,13 +214,17 @@ class UserAccountPage(Screen):
         try:
             self._follow(button)
             self.page.wait_for_load_state("load")  # a confirmation dialog comes while the page loads
-            saved, alert = self._el("portal.account.saved"), self._el("portal.page.alert")
-            # Waits for the first of them with words in it (an empty status box is no answer).
-            shown = "" if dialogs else saved.or_(alert).filter(has_text=_WORDS).first.inner_text()
+            errors = self.alert_text()
+            shown = "" if dialogs or errors else self._words("portal.account.saved")
+            if not (dialogs or errors or shown):
+                # Nothing said yet (a script may write it late): wait for the first status or alert
+                # with words in it (an empty status box is no answer).
+                saved, alert = self._el("portal.account.saved"), self._el("portal.page.alert")
+                shown = saved.or_(alert).filter(has_text=_WORDS).first.inner_text()
+                errors = self.alert_text()
         finally:
             self.page.remove_listener("dialog", accept)
         said = " ".join(dialogs).strip()
         if said and not _CONFIRMS.search(said):
             return SaveAnswer(confirmation="", errors=said)
-        errors = self.alert_text() if alert.count() else ""
         return SaveAnswer(confirmation=(said or shown.strip()) if not errors else "", errors=errors)

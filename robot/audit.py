@@ -167,7 +167,8 @@ class Audit:
 
     def _masks(self, page: Page) -> Locator:
         """Every secret field as one locator (one lookup in the page, not one a key)."""
-        fields = [self.selectors(key, page) for key in SECRET_KEYS] + [page.locator("input[type=password]")]
+        ways = {self.selectors.describe(key): key for key in SECRET_KEYS}  # each way once: a lookup costs a walk of the page
+        fields = [self.selectors(key, page) for key in ways.values()] + [page.locator("input[type=password]")]
         return functools.reduce(Locator.or_, fields)
 
     # --- words ---------------------------------------------------------------------------------

@@ -510,7 +510,7 @@ class Robot:
     def _verify(self, c: Candidate, changes: Changes, account: UserAccountPage, outcome: Outcome) -> None:
         """After Save, read the account back and check what was set."""
         self._mark(c.npi, "verify")
-        problems = rules.verify(changes, c.direct_address or "", account.read(names=tuple(changes.edits)))
+        problems = rules.verify(changes, c.direct_address or "", account.read_back(names=tuple(changes.edits)))
         if problems:
             self.audit.handoff.mark(c.npi, applied=True)  # the portal said saved: the passwords are live
             raise StepFailed("verify", "; ".join(problems), provider=f"{c.name} (NPI {c.npi})",

@@ -82,15 +82,29 @@ def _say(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
-def _repeat(times: int, label: str, measure: Callable[[int], Measurement]) -> Measurement:
-    """``measure(k)`` for k in 0..times-1, each said as it finishes, combined into one."""
-    runs = []
-    for k in range(times):
-        run = measure(k)
-        runs.append(run)
-        _say(f"  {label} #{k + 1}: {run.wall_s:.1f} s, {run.wall_s / run.providers:.3f} s/provider, "
-             + ("OK" if run.ok else f"FAILED: {run.problem}"))
-    return combine(runs)
+def _one(label: str, k: int, measure: Callable[[], Measurement]) -> Measurement:
+    """One run, said as it finishes."""
+    run = measure()
+    _say(f"  {label} #{k + 1}: {run.wall_s:.1f} s, {run.wall_s / run.providers:.3f} s/provider, "
+         + ("OK" if run.ok else f"FAILED: {run.problem}"))
+    return run
+
+
+def measure_size(n: int, workers: list[int], repeat: int, baseline: Callable[[int], Measurement] | None,
+                 robot: Callable[[int, int], Measurement]) -> tuple[Measurement | None, dict[int, Measurement]]:
+    """Every run of one size, in ``repeat`` rounds of the baseline then the robot at each worker count.
+
+    Rounds, not all of one kind and then all of the other: a slow spell of a shared machine then
+    falls on both sides of robot/baseline instead of on one. Repeats combine into their medians.
+    """
+    base_runs: list[Measurement] = []
+    robot_runs: dict[int, list[Measurement]] = {w: [] for w in workers}
+    for k in range(repeat):
+        if baseline is not None:
+            base_runs.append(_one(f"baseline N={n}", k, lambda: baseline(k)))
+        for w in workers:
+            robot_runs[w].append(_one(f"robot N={n} workers={w}", k, lambda w=w: robot(w, k)))
+    return (combine(base_runs) if base_runs else None), {w: combine(runs) for w, runs in robot_runs.items()}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -115,14 +129,14 @@ def main(argv: list[str] | None = None) -> int:
              f"run folders in {out}")
         print(results.table_header(), flush=True)
         for n in args.sizes:
-            baseline: Measurement | None = None
-            if not args.no_baseline:
-                baseline = _repeat(args.repeat, f"baseline N={n}", lambda k, n=n: run_baseline_once(
-                    n, settings, choice, seed=args.seed, latency_ms=args.latency_ms))
-            for w in args.workers:
-                robot = _repeat(args.repeat, f"robot N={n} workers={w}", lambda k, n=n, w=w: run_robot_once(
+            baseline, robots = measure_size(
+                n, args.workers, args.repeat,
+                None if args.no_baseline else lambda k, n=n: run_baseline_once(
+                    n, settings, choice, seed=args.seed, latency_ms=args.latency_ms),
+                lambda w, k, n=n: run_robot_once(
                     n, w, out / f"n{n}-w{w}" / f"{k + 1}", settings, choice, seed=args.seed, latency_ms=args.latency_ms))
-                rows.append(Row(n, w, robot, baseline))
+            for w in args.workers:
+                rows.append(Row(n, w, robots[w], baseline))
                 print(results.table_row(rows[-1]), flush=True)
         print()
         print(results.render_targets(results.evaluate_targets(rows)))

@@ -294,7 +294,9 @@ def render_markdown(
 ) -> str:
     """docs/benchmarks.md: the machine, the command, the table, throughput by workers, the targets."""
     machine_lines = "\n".join(f"- {k}: {v}" for k, v in machine)
-    repeats = "one run per row" if repeat == 1 else f"{repeat} runs per row: median time, highest peak"
+    repeats = ("one run per row" if repeat == 1 else
+               f"{repeat} runs per row, in rounds of the baseline then the robot at each worker count (so a slow"
+               " spell of this shared machine falls on both sides of robot/baseline): median time, highest peak")
     return f"""# Benchmarks
 
 Made by `python -m robot.bench` (robot/bench/) on {when}. Do not edit by hand: run the command again.

@@ -258,3 +258,21 @@ def test_peak_memory_counts_children_but_not_excluded_ones() -> None:
     with PeakMemory(interval=0.05) as mem:
         time.sleep(0.3)
     assert mem.samples >= 3 and mem.peak_bytes > 10 * MB
+
+
+def test_repeats_run_in_rounds_of_baseline_then_robot() -> None:
+    order: list[str] = []
+
+    def baseline(k: int) -> Measurement:
+        order.append(f"b{k}")
+        return Measurement(providers=10, wall_s=4.0 + k)
+
+    def robot(w: int, k: int) -> Measurement:
+        order.append(f"r{w}.{k}")
+        return Measurement(providers=10, wall_s=[6.0, 9.0, 5.0][k] / w, peak_bytes=100 + k)
+
+    base, robots = cli.measure_size(10, [1, 2], 3, baseline, robot)
+    assert order == ["b0", "r1.0", "r2.0", "b1", "r1.1", "r2.1", "b2", "r1.2", "r2.2"]
+    assert base is not None and base.wall_s == 5.0  # medians
+    assert (robots[1].wall_s, robots[2].wall_s, robots[1].peak_bytes) == (6.0, 3.0, 102)
+    assert cli.measure_size(10, [1], 1, None, robot)[0] is None
