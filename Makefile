@@ -19,7 +19,7 @@ test: setup
 
 # The benchmark of docs/benchmarks.md (about 15 minutes on 2 cores); it rewrites that file.
 bench: setup
-	$(PY) -m robot.bench --sizes 10,50,200 --workers 1,2,4 --write docs/benchmarks.md
+	$(PY) -m robot.bench --sizes 10,50,200 --workers 1,2,4 --repeat 3 --write docs/benchmarks.md
 
 sandbox: setup
 	$(PY) -m robot.sandbox

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from playwright.sync_api import Dialog, Locator
 
 from pages.base import LoginScreen, Screen
+from robot.errors import SessionExpired
 from robot.model import AccountNames, AccountState
 
 
@@ -212,10 +213,12 @@ class UserAccountPage(Screen):
         just_before_click()
         self.page.on("dialog", accept)
         try:
-            self._follow(button)
+            self._follow(button, expect_login=True)  # a login page is looked for below, unless Save was confirmed
             self.page.wait_for_load_state("load")  # a confirmation dialog comes while the page loads
             errors = self.alert_text()
             shown = "" if dialogs or errors else self._words("portal.account.saved")
+            if not shown and self.on_login_page():
+                raise SessionExpired(self.site)
             if not (dialogs or errors or shown):
                 # Nothing said yet (a script may write it late): wait for the first status or alert
                 # with words in it (an empty status box is no answer).

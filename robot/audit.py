@@ -113,9 +113,10 @@ class Audit:
     def shot(self, page: Page, who: str, step: str, *, full_page: bool = False, region: Locator | None = None) -> str:
         """Screenshot as ``NNN-<who>-<step>.png``, secrets masked; returns its path in the run folder.
 
-        The viewport by default; with ``region``, just the band of the page from the first of its
-        elements to the last, scrolled to the top (what matters for the step, in a fraction of the
-        bytes); ``full_page`` for the whole page.
+        The viewport by default; with ``region``, the viewport scrolled so that the band from the first
+        of its elements to the last is at its top (what matters for the step); ``full_page`` for the
+        whole page. The window, not a clip of the band: Chromium copies a window it has already drawn,
+        while a clip makes it draw the band again (about 35 ms against 50 here, for 85 KB against 55).
 
         Chromium's own capture (DevTools' ``Page.captureScreenshot``, its fast PNG encoder) with the
         secret fields covered first, as Playwright's ``mask`` covers them, takes half the time of
@@ -129,21 +130,21 @@ class Audit:
         path = self.shots_dir / name
         try:
             band = region.evaluate_all(_BAND_JS, 12) if region is not None else None
-            if full_page or (band is not None and band["full"]) or not self._capture(page, path, band):
+            if full_page or (band is not None and band["full"]) or not self._capture(page, path):
                 if band is None:
                     frame = {"full_page": full_page}
                 elif band["full"]:
                     frame = {"clip": band["clip"], "full_page": True}
                 else:
-                    frame = {"clip": band["view"]}
+                    frame = {}
                 page.screenshot(path=path, mask=[self._masks(page)], mask_color=MASK_COLOR, animations="disabled", **frame)
         except Exception as exc:  # noqa: BLE001 - a missing picture must not end the provider's work
             self.log.warning("screenshot failed", who=who, step=step, error=str(exc))
             return ""
         return f"screenshots/{name}"
 
-    def _capture(self, page: Page, path: Path, band: dict | None) -> bool:
-        """Chromium's capture of the viewport or the band, secret fields covered; False: not available."""
+    def _capture(self, page: Page, path: Path) -> bool:
+        """Chromium's capture of the viewport, secret fields covered; False: not available."""
         if not self._cdp:
             return False
         try:
@@ -155,8 +156,6 @@ class Audit:
         self._sessions[page] = session
         self._masks(page).evaluate_all(_COVER_JS, MASK_COLOR)
         params: dict = {"format": "png", "optimizeForSpeed": True}
-        if band is not None:
-            params["clip"] = {**band["clip"], "scale": 1}
         try:
             data = session.send("Page.captureScreenshot", params)["data"]
         except PlaywrightError:
@@ -191,9 +190,9 @@ class Audit:
         self._log_file.close()
 
 
-# Scrolls the band's first element to the top (less a margin) and measures the band, in one call:
-# in the page's coordinates ("clip"), and in the window's ("view"). A band taller than the window
-# is "full": taken from the whole page, so nothing of it is cut off.
+# Scrolls the band's first element to the top (less a margin) and measures the band, in one call,
+# in the page's coordinates ("clip"). A band taller than the window is "full": taken from the whole
+# page, so nothing of it is cut off.
 _BAND_JS = """(els, margin) => {
   const shown = els.filter(e => e.getClientRects().length);
   if (!shown.length) return null;
@@ -210,7 +209,6 @@ _BAND_JS = """(els, margin) => {
   return {
     full: end > window.innerHeight,
     clip: {x: 0, y: y + window.scrollY, width: width, height: end - y},
-    view: {x: 0, y: y, width: width, height: Math.min(end, window.innerHeight) - y},
   };
 }"""
 

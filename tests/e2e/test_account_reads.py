@@ -9,6 +9,7 @@ from playwright.sync_api import Page, Route
 
 from pages.locators import Selectors
 from pages.portal import UserAccountPage
+from robot.errors import SessionExpired
 
 pytestmark = pytest.mark.e2e
 
@@ -67,3 +68,11 @@ def test_an_alert_on_the_page_after_save_is_the_portals_refusal(page: Page) -> N
 def test_a_confirmation_on_the_page_after_save_is_read_at_once(page: Page) -> None:
     answer = _portal(page, "<div role=status> Changes saved </div>").save()
     assert (answer.confirmation, answer.errors) == ("Changes saved", "")
+
+
+def test_a_save_that_lands_on_the_login_page_is_an_expired_session_not_a_refusal(page: Page) -> None:
+    login = ("<div role=alert>Your session has expired. Please sign in again.</div>"
+             "<form><label for=u>Username</label><input id=u><label for=p>Password</label>"
+             "<input id=p type=password><button>Sign in</button></form>")
+    with pytest.raises(SessionExpired):
+        _portal(page, login).save()
