@@ -17,7 +17,7 @@ demo: setup
 test: setup
 	$(PY) -m pytest
 
-# The benchmark of docs/benchmarks.md (about 15 minutes on 2 cores); it rewrites that file.
+# The benchmark of docs/benchmarks.md (about 30 minutes on 2 cores); it rewrites that file.
 bench: setup
 	$(PY) -m robot.bench --sizes 10,50,200 --workers 1,2,4 --repeat 3 --write docs/benchmarks.md
 

@@ -97,8 +97,8 @@ class Screen:
 
         Playwright answers ``count()``, reads and actions in a world of its own and ``evaluate_all``
         (``all_inner_texts``) in the page's; each world costs every new page one copy of Playwright's
-        script (about 40 ms on a 2-core VM). A page that is only looked at (the page after a login,
-        a search or a Save) is looked at in the page's world only, as its picture must be.
+        script (about 40 ms on a 2-core VM). The page a Save loads is only looked at, so it is looked
+        at in the page's world only, where its picture's scripts run anyway.
         """
         return self._el(key).evaluate_all("els => els.length")
 

@@ -152,7 +152,7 @@ class UserAccountPage(Screen):
             direct_address=self._el("portal.account.direct_address").input_value(),
         )
 
-    def read_back(self, names: tuple[str, ...] = ()) -> AccountState:
+    def read_back(self, names: tuple[str, ...] | None = None) -> AccountState:
         """``read`` for the page a Save loaded, in the page's own script world (see ``Screen._count``):
         that page is only looked at, and its picture needs that world anyway.
 
@@ -162,7 +162,8 @@ class UserAccountPage(Screen):
             found = self._el(f"portal.account.{key}").evaluate_all(script)
             return found[0] if len(found) == 1 else None
 
-        values = {field: one(field, _VALUE) for field in self.NAME_FIELDS if field in names}
+        wanted = self.NAME_FIELDS if names is None else names
+        values = {field: one(field, _VALUE) for field in self.NAME_FIELDS if field in wanted}
         emergency, poll = one("emergency_access", _CHECKED), one("poll_direct", _CHECKED)
         address = one("direct_address", _VALUE)
         if None in (*values.values(), emergency, poll, address):
@@ -213,11 +214,13 @@ class UserAccountPage(Screen):
         just_before_click()
         self.page.on("dialog", accept)
         try:
-            self._follow(button, expect_login=True)  # a login page is looked for below, unless Save was confirmed
+            self._follow(button, expect_login=True)  # a login page is looked for below, unless the page confirms
             self.page.wait_for_load_state("load")  # a confirmation dialog comes while the page loads
             errors = self.alert_text()
             shown = "" if dialogs or errors else self._words("portal.account.saved")
-            if not shown and self.on_login_page():
+            # A login page may have words of its own ("You have been logged out"): only a status that
+            # says the Save took spares the look for a login form.
+            if not _CONFIRMS.search(shown) and self.on_login_page():
                 raise SessionExpired(self.site)
             if not (dialogs or errors or shown):
                 # Nothing said yet (a script may write it late): wait for the first status or alert

@@ -15,8 +15,10 @@ pytestmark = pytest.mark.e2e
 
 SECTION = """
 <h2>User Account Information</h2>
+<label for=n>Display Name</label> <input id=n value="Dr. Ada Lovelace">
 <label for=f>First Name</label> <input id=f value="Ada">
-<label for=e>Email Address</label> <input id=e type=email value="ada@example.com">
+<label for=l>Last Name</label> <input id=l value="Lovelace">
+<label for=e>Email Address</label> <input id=e type=email value="{email}">
 <label><input type=checkbox {emergency}> Allow Emergency Access</label>
 {poll}
 <label for=d>Direct Address</label> <input id=d value="ada@direct.example.com">
@@ -27,23 +29,28 @@ ARIA_POLL = '<span role=checkbox aria-checked="{state}" aria-label="Poll Direct 
 
 @pytest.mark.parametrize("emergency", ["", "checked"])
 @pytest.mark.parametrize("poll", [PLAIN_POLL, ARIA_POLL.format(state="true"), ARIA_POLL.format(state="false")])
-def test_read_back_reads_what_playwrights_own_reads_read(page: Page, emergency: str, poll: str) -> None:
-    page.set_content(SECTION.format(emergency=emergency, poll=poll))
+@pytest.mark.parametrize("email", ["ada@example.com", ""])
+def test_read_back_reads_what_playwrights_own_reads_read(page: Page, emergency: str, poll: str, email: str, monkeypatch) -> None:
+    page.set_content(SECTION.format(emergency=emergency, poll=poll, email=email))
     account = UserAccountPage(page, Selectors())
-    for names in [(), ("first_name", "email")]:
-        assert account.read_back(names) == account.read(names)
+    expected = {names: account.read(names) for names in [(), ("first_name", "email"), None]}
+    # Plain form controls and ARIA checkboxes are read by the page's own scripts, never by the fallback.
+    monkeypatch.setattr(account, "read", lambda names=None: pytest.fail("read_back fell back to read"))
+    for names, state in expected.items():
+        assert account.read_back(names) == state
     assert account.read_back().emergency_access is bool(emergency)
+    assert account.read_back().names.email == email
 
 
 def test_read_back_of_a_field_found_twice_fails_as_playwright_does(page: Page) -> None:
-    page.set_content(SECTION.format(emergency="", poll=PLAIN_POLL) + "<label for=d2>Direct Address</label> <input id=d2>")
+    page.set_content(SECTION.format(emergency="", poll=PLAIN_POLL, email="") + "<label for=d2>Direct Address</label> <input id=d2>")
     with pytest.raises(PlaywrightError, match="strict mode violation"):
         UserAccountPage(page, Selectors()).read_back()
 
 
 def _portal(page: Page, answer_page: str) -> UserAccountPage:
     """An account form at portal.test whose Save posts to a page that answers with ``answer_page``."""
-    form = f"<form method=post action=/saved>{SECTION.format(emergency='', poll=PLAIN_POLL)}<button>Save</button></form>"
+    form = f"<form method=post action=/saved>{SECTION.format(emergency='', poll=PLAIN_POLL, email='')}<button>Save</button></form>"
 
     def serve(route: Route) -> None:
         body = answer_page if route.request.method == "POST" else form
@@ -70,9 +77,10 @@ def test_a_confirmation_on_the_page_after_save_is_read_at_once(page: Page) -> No
     assert (answer.confirmation, answer.errors) == ("Changes saved", "")
 
 
-def test_a_save_that_lands_on_the_login_page_is_an_expired_session_not_a_refusal(page: Page) -> None:
-    login = ("<div role=alert>Your session has expired. Please sign in again.</div>"
-             "<form><label for=u>Username</label><input id=u><label for=p>Password</label>"
+@pytest.mark.parametrize("notice", ["<div role=alert>Your session has expired. Please sign in again.</div>",
+                                    "<div role=status>You have been logged out.</div>", ""])
+def test_a_save_that_lands_on_the_login_page_is_an_expired_session_not_an_answer(page: Page, notice: str) -> None:
+    login = (f"{notice}<form><label for=u>Username</label><input id=u><label for=p>Password</label>"
              "<input id=p type=password><button>Sign in</button></form>")
     with pytest.raises(SessionExpired):
         _portal(page, login).save()

@@ -121,17 +121,22 @@ def test_every_fault_at_once_over_a_dozen_providers(tmp_path: Path, workers: int
         faults.refuse_save = {refused}
         faults.save_5xx = {answered_5xx}
 
-        first = run_robot(sb, tmp_path / "first", capture=True, workers=workers)
+        # One request in ten fails at random, and with 3 workers which ones is not the same from run
+        # to run: with the shipped 2 retries a named provider failed about once in 15 runs (its
+        # lost Save, then two logins answered 503). Five retries make that about 1 in 10,000.
+        settings = replace(sandbox_settings(), retries=5)
+        first = run_robot(sb, tmp_path / "first", settings=settings, capture=True, workers=workers)
         assert_exact_or_failed(sb, first)
         statuses = {p["npi"]: p["status"] for p in first.record["providers"]}
         assert statuses[refused] == "failed" and "could not be verified" in first.provider(refused)["error"]
-        assert statuses[answered_5xx] == "configured" and sb.state.account(answered_5xx).saves == 1
+        assert statuses[answered_5xx] == "configured", (first.provider(answered_5xx)["error"], first.provider(answered_5xx)["notes"])
+        assert sb.state.account(answered_5xx).saves == 1
         assert all(statuses[n] == "configured" for n in sb.odd_npis), first.record["providers"]
         assert first.result.exit_code == 1
         assert leaks(first, sb) == []
 
         faults.refuse_save = set()
-        second = run_robot(sb, tmp_path / "second", capture=True, workers=workers)
+        second = run_robot(sb, tmp_path / "second", settings=settings, capture=True, workers=workers)
         assert second.status(refused) == "configured"
         assert all(p["status"] in ("configured", "already-configured") for p in second.record["providers"])
         assert second.result.exit_code == 0

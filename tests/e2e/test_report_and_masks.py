@@ -54,6 +54,7 @@ def test_password_fields_are_masked_whatever_their_input_type(page: Page, tmp_pa
         <label for=p>Change Password</label> <input id=p type=text value="Visible-Secret-9!" style="font-size:20px">
         <label for=d>Direct Address</label> <input id=d type=text value="jane@direct.example.com" style="font-size:20px">
         <label for=h>Other</label> <input id=h type=password value="hunter2">
+        <label for=dp>Change Direct Password</label> <input id=dp type=text value="Direct-Secret-7?" style="font-size:20px">
         <div style="height: 1200px">Below</div>
         """
     )
@@ -73,4 +74,5 @@ def test_password_fields_are_masked_whatever_their_input_type(page: Page, tmp_pa
     # coordinates are the picture's.
     assert _pixels(shot, page.get_by_label("Change Password").bounding_box()) == {mask}
     assert _pixels(shot, page.get_by_label("Other").bounding_box()) == {mask}
+    assert _pixels(shot, page.get_by_label("Change Direct Password").bounding_box()) == {mask}  # below the band, in the window
     assert len(_pixels(shot, page.get_by_label("Direct Address").bounding_box())) > 1  # not masked: readable
