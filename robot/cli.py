@@ -44,8 +44,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=1, metavar="N",
                    help=f"share the providers among N browsers, each logged in on its own (1-{MAX_WORKERS}; default 1)")
     p.add_argument("--sandbox", action="store_true", help="run against the embedded sandbox, whatever the URLs say")
-    p.add_argument("--sandbox-skin", choices=("modern", "legacy"), default="modern",
-                   help="the sandbox's rendering: modern, or legacy (an older table-layout portal)")
+    p.add_argument("--sandbox-skin", choices=("default", "legacy", "modern"), default="default",
+                   help="the sandbox's rendering: default, legacy (an older table-layout portal) or modern (widget libraries, in-place updates)")
     return p
 
 
@@ -60,14 +60,14 @@ def _npis(values: list[str], flag: str) -> frozenset[str]:
 
 
 @contextlib.contextmanager
-def _sites(settings: Settings, skin: str = "modern") -> Iterator[tuple[Site, Site, bool]]:
+def _sites(settings: Settings, skin: str = "default") -> Iterator[tuple[Site, Site, bool]]:
     """The two sites: the configured ones, or the embedded sandbox started for this run."""
     if settings.maxmd and settings.portal:
         yield settings.maxmd, settings.portal, False
         return
     from robot.sandbox import Sandbox  # only the CLI knows the sandbox; the robot just gets two URLs
 
-    with Sandbox(**({"skin": skin} if skin != "modern" else {})) as sb:
+    with Sandbox(**({"skin": skin} if skin != "default" else {})) as sb:
         print(f"No MAXMD_URL / PORTAL_URL set: running against the embedded sandbox ({sb.maxmd_url}, {sb.portal_url}).")
         yield (
             Site("MaxMD", sb.maxmd_url, sb.maxmd_username, sb.maxmd_password),

@@ -21,7 +21,7 @@ from robot.settings import Settings, Site, load, load_selectors
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def sandbox_settings(config_dir: Path | None = None, environ: dict[str, str] | None = None, skin: str = "modern") -> Settings:
+def sandbox_settings(config_dir: Path | None = None, environ: dict[str, str] | None = None, skin: str = "default") -> Settings:
     """The shipped config/robot.yaml (or one in ``config_dir``), with no real environment or .env.
 
     For the legacy rendering, with the shipped config/selectors.legacy.yaml as the overrides.

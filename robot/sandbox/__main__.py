@@ -9,7 +9,7 @@ import argparse
 import sys
 import threading
 
-from robot.sandbox._common import Faults
+from robot.sandbox._common import SKINS, Faults
 from robot.sandbox._server import DEMO_MAXMD_CREDENTIALS, DEMO_PORTAL_CREDENTIALS, Sandbox
 
 
@@ -24,8 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--odd-data", action="store_true",
                         help="add six ready providers with hostile or odd data (quotes, <script>, accents, "
                              "a 200-character name, an upper-case Direct address, extra whitespace)")
-    parser.add_argument("--sandbox-skin", choices=("modern", "legacy"), default="modern",
-                        help="how both sites look: modern (default) or legacy (table layouts, unlabelled inputs, "
+    parser.add_argument("--sandbox-skin", choices=SKINS, default="default",
+                        help="how both sites look: default, or legacy (table layouts, unlabelled inputs, "
                              "hover menu, paged search grid, alert() after Save)")
     parser.add_argument("--latency-ms", type=int, default=0, metavar="MS", help="delay added to every request")
     parser.add_argument("--error-rate", type=float, default=0.0, metavar="R", help="share of requests answered 503 (0..1)")

@@ -218,17 +218,17 @@ def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-SKINS: tuple[str, ...] = ("modern", "legacy")
+SKINS: tuple[str, ...] = ("default", "legacy")
 
 
-def template_folder(site_dir: str, skin: str = "modern") -> Path:
-    """Where a site's templates live: ``fixtures/html/<site>`` (modern) or ``fixtures/html/legacy/<site>``."""
+def template_folder(site_dir: str, skin: str = "default") -> Path:
+    """Where a site's templates live: ``fixtures/html/<site>`` (default) or ``fixtures/html/legacy/<site>``."""
     if skin not in SKINS:
         raise ValueError(f"skin must be one of {', '.join(SKINS)}, not {skin!r}")
-    return TEMPLATE_ROOT / site_dir if skin == "modern" else TEMPLATE_ROOT / skin / site_dir
+    return TEMPLATE_ROOT / site_dir if skin == "default" else TEMPLATE_ROOT / skin / site_dir
 
 
-def new_app(import_name: str, site_dir: str, skin: str = "modern") -> Flask:
+def new_app(import_name: str, site_dir: str, skin: str = "default") -> Flask:
     app = Flask(import_name, template_folder=str(template_folder(site_dir, skin)), static_folder=None)
     # The sandbox's state must never be cached: every page is rendered from the live state.
     app.config["TEMPLATES_AUTO_RELOAD"] = False

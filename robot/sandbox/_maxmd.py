@@ -20,7 +20,7 @@ COOKIE_NAME = "MAXMD_SID"
 INVALID_LOGIN = "Invalid username or password."
 
 
-def create_maxmd_app(runtime: Runtime, username: str, password: str, skin: str = "modern") -> Flask:
+def create_maxmd_app(runtime: Runtime, username: str, password: str, skin: str = "default") -> Flask:
     """One Flask app per site, like the real two sites on two origins; ``skin`` picks the templates."""
     app = new_app(__name__, "maxmd", skin)
     store = SessionStore()

@@ -198,7 +198,7 @@ def _login_history(account: PortalAccount) -> list[dict[str, str]]:
     return rows
 
 
-def create_portal_app(runtime: Runtime, skin: str = "modern") -> Flask:
+def create_portal_app(runtime: Runtime, skin: str = "default") -> Flask:
     """One Flask app per site, like the real two sites on two origins; ``skin`` picks the templates.
 
     The legacy skin differs in one piece of logic only: its search results are paged

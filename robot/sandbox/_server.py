@@ -49,7 +49,7 @@ class Sandbox:
     ``robot.sandbox.ODD_PROVIDERS``; their NPIs, in that order, are ``odd_npis`` (empty when off).
     Each has a MaxMD workflow Complete and a fresh Clinician account named by its NPI.
 
-    ``skin`` picks how both sites look: ``"modern"`` (default; ``fixtures/html/<site>``) or ``"legacy"``
+    ``skin`` picks how both sites look: ``"default"`` (``fixtures/html/<site>``) or ``"legacy"``
     (``fixtures/html/legacy/<site>``: table layouts whose labels are not tied to their inputs, a hover
     menu, ``<input type=submit>`` buttons, a paged search grid, an ``alert()`` after Save, a table of
     providers on MaxMD). Same state, routes and form field names. With ``skin="legacy"`` and
@@ -68,7 +68,7 @@ class Sandbox:
         portal_port: int = 0,
         seed: int = 0,
         odd_data: bool = False,
-        skin: str = "modern",
+        skin: str = "default",
     ) -> None:
         if skin not in SKINS:
             raise ValueError(f"skin must be one of {', '.join(SKINS)}, not {skin!r}")

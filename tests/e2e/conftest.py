@@ -11,7 +11,7 @@ from robot_helpers import SeededRun, run_robot, sandbox_settings, snapshot
 from robot.sandbox import Sandbox
 
 
-@pytest.fixture(scope="session", params=["modern", "legacy"])
+@pytest.fixture(scope="session", params=["default", "legacy"])
 def seeded_run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeededRun]:
     """The robot run once per rendering of the sites (the legacy one with config/selectors.legacy.yaml)
     over a fresh seeded sandbox. Do not change its sandbox."""

@@ -1,5 +1,5 @@
 """The sandbox's legacy skin through Flask's test client: unlabelled table layouts, the paged grid,
-the alert() after Save, the MaxMD provider table; and the modern skin left as it was."""
+the alert() after Save, the MaxMD provider table; and the default skin left as it was."""
 
 from __future__ import annotations
 
@@ -74,8 +74,8 @@ def clinician_links(html: str) -> list[str]:
 
 # --- skin selection ------------------------------------------------------------------------------
 
-def test_skin_is_checked_and_defaults_to_modern() -> None:
-    assert Sandbox().skin == "modern"
+def test_skin_is_checked_and_defaults_to_default() -> None:
+    assert Sandbox().skin == "default"
     assert Sandbox().legacy_npis == []
     with pytest.raises(ValueError):
         Sandbox(skin="retro")
@@ -83,7 +83,7 @@ def test_skin_is_checked_and_defaults_to_modern() -> None:
 
 def test_command_line_switch() -> None:
     assert build_parser().parse_args(["--sandbox-skin", "legacy"]).sandbox_skin == "legacy"
-    assert build_parser().parse_args([]).sandbox_skin == "modern"
+    assert build_parser().parse_args([]).sandbox_skin == "default"
     with pytest.raises(SystemExit):
         build_parser().parse_args(["--sandbox-skin", "retro"])
 
@@ -285,9 +285,9 @@ def test_odd_data_in_the_legacy_table() -> None:
     assert row and row.group(1) == sb.odd_npis[ODD_PROVIDERS.index(spacer)]
 
 
-# --- the modern skin is unchanged ----------------------------------------------------------------
+# --- the default skin is unchanged ----------------------------------------------------------------
 
-def test_modern_skin_unchanged() -> None:
+def test_default_skin_unchanged() -> None:
     sb = Sandbox()
     assert len(sb.state.accounts_of_type("Clinician")) == 8
     portal = logged_in(sb.portal_app.test_client(), sb.portal_username, sb.portal_password)
