@@ -1,28 +1,78 @@
-"""What every screen shares: its locator table, following a control to the next page, the login check."""
+"""What every screen shares: its locator table, acting and waiting for the effect, the login check.
+
+A step is done when what the next step needs is there, whether the site loaded a new page, changed
+part of the page or opened a dialog: ``Screen.act`` clicks, then waits for that effect (a locator),
+and meanwhile watches the site's answers (documents, XHR, fetch) for server errors and an ended session.
+"""
 
 from __future__ import annotations
 
+import re
 import threading
-from dataclasses import dataclass
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, Response
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from pages.locators import Selectors
-from robot.errors import SessionExpired, SiteError
+from pages.locators import MESSAGES, Selectors
+from robot.errors import NotFound, NotThere, SessionExpired, SiteError
+
+# How a step completed, as ``act`` saw it (the preflight reports it, the log keeps it).
+NEW_PAGE, IN_PLACE, DIALOG = "new page", "in place", "dialog"
+_SLICE_MS = 400  # a wait for an effect looks at the site's answers this often
+_MARK = "data-robot-old"  # elements that were there before an action (in this browser only)
+_ANY_WORD = re.compile(r"\w")
 
 
 @dataclass(frozen=True)
 class Retry:
     """How often a page that answered a GET with 5xx is asked for again, with back-off between.
 
-    A GET is safe to repeat; a POST (a login, a Save) never is, so its 5xx goes up to the runner.
+    A GET is safe to repeat; a POST (a login, a Save) or an XHR never is, so its 5xx goes up to the runner.
     """
 
     attempts: int = 3
     backoff_seconds: float = 1.0
+    timeout_s: float = 30.0  # how long a step's effect is awaited before the attempt fails
 
     def pause(self, n: int) -> None:
         threading.Event().wait(self.backoff_seconds * 2 ** (n - 1))  # back-off, not a wait for the page
+
+
+@dataclass
+class _Answers:
+    """The site's answers seen during one action: documents of the main frame, XHR and fetch, same site."""
+
+    origin: str
+    failed: list[tuple[int, str, str, str]] = field(default_factory=list)  # (status, method, url, resource type)
+
+    def seen(self, response: Response) -> None:
+        request = response.request
+        kind = request.resource_type
+        if kind not in ("document", "xhr", "fetch") or _origin(response.url) != self.origin:
+            return
+        if kind == "document" and response.frame != response.frame.page.main_frame:
+            return
+        status = response.status
+        if status >= 500 or (kind != "document" and status in (401, 403, 419, 440)):
+            self.failed.append((status, request.method, response.url, kind))
+
+    def raise_if_failed(self, site: str) -> None:
+        for status, _method, url, _kind in self.failed:
+            if status >= 500:
+                raise SiteError(status, url)
+        if self.failed:
+            raise SessionExpired(site)
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 class Screen:
@@ -34,31 +84,103 @@ class Screen:
         self.page = page
         self._sel = selectors
         self._retry = retry
+        self.completed = ""  # how the last ``act`` completed: NEW_PAGE, IN_PLACE or DIALOG
 
     def _el(self, key: str) -> Locator:
         return self._sel(key, self.page)
 
-    def _is_document(self, response: Response) -> bool:
-        return (
-            response.frame == self.page.main_frame
-            and response.request.is_navigation_request()
-            and not 300 <= response.status < 400
-        )
+    # --- acting and waiting ------------------------------------------------------------------------
+    @contextmanager
+    def watching(self) -> Iterator[_Answers]:
+        """Collect the site's failed answers while the block runs."""
+        answers = _Answers(_origin(self.page.url))
+        self.page.on("response", answers.seen)
+        try:
+            yield answers
+        finally:
+            self.page.remove_listener("response", answers.seen)
 
-    def _follow(self, control: Locator, *, expect_login: bool = False) -> Response:
-        """Click a control that loads another page and wait until that page's DOM is there.
+    def act(self, key: str, effect: Locator, what: str, *, control: Locator | None = None, expect_login: bool = False) -> str:
+        """Click ``key``'s control (or ``control``), then wait until ``effect`` shows: the step is done.
 
-        A 5xx answer raises SiteError; landing on the login form (unless that is expected) raises
-        SessionExpired, so the runner can retry or log in again.
+        Returns how it completed (``NEW_PAGE``, ``IN_PLACE``). A 5xx answer (a GET page is asked for
+        again first), a 401/403 to an XHR or the login form instead raise for the runner to retry.
         """
-        with self.page.expect_event("domcontentloaded"), self.page.expect_response(self._is_document) as info:
-            control.click()
-        return self._check(info.value, expect_login=expect_login)
+        target = control if control is not None else self._el(key).first
+        self._stamp()
+        with self.watching() as answers:
+            self.click(key, target)
+            self.wait_for(effect, what, answers, expect_login=expect_login)
+        return self._completion()
 
-    def follow(self, control: Locator) -> Response:
-        """Public ``_follow`` for tools outside the page objects (the preflight)."""
-        return self._follow(control, expect_login=True)
+    def click(self, key: str, target: Locator) -> None:
+        """Click a control; a control that never shows is named, with what the page shows instead."""
+        try:
+            target.click()
+        except PlaywrightTimeout:
+            raise NotFound(key, self._sel.describe(key), self.shows()) from None
 
+    def wait_for(self, effect: Locator, what: str, answers: _Answers, *, expect_login: bool = False) -> None:
+        """Wait until ``effect`` is visible, looking at the site's answers between slices of the wait."""
+        login = self._el(f"{self.site}.login.submit")
+        awaited = effect if expect_login else effect.or_(login)
+        deadline = time.monotonic() + self._retry.timeout_s
+        retried = 0
+        while True:
+            left = deadline - time.monotonic()
+            try:
+                awaited.first.wait_for(state="visible", timeout=max(1, min(_SLICE_MS, left * 1000)))
+                break
+            except PlaywrightTimeout:
+                pass
+            gets = [f for f in answers.failed if f[0] >= 500 and f[1] == "GET" and f[3] == "document"]
+            if gets and len(gets) == len(answers.failed) and retried + 1 < self._retry.attempts:
+                retried += 1  # a page answered 5xx: ask for it again, as a person would reload
+                self._retry.pause(retried)
+                answers.failed.clear()
+                self._goto(gets[-1][2], expect_login=True)
+                deadline = time.monotonic() + self._retry.timeout_s
+                continue
+            answers.raise_if_failed(self.site)
+            if left <= _SLICE_MS / 1000:
+                raise NotThere(what, self._retry.timeout_s, self.shows())
+        answers.raise_if_failed(self.site)
+        if not expect_login and self.on_login_page():
+            raise SessionExpired(self.site)
+
+    def _stamp(self) -> None:
+        """Mark the document, so ``_completion`` can tell a new page from one changed in place."""
+        try:
+            self.page.evaluate("() => { window.__robotStamp = true; }")
+        except PlaywrightError:
+            pass  # a page still loading: it will be told apart all the same
+
+    def _completion(self) -> str:
+        try:
+            same = self.page.evaluate("() => window.__robotStamp === true")
+        except PlaywrightError:
+            same = False
+        self.completed = IN_PLACE if same else NEW_PAGE
+        if not same:  # a new document has come: let it finish parsing before it is read
+            self.page.wait_for_load_state("domcontentloaded")
+        return self.completed
+
+    def mark_old(self, loc: Locator) -> Locator:
+        """Mark what ``loc`` finds now; returns a locator for what it finds later that was not there."""
+        try:
+            loc.evaluate_all(f"els => els.forEach(e => e.setAttribute('{_MARK}', ''))")
+        except PlaywrightError:
+            pass
+        return loc.and_(self.page.locator(f":not([{_MARK}])"))
+
+    def shows(self) -> str:
+        """What the page shows, in a few words: its title, its first heading, its messages."""
+        try:
+            return str(self.page.evaluate(_SHOWS, list(MESSAGES)))
+        except PlaywrightError:
+            return "(the page could not be read)"
+
+    # --- pages loaded by address ---------------------------------------------------------------------
     def goto(self, url: str) -> Response:
         return self._goto(url, expect_login=True)
 
@@ -81,6 +203,7 @@ class Screen:
             raise SessionExpired(self.site)
         return response
 
+    # --- what the page says --------------------------------------------------------------------------
     def on_login_page(self) -> bool:
         # All three controls: a password box alone is also on an account page.
         return all(self._count(f"{self.site}.login.{part}") > 0 for part in ("username", "password", "submit"))
@@ -89,18 +212,27 @@ class Screen:
         return self._words(f"{self.site}.page.alert")
 
     def _words(self, key: str) -> str:
-        """The words of every element ``key`` matches now, in one call (the page's own world)."""
-        return " ".join(t.strip() for t in self._el(key).all_inner_texts() if t.strip())
+        """The words of every visible element ``key`` matches now, in one call (the page's own world)."""
+        return " ".join(t.strip() for t in self._el(key).evaluate_all(_VISIBLE_TEXTS) if t.strip())
 
     def _count(self, key: str) -> int:
-        """How many elements ``key`` matches now, counted in the page's own script world.
-
-        Playwright answers ``count()``, reads and actions in a world of its own and ``evaluate_all``
-        (``all_inner_texts``) in the page's; each world costs every new page one copy of Playwright's
-        script (about 40 ms on a 2-core VM). The page a Save loads is only looked at, so it is looked
-        at in the page's world only, where its picture's scripts run anyway.
-        """
+        """How many elements ``key`` matches now, counted in the page's own script world: a page that
+        is only looked at then costs one copy of Playwright's script, not two."""
         return self._el(key).evaluate_all("els => els.length")
+
+
+_VISIBLE_TEXTS = """els => els.filter(e => e.offsetParent !== null || e.getClientRects().length)
+  .filter((e, i, all) => !all.some(o => o !== e && o.contains(e))).map(e => e.innerText || "")"""
+_SHOWS = """(messages) => {
+  const clip = s => (s || "").replace(/\\s+/g, " ").trim().slice(0, 120);
+  const seen = el => el && (el.offsetParent !== null || el.getClientRects().length);
+  const heading = [...document.querySelectorAll("h1, h2, h3, [role=heading], legend")].find(seen);
+  const said = [...document.querySelectorAll(messages.join(","))].filter(seen).map(e => clip(e.innerText)).filter(Boolean);
+  const parts = [`title "${clip(document.title)}"`];
+  if (heading) parts.push(`heading "${clip(heading.innerText)}"`);
+  if (said.length) parts.push(`message "${said.slice(0, 2).join(" / ")}"`);
+  return parts.join(", ");
+}"""
 
 
 class LoginScreen(Screen):
@@ -113,5 +245,16 @@ class LoginScreen(Screen):
         """Submit the form; True when the site let us in (its login form is gone)."""
         self._el(f"{self.site}.login.username").fill(username)
         self._el(f"{self.site}.login.password").fill(password)
-        self._follow(self._el(f"{self.site}.login.submit"), expect_login=True)
+        submit = f"{self.site}.login.submit"
+        # Done when the form is gone (let in) or the site says something (refused).
+        # Done when the form is gone (let in), the site says something, or a login form comes again.
+        gone = self.page.locator("body").filter(has_not=self._el(submit))
+        said = self.mark_old(self._el(f"{self.site}.page.alert")).filter(has_text=_ANY_WORD)
+        again = self.mark_old(self._el(submit))
+        self._stamp()
+        with self.watching() as answers:
+            self.click(submit, self._el(submit))
+            self.wait_for(gone.or_(said).or_(again), "the page after the login", answers, expect_login=True)
+        self._completion()
         return not self.on_login_page()
+

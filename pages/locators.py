@@ -1,7 +1,11 @@
-"""The canonical keys of SPEC section 2, each with its default locator by the vendor's visible words.
+"""The canonical keys of the two sites' screens, each with its default locator by the vendor's visible words.
 
 One mechanism: ``Selectors`` starts from ``DEFAULTS`` and replaces an entry with the Playwright
 selector string an operator put under the same key in ``config/selectors.yaml``.
+
+A default matches the words whatever decorates them (case, spaces, ▾ › » : *, a count beside them)
+and whatever usual role carries them: a link, a button or a menu item; a heading, a legend, a group,
+a region or a card header for a section; a field by its label, or by the words beside it.
 """
 
 from __future__ import annotations
@@ -14,12 +18,22 @@ from typing import Literal
 from playwright.sync_api import Locator, Page
 
 Scope = Page | Locator
-Kind = Literal["label", "role", "text", "selector"]
+Kind = Literal["label", "role", "text", "selector", "entries"]
+
+# What may surround a name without changing it: anything but a letter (spaces, ▾ › » : *, a count).
+_AROUND = r"[\W\d_]*"
+
+
+def words(text: str) -> re.Pattern[str]:
+    """The words of ``text`` as a whole name: any case, any spacing, any decoration around them."""
+    core = r"[\s_-]*".join(re.escape(w) for w in text.split())
+    return re.compile(rf"^{_AROUND}{core}{_AROUND}$", re.I)
 
 
 @dataclass(frozen=True)
 class Loc:
-    """A way to find one control: by label, role and name, visible text, or a raw selector."""
+    """A way to find one control: by label, role and name, visible text, a raw selector, or the
+    repeated entries of a list (``entries``: found in the page by structure, see ``pages.maxmd``)."""
 
     kind: Kind
     value: str | re.Pattern[str]
@@ -27,6 +41,7 @@ class Loc:
     exact: bool = True
     has_text: str | re.Pattern[str] | None = None
     alternative: Loc | None = None  # also matches this (e.g. a menu item that may be a plain link)
+    summary: str = ""  # how ``describe`` says it, where the generated words would be unreadable
 
     def locate(self, scope: Scope) -> Locator:
         if self.kind == "label":
@@ -36,6 +51,8 @@ class Loc:
             loc = scope.get_by_role(self.value, name=self.name, exact=self.exact if isinstance(self.name, str) else None)  # type: ignore[arg-type]
         elif self.kind == "text":
             loc = scope.get_by_text(self.value, exact=self.exact)
+        elif self.kind == "entries":
+            loc = scope.locator(f"[{ENTRY_ATTRIBUTE}]")
         else:
             loc = scope.locator(str(self.value))
         if self.has_text is not None:
@@ -45,6 +62,9 @@ class Loc:
         return loc
 
     def describe(self) -> str:
+        if self.summary:
+            return self.summary
+
         def show(v: object) -> str:
             return f"/{v.pattern}/" if isinstance(v, re.Pattern) else repr(v)
 
@@ -61,56 +81,129 @@ class Loc:
         return text
 
 
-def label(text: str) -> Loc:
-    return Loc("label", text)
+# Pages are told apart by what the robot marks in them (in this browser only, never on the site).
+ENTRY_ATTRIBUTE = "data-robot-entry"
+
+_UPPER, _LOWER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz"
+_DECOR = ":*▾▼▴▲›»«‹>•·|()[]#0123456789\u00a0"
+# A form control a person types in, ticks or picks from.
+_CONTROL = (
+    "self::input[not(@type='hidden' or @type='submit' or @type='button' or @type='reset' or @type='image')]"
+    " or self::select or self::textarea or @role='checkbox' or @role='switch' or @role='combobox'"
+    " or @role='textbox' or @role='listbox'"
+)
 
 
-def role(role_name: str, name: str | re.Pattern[str] | None = None, **kw: object) -> Loc:
-    return Loc("role", role_name, name=name, **kw)  # type: ignore[arg-type]
+def _norm(expr: str) -> str:
+    """XPath 1.0: ``expr``'s text folded to lower case, decorations turned to spaces, spaces collapsed."""
+    return f"translate(normalize-space(translate({expr}, '{_DECOR}', '{' ' * len(_DECOR)}')), '{_UPPER}', '{_LOWER}')"
 
 
-_SIGN_IN = re.compile(r"^\s*(sign|log)\s*-?\s*in\s*$", re.I)
+def _said(text: str) -> str:
+    """XPath: elements whose whole text is ``text`` (in the sense of ``words``), looked for cheaply first
+    among elements with a text node of their own holding the words."""
+    w = " ".join(text.lower().split())
+    return (f"//*[not(self::script or self::style or self::option or self::select or self::textarea)]"
+            f"[text()[contains({_norm('.')}, '{w}')]][{_norm('.')}='{w}']")
+
+
+def beside(text: str) -> Loc:
+    """The one control next to the words ``text`` where no label is tied to it (a table cell, a span):
+    the nearest element around the words that holds exactly one control."""
+    xpath = (f"{_said(text)}/ancestor-or-self::*[descendant::*[{_CONTROL}]][1]"
+             f"[count(descendant::*[{_CONTROL}])=1]/descendant::*[{_CONTROL}]")
+    return Loc("selector", f"xpath={xpath}", summary=f"the control beside the words '{text}'")
+
+
+def field(text: str) -> Loc:
+    """A form control by its label's words, or by the words beside it."""
+    return Loc("label", words(text), exact=False, alternative=beside(text), summary=f"the field labelled '{text}'")
+
+
+def control(pattern: str | re.Pattern[str], *roles: str, plain: str = "") -> Loc:
+    """A control by its name in any of ``roles``; ``plain``: also the bare words where no role carries them
+    (a hover menu's title), outside every link and button."""
+    name = words(pattern) if isinstance(pattern, str) else pattern
+    alternative: Loc | None = None
+    if plain:
+        outside = "[not(ancestor-or-self::a or ancestor-or-self::button or ancestor-or-self::*[@role='button' or @role='link' or @role='menuitem'])]"
+        alternative = Loc("selector", f"xpath={_said(plain)}{outside}[not(*[{_norm('.')}='{plain.lower()}'])]")
+    for r in reversed(roles):
+        alternative = Loc("role", r, name=name, alternative=alternative)
+    assert alternative is not None
+    shown = pattern if isinstance(pattern, str) else f"/{pattern.pattern}/"
+    return Loc(alternative.kind, alternative.value, name=alternative.name, alternative=alternative.alternative,
+               summary=f"a {' or '.join(roles)}{' or the words' if plain else ''} named '{shown}'")
+
+
+def section(text: str) -> Loc:
+    """A part of a page by its title: a heading, a group or region (a fieldset's legend), or the bare
+    words standing alone (a card header, a header cell)."""
+    name = words(text)
+    bare = Loc("selector", f"xpath={_said(text)}[not(*[{_norm('.')}='{text.lower()}'])]")
+    loc = Loc("role", "heading", name=name, alternative=Loc("role", "group", name=name,
+              alternative=Loc("role", "region", name=name, alternative=bare)))
+    return Loc(loc.kind, loc.value, name=name, alternative=loc.alternative, summary=f"a heading, group, region or title '{text}'")
+
+
+_SIGN_IN = re.compile(r"^[\W\d_]*((sign|log)[\s-]*(in|on)|submit|continue)[\W\d_]*$", re.I)
 _NPI_NAME = re.compile(r"^\s*[12]\d{9}\s*$")
-EMAIL_TEXT = re.compile(r"^\s*[^\s@]+@[^\s@]+\.[^\s@]+\s*$")
+EMAIL_TEXT = re.compile(r"[^\s@<>(),;:]+@[^\s@<>(),;:]+\.[A-Za-z]{2,}")
+# "Next", "Next page ›", "›" or ">" alone; never a page number, "«", or "»" (often the last page).
+NEXT_PAGE = re.compile(r"^[^\w«‹<←]*(next(\s+page)?|[›>→⟩])[^\w«‹<←]*$", re.I)
+_ACTION = ("button", "link", "menuitem")
+# Where sites write what happened, by the usual roles and the usual frameworks' names for them.
+MESSAGES = (
+    "[role=alert]", "[role=status]", "[role=alertdialog]", "[aria-live=assertive]", "[aria-live=polite]", "output",
+    ".alert", ".toast", ".notification", ".flash", ".message", ".messages", ".error", ".errors", ".success",
+    ".invalid-feedback", ".field-validation-error", ".validation-summary-errors", ".text-danger",
+)
 
 DEFAULTS: dict[str, Loc] = {
     # MaxMD provisioning tool (seed steps 2-5)
-    "maxmd.login.username": label("Username"),
-    "maxmd.login.password": label("Password"),
-    "maxmd.login.submit": role("button", _SIGN_IN),
-    "maxmd.home.details": role("link", "Details", alternative=role("button", "Details")),
-    "maxmd.details.identity_proofing": role("heading", re.compile(r"identity[\s-]*proofing", re.I)),
-    "maxmd.details.workflow_status": role("link", re.compile(r"view status of provisioning workflows", re.I)),
-    "maxmd.workflows.provider": role("listitem", has_text=re.compile(r"status", re.I)),
-    "maxmd.workflows.direct_address": Loc("text", EMAIL_TEXT),
+    "maxmd.login.username": Loc(  # a login form may say "Email" or "User ID" instead
+        "label", re.compile(r"^[\W\d_]*(user\s*(name|id)|e-?mail( address)?|login)[\W\d_]*$", re.I), exact=False,
+        alternative=beside("Username"), summary="the field labelled 'Username' (or 'Email', 'User ID')"),
+    "maxmd.login.password": field("Password"),
+    "maxmd.login.submit": control(_SIGN_IN, "button"),
+    "maxmd.home.details": control("Details", *_ACTION),
+    "maxmd.details.identity_proofing": Loc(
+        "role", "heading", name=re.compile(r"identi(ty|fy)[\s-]*proofing", re.I),
+        alternative=Loc("text", re.compile(r"identi(ty|fy)[\s-]*proofing", re.I), exact=False),
+        summary="a heading or title with the words 'identity proofing'"),
+    "maxmd.details.workflow_status": control(re.compile(r"view\s+status\s+of\s+provisioning\s+workflows", re.I), *_ACTION),
+    "maxmd.workflows.provider": Loc("entries", "", summary="each provider's entry, found by the page's structure"),
+    "maxmd.workflows.direct_address": Loc("text", EMAIL_TEXT, exact=False, summary="the e-mail address inside the entry"),
     # Patient and Provider Portal (seed steps 6-18)
-    "portal.login.username": label("Username"),
-    "portal.login.password": label("Password"),
-    "portal.login.submit": role("button", _SIGN_IN),
-    "portal.nav.administration": role("button", "Administration", alternative=role("link", "Administration")),
-    "portal.nav.user_accounts": role("menuitem", "User Accounts", alternative=role("link", "User Accounts")),
-    "portal.users.access_type": label("Access Type"),
-    "portal.users.search": role("button", "Search"),
-    "portal.users.username_link": role("link", _NPI_NAME),
-    "portal.users.next_page": role("link", re.compile(r"^\s*(next( page)?\s*[›»>]{0,2}|[›»>]{1,2})\s*$", re.I)),
-    "portal.account.section": role("heading", "User Account Information"),
-    "portal.account.display_name": label("Display Name"),
-    "portal.account.first_name": label("First Name"),
-    "portal.account.last_name": label("Last Name"),
-    "portal.account.email": label("Email Address"),
-    "portal.account.password": label("Change Password"),
-    "portal.account.confirm_password": label("Confirm New Password"),
-    "portal.account.emergency_access": label("Allow Emergency Access"),
-    "portal.account.poll_direct": label("Poll Direct Mailbox"),
-    "portal.account.direct_address": label("Direct Address"),
-    "portal.account.direct_password": label("Change Direct Password"),
-    "portal.account.confirm_direct_password": label("Confirm Direct Password"),
-    "portal.account.save": role("button", "Save"),
-    # Beyond SPEC section 2: where each site says what happened (messages after login and Save).
-    "maxmd.page.alert": role("alert"),
-    "portal.page.alert": role("alert"),
-    "portal.account.saved": role("status"),
+    "portal.login.username": field("Username"),
+    "portal.login.password": field("Password"),
+    "portal.login.submit": control(_SIGN_IN, "button"),
+    "portal.nav.administration": control("Administration", "button", "link", "menuitem", "tab", plain="Administration"),
+    "portal.nav.user_accounts": control("User Accounts", "menuitem", "link", "button", "tab"),
+    "portal.users.access_type": field("Access Type"),
+    "portal.users.search": control("Search", "button", "link"),
+    "portal.users.username_link": Loc("role", "link", name=_NPI_NAME, summary="a link whose words are an NPI"),
+    "portal.users.next_page": control(NEXT_PAGE, "link", "button"),
+    "portal.account.section": section("User Account Information"),
+    "portal.account.display_name": field("Display Name"),
+    "portal.account.first_name": field("First Name"),
+    "portal.account.last_name": field("Last Name"),
+    "portal.account.email": field("Email Address"),
+    "portal.account.password": field("Change Password"),
+    "portal.account.confirm_password": field("Confirm New Password"),
+    "portal.account.emergency_access": field("Allow Emergency Access"),
+    "portal.account.poll_direct": field("Poll Direct Mailbox"),
+    "portal.account.direct_address": field("Direct Address"),
+    "portal.account.direct_password": field("Change Direct Password"),
+    "portal.account.confirm_direct_password": field("Confirm Direct Password"),
+    "portal.account.save": control(re.compile(r"^[\W\d_]*save([\s_-]+(changes|account|user( account)?))?[\W\d_]*$", re.I), "button"),
+    # Beyond the screens' tables: where each site writes what happened (after a login, after Save).
+    # Judged by their words, never by their role.
+    "maxmd.page.alert": Loc("selector", "css=" + ", ".join(MESSAGES),
+                            summary="a message: an alert, a status, a live region, a toast, an inline error"),
 }
+DEFAULTS["portal.page.alert"] = DEFAULTS["maxmd.page.alert"]
+DEFAULTS["portal.account.saved"] = DEFAULTS["maxmd.page.alert"]
 
 # Every control that holds a secret: masked in every screenshot, whatever its input type.
 SECRET_KEYS: tuple[str, ...] = (
@@ -142,6 +235,10 @@ class Selectors:
 
     def describe(self, key: str) -> str:
         return self._table[key].describe()
+
+    def structural(self, key: str) -> bool:
+        """Whether the key is found by the page's structure (the page must be marked first)."""
+        return self._table[key].kind == "entries"
 
     def keys(self) -> list[str]:
         return list(self._table)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from playwright.sync_api import Dialog, Locator
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from pages.base import LoginScreen, Screen
-from robot.errors import SessionExpired
+from pages.base import NEW_PAGE, LoginScreen, Screen, _Answers
+from pages.locators import words
+from robot.errors import NotThere, SessionExpired
 from robot.model import AccountNames, AccountState
 
 
@@ -22,7 +25,35 @@ _LINKS = """els => els.map(e => {
   const opens = href && !href.startsWith("javascript:") && href.split("#")[0] !== here;
   return [(e.innerText || e.textContent || "").trim(), opens ? href : ""];
 })"""
-_WORDS = re.compile(r"\S")
+# Whether each "Next" control can be used: shown, and not disabled by attribute, ARIA or a
+# "disabled" class on it or on the list item that holds it (the usual pagers' ways).
+_USABLE = """els => els.map(e => (e.offsetParent !== null || e.getClientRects().length > 0)
+  && !e.disabled && e.getAttribute("aria-disabled") !== "true"
+  && !e.classList.contains("disabled") && !(e.parentElement && e.parentElement.classList.contains("disabled")))"""
+# The value of the option whose words are "Clinician" (or "Clinicians", with a count or not).
+_OPTION = """(select, wanted) => {
+  const norm = s => (s || "").replace(/[^A-Za-z]+/g, " ").trim().toLowerCase();
+  const o = [...select.options].find(o => [wanted, wanted + "s"].includes(norm(o.label || o.text)));
+  return o ? o.value : null;
+}"""
+# Whether this page is the account of ``npi``: the value beside its "Username" words (plain text,
+# a read-only input, a bold cell), or, where no such words are, the NPI shown as a title.
+_SHOWS_USERNAME = r"""(npi) => {
+  const norm = s => (s || "").replace(/[^A-Za-z]+/g, " ").trim().toLowerCase();
+  const holds = root => {
+    for (const i of root.querySelectorAll("input, textarea")) if ((i.value || "").trim() === npi) return true;
+    return new RegExp("(^|\\D)" + npi + "(\\D|$)").test(root.innerText || "");
+  };
+  const labels = [...document.querySelectorAll("label, th, td, dt, span, div, strong, b, p, legend")]
+    .filter(e => (e.textContent || "").length < 40 && /^user ?name$/.test(norm(e.textContent)));
+  for (const l of labels) {
+    if (l.control && (l.control.value || "").trim() === npi) return true;
+    let around = l;
+    for (let up = 0; up < 3 && around; up++, around = around.parentElement) if (holds(around)) return true;
+  }
+  if (labels.length) return false;
+  return [...document.querySelectorAll("h1, h2, h3, h4, [role=heading], legend, title")].some(holds);
+}"""
 # What Playwright's input_value and is_checked read, for read_back: null where they would refuse.
 _VALUE = """els => els.map(e => e instanceof HTMLInputElement || e instanceof HTMLTextAreaElement
   || e instanceof HTMLSelectElement ? e.value : null)"""
@@ -31,7 +62,34 @@ _CHECKED = """els => els.map(e => {
   const role = e.getAttribute("role"), state = e.getAttribute("aria-checked");
   return ["checkbox", "radio", "switch"].includes(role) && (state === "true" || state === "false") ? state === "true" : null;
 })"""
-_CONFIRMS = re.compile(r"\b(saved|success(ful(ly)?)?|updated)\b", re.I)
+# Messages that were there before Save, with their words then: only new words are an answer.
+_SEEN = "data-robot-seen"
+_MARK_SEEN = f"""els => els.forEach(e => {{ if ((e.offsetParent !== null || e.getClientRects().length) && (e.innerText || "").trim())
+  e.setAttribute("{_SEEN}", (e.innerText || "").trim()); }})"""
+_UNMARK_CHANGED = f"""() => document.querySelectorAll("[{_SEEN}]").forEach(e => {{
+  if ((e.innerText || "").trim() !== e.getAttribute("{_SEEN}")) e.removeAttribute("{_SEEN}"); }})"""
+_WORDS = re.compile(r"\w")
+_NO_RESULTS = re.compile(r"\bno\s+(results?|records?|matching|matches|data|users?|user accounts?|accounts?)\b|nothing (was )?found|\b0 (results|records|accounts)\b", re.I)
+_MODAL = "[role=dialog], [role=alertdialog], dialog[open], [aria-modal=true]"
+_CONFIRM = re.compile(r"^\W*(yes|ok|okay|confirm|save|continue|apply|proceed|submit)\b", re.I)
+_CANCEL = re.compile(r"^\W*(cancel|no|go back|back|discard|don'?t)\b", re.I)
+
+# The Save's answer, by its words: saved, refused, or neither (unknown, never a guess).
+SAVED_WORDS = re.compile(
+    r"\b(saved|success|successful(ly)?|updated|(changes?|account) (has|have|was|were) been (saved|applied|made|updated))\b", re.I)
+REFUSED_WORDS = re.compile(
+    r"\b(errors?|invalid|fail(ed|s|ure)?|could\s*n[o']t|cannot|can't|unable|not (been )?(saved|valid|allowed|verified|accepted)"
+    r"|do(es)? not match|required|must|denied|refused|rejected|problem|please (correct|fix)|try again|incorrect"
+    r"|expired|unavailable|already)\b", re.I)
+ABOUT_SAVING = re.compile(r"\b(save|saving|changes|confirm|are you sure|apply|update)\b", re.I)
+
+
+def verdict(text: str) -> str:
+    """"saved", "refused" or "unknown" for the words a portal answered a Save with."""
+    saved, refused = bool(SAVED_WORDS.search(text)), bool(REFUSED_WORDS.search(text))
+    if saved != refused:
+        return "saved" if saved else "refused"
+    return "unknown"
 
 
 class PortalLoginPage(LoginScreen):
@@ -43,15 +101,18 @@ class PortalNavigation(Screen):
 
     site = "portal"
 
-    def open_user_accounts(self) -> None:
-        self.open_administration_menu()
-        self.choose_user_accounts()
+    def open_user_accounts(self) -> list[str]:
+        """Administration, then User Accounts; returns how each completed."""
+        return [self.open_administration_menu(), self.choose_user_accounts()]
 
-    def open_administration_menu(self) -> None:
-        self._el("portal.nav.administration").click()  # a hover menu opens on the way to the click
+    def open_administration_menu(self) -> str:
+        # A hover menu opens on the way to the click; a menu button opens on the click; a link loads a page.
+        return self.act("portal.nav.administration", self._el("portal.nav.user_accounts"),
+                        "the User Accounts item of the Administration menu")
 
-    def choose_user_accounts(self) -> None:
-        self._follow(self._el("portal.nav.user_accounts"))
+    def choose_user_accounts(self) -> str:
+        screen = self._el("portal.users.access_type").or_(self._el("portal.users.search"))
+        return self.act("portal.nav.user_accounts", screen, "the User Accounts search (Access Type, Search)")
 
 
 class UserSearchPage(Screen):
@@ -60,10 +121,26 @@ class UserSearchPage(Screen):
     site = "portal"
 
     def choose_clinicians(self) -> None:
-        self._el("portal.users.access_type").select_option(label="Clinician")
+        """Seed step 8: a plain select, one a widget library dressed up, or an ARIA combobox or listbox."""
+        box = self._el("portal.users.access_type").first
+        if box.evaluate("e => e.tagName") == "SELECT":
+            value = box.evaluate(_OPTION, "clinician")
+            box.select_option(value=value if value is not None else "Clinician", force=not box.is_visible())
+            return
+        option = self.page.get_by_role("option", name=words("Clinician")).or_(
+            self.page.get_by_role("option", name=words("Clinicians")))
+        if not option.first.is_visible():
+            box.click()
+        option.first.click()
 
-    def search(self) -> None:
-        self._follow(self._el("portal.users.search"))
+    def _links(self) -> Locator:
+        return self._el("portal.users.username_link")
+
+    def search(self) -> str:
+        """Seed step 9; done when Username links show that were not there before, or the portal's
+        words for no results."""
+        found = self.mark_old(self._links()).or_(self.mark_old(self.page.get_by_text(_NO_RESULTS)))
+        return self.act("portal.users.search", found, "the search results (Username links, or no results)")
 
     def account_links(self) -> list[tuple[str, str]]:
         """Every Username link the results show, with the address it opens, on every page of them.
@@ -73,45 +150,57 @@ class UserSearchPage(Screen):
         """
         links: list[tuple[str, str]] = []
         for _ in range(MAX_PAGES):
-            rows = self._el("portal.users.username_link").evaluate_all(_LINKS)
+            rows = self._links().evaluate_all(_LINKS)
             page = [(name, href if href.startswith(("http:", "https:")) else "") for name, href in rows]
             if not page or any(page[0][0] == name for name, _ in links):  # empty, or a "Next" leading nowhere new
                 break
             links += page
-            if not self._next_page():
+            if not self._next_page(page[0][0]):
                 break
         return links
 
     def open_account(self, npi: str) -> bool:
         """Click the provider's Username link, paging through the results; False if no page lists it."""
-        first_seen: set[str] = set()
+        seen: set[str] = set()
         for _ in range(MAX_PAGES):
-            links = self._el("portal.users.username_link")
+            links = self._links()
             link = links.filter(has_text=re.compile(rf"^\s*{re.escape(npi)}\s*$"))
             if link.count():
-                self._follow(link)
+                self.act("portal.users.username_link", self._el("portal.account.section"),
+                         "the account's User Account Information", control=link.first)
                 return True
             first = links.first.inner_text().strip() if links.count() else ""
-            if not first or first in first_seen:  # an empty page, or a "Next" that leads nowhere new
+            if not first or first in seen:  # an empty page, or a "Next" that leads nowhere new
                 return False
-            first_seen.add(first)
-            if not self._next_page():
+            seen.add(first)
+            if not self._next_page(first):
                 return False
         return False
 
-    def _next_page(self) -> bool:
-        if not self._count("portal.users.next_page"):
+    def _next_page(self, first: str) -> bool:
+        """The next page of results, loaded or shown in place; False at the end (no usable "Next",
+        or one that brings no new rows)."""
+        following = self._el("portal.users.next_page")
+        usable = following.evaluate_all(_USABLE)
+        if True not in usable:
             return False
-        self._follow(self._el("portal.users.next_page").first)
-        return True
+        links = self._links()
+        moved = links.first.filter(has_not_text=re.compile(rf"^\s*{re.escape(first)}\s*$"))
+        self.act("portal.users.next_page", moved.or_(self.mark_old(links)), "the next page of search results",
+                 control=following.nth(usable.index(True)))
+        return links.first.inner_text().strip() != first
 
 
 @dataclass(frozen=True)
 class SaveAnswer:
-    """What the page said after Save: its confirmation, or its error messages."""
+    """What the portal said after Save: its confirmation, its error messages, or words that say
+    neither (``unknown``); whether it came on a new page, and whether in a JavaScript dialog."""
 
-    confirmation: str
-    errors: str
+    confirmation: str = ""
+    errors: str = ""
+    unknown: str = ""
+    new_page: bool = True
+    dialog: bool = False
 
 
 class UserAccountPage(Screen):
@@ -129,14 +218,24 @@ class UserAccountPage(Screen):
         self._goto(url, expect_login=True)
 
     def shows_username(self, username: str) -> bool:
-        """Whether this page is that user's account: its Username is written on it."""
-        return self.page.get_by_text(username, exact=True).count() > 0
+        """Whether this page is that user's account: the value beside its Username label is theirs."""
+        self.wait_for_account_information_or_login()
+        return bool(self.page.evaluate(_SHOWS_USERNAME, username))
+
+    def is_account_of(self, username: str) -> bool:
+        """``shows_username`` for the page as it is now, without waiting."""
+        return self._count("portal.account.section") > 0 and bool(self.page.evaluate(_SHOWS_USERNAME, username))
+
+    def wait_for_account_information_or_login(self) -> None:
+        with self.watching() as answers:
+            self.wait_for(self._el("portal.account.section"), "the account's User Account Information", answers,
+                          expect_login=True)
 
     def wait_for_account_information(self) -> None:
         self._el("portal.account.section").first.wait_for(state="visible")
 
     def account_information(self) -> Locator:
-        """The part of the section worth a picture: from its heading to the Direct Address (what the
+        """The part of the section worth a picture: from its title to the Direct Address (what the
         robot reads, sets and verifies; the password fields between are masked in every picture)."""
         return self._el("portal.account.section").or_(self._el("portal.account.direct_address"))
 
@@ -197,40 +296,96 @@ class UserAccountPage(Screen):
         self._el("portal.account.confirm_direct_password").fill(password)
 
     def save(self, just_before_click: Callable[[], None] = lambda: None) -> SaveAnswer:
-        """Click Save and read the answer: a confirmation on the page or in a JavaScript dialog, or errors.
+        """Click Save and read the portal's answer, wherever it comes: a new page, a message in this
+        one (an alert, a status, a toast, an inline error), an HTML modal or a JavaScript dialog.
 
-        ``just_before_click`` runs once the button is there, right before it is clicked.
-        A dialog counts as a confirmation only when its words say so ("saved", "success",
-        "updated"); any other dialog is the portal's error message.
+        A confirmation asked first (a modal or ``confirm()`` about saving) is confirmed. The answer
+        is judged by its words (``verdict``), never by its role. ``just_before_click`` runs once the
+        button is there, right before it is clicked.
         """
-        dialogs: list[str] = []
-
-        def accept(dialog: Dialog) -> None:
-            dialogs.append(dialog.message)
-            dialog.accept()
-
         button = self._el("portal.account.save")
         button.wait_for(state="visible")
+        self._el("portal.account.saved").evaluate_all(_MARK_SEEN)
+        self.page.locator(_MODAL).evaluate_all(_MARK_SEEN)
+        said: list[str] = []
+        asked: list[str] = []
+
+        def answer_dialog(dialog: Dialog) -> None:
+            if dialog.type == "confirm" and ABOUT_SAVING.search(dialog.message) and verdict(dialog.message) != "refused":
+                asked.append(dialog.message)
+                dialog.accept()
+            elif dialog.type in ("confirm", "prompt", "beforeunload"):
+                said.append(dialog.message)
+                dialog.dismiss()
+            else:
+                said.append(dialog.message)
+                dialog.accept()
+
+        self._stamp()
         just_before_click()
-        self.page.on("dialog", accept)
+        self.page.on("dialog", answer_dialog)
         try:
-            self._follow(button, expect_login=True)  # a login page is looked for below, unless the page confirms
-            self.page.wait_for_load_state("load")  # a confirmation dialog comes while the page loads
-            errors = self.alert_text()
-            shown = "" if dialogs or errors else self._words("portal.account.saved")
-            # A login page may have words of its own ("You have been logged out"): only a status that
-            # says the Save took spares the look for a login form.
-            if not _CONFIRMS.search(shown) and self.on_login_page():
-                raise SessionExpired(self.site)
-            if not (dialogs or errors or shown):
-                # Nothing said yet (a script may write it late): wait for the first status or alert
-                # with words in it (an empty status box is no answer).
-                saved, alert = self._el("portal.account.saved"), self._el("portal.page.alert")
-                shown = saved.or_(alert).filter(has_text=_WORDS).first.inner_text()
-                errors = self.alert_text()
+            with self.watching() as answers:
+                self.click("portal.account.save", button)
+                answer = self._await_answer(answers, said)
         finally:
-            self.page.remove_listener("dialog", accept)
-        said = " ".join(dialogs).strip()
-        if said and not _CONFIRMS.search(said):
-            return SaveAnswer(confirmation="", errors=said)
-        return SaveAnswer(confirmation=(said or shown.strip()) if not errors else "", errors=errors)
+            self.page.remove_listener("dialog", answer_dialog)
+        return answer
+
+    def _await_answer(self, answers: _Answers, said: list[str]) -> SaveAnswer:
+        unseen = self.page.locator(f":not([{_SEEN}])")
+        fresh = self._el("portal.account.saved").or_(self.page.locator(_MODAL)).and_(unseen).filter(has_text=_WORDS)
+        login = self._el("portal.login.submit")
+        deadline = time.monotonic() + self._retry.timeout_s
+        neutral = ""
+        while not said:
+            left = deadline - time.monotonic()
+            try:
+                fresh.or_(login).first.wait_for(state="visible", timeout=max(1, min(400, left * 1000)))
+            except PlaywrightTimeout:
+                answers.raise_if_failed(self.site)
+                if left <= 0.4:
+                    if neutral:
+                        return self._answer(neutral, answers)
+                    raise NotThere("the portal's answer to Save", self._retry.timeout_s, self.shows()) from None
+                self.page.evaluate(_UNMARK_CHANGED)  # a message box that was there may have new words
+                continue
+            answers.raise_if_failed(self.site)
+            if said:
+                break
+            if login.count() and self.on_login_page():
+                raise SessionExpired(self.site)
+            modal = self.page.locator(_MODAL).and_(unseen).filter(has_text=_WORDS)
+            if modal.count() and self._confirm(modal.first):
+                continue
+            text = " ".join(t.strip() for t in fresh.all_inner_texts() if t.strip())
+            if verdict(text) != "unknown":
+                return self._answer(text, answers)
+            neutral = text or neutral  # "Saving…": wait on for words that say what happened
+            fresh.evaluate_all(_MARK_SEEN)
+        return self._answer(" ".join(said).strip(), answers, dialog=True)
+
+    def _confirm(self, modal: Locator) -> bool:
+        """An HTML modal that asks to confirm the Save is confirmed; True if it was one.
+
+        A question about saving, with a button to go on and one to go back (or a question mark);
+        a modal that only answers ("Saved", "Could not save" with an OK) is the answer instead."""
+        text = modal.inner_text()
+        if not ABOUT_SAVING.search(text) or SAVED_WORDS.search(text):
+            return False
+        yes, no = modal.get_by_role("button", name=_CONFIRM), modal.get_by_role("button", name=_CANCEL)
+        if not yes.count() or not (no.count() or "?" in text):
+            return False
+        modal.evaluate_all(_MARK_SEEN)
+        yes.first.click()
+        return True
+
+    def _answer(self, text: str, answers: _Answers, *, dialog: bool = False) -> SaveAnswer:
+        answers.raise_if_failed(self.site)
+        new_page = self._completion() == NEW_PAGE
+        judged = verdict(text)
+        if judged == "saved":
+            return SaveAnswer(confirmation=text, new_page=new_page, dialog=dialog)
+        if judged == "refused":
+            return SaveAnswer(errors=text, new_page=new_page, dialog=dialog)
+        return SaveAnswer(unknown=text, new_page=new_page, dialog=dialog)

@@ -59,7 +59,7 @@ class KeyCheck:
 class _Walk:
     def __init__(self, settings: Settings, audit: Audit, page: Page, site: Site, results: dict[str, KeyCheck]) -> None:
         self.settings, self.audit, self.page, self.site, self.results = settings, audit, page, site, results
-        self.retry = Retry(settings.retries + 1, 1.0)
+        self.retry = Retry(settings.retries + 1, 1.0, timeout_s=settings.timeout_ms / 1000)
         self.wait_ms = min(settings.timeout_ms, 5000)
 
     def resolve(

@@ -73,3 +73,23 @@ class RunStopped(RobotError):
     """Ctrl-C or SIGTERM: the run stopped between two steps."""
 
     exit_code = 130
+
+
+_SELECTOR_HINT = "if the site names it differently, set {key} in config/selectors.yaml (see docs/adapting-to-your-portal.md)"
+
+
+class NotFound(TransientFault):
+    """A control the step needs never showed: truly missing, or named otherwise than the default says."""
+
+    def __init__(self, key: str, described: str, shows: str) -> None:
+        self.key = key
+        super().__init__(f"{described} ({key}) was not found; the page shows {shows}; " + _SELECTOR_HINT.format(key=key))
+
+
+class NotThere(TransientFault):
+    """An action was done but what the next step needs did not come in time."""
+
+    def __init__(self, what: str, seconds: float, shows: str) -> None:
+        self.what = what
+        super().__init__(f"waited {seconds:g} s for {what}, and the page shows {shows} instead; "
+                         "if the site is only slow, raise run.timeout_seconds in robot.yaml")

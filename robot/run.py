@@ -142,7 +142,8 @@ class Robot:
         self.browser = launcher()
         self.tracing = Tracing(audit.run_dir, audit.log, audit.redact, name=name) if options.trace else None
         self.sel = settings.selectors
-        self.retry = Retry(attempts=settings.retries + 1, backoff_seconds=options.backoff_seconds)
+        self.retry = Retry(attempts=settings.retries + 1, backoff_seconds=options.backoff_seconds,
+                           timeout_s=settings.timeout_ms / 1000)
         self.practice_shots: list[str] = []
         self._save_clicked: set[str] = set()
         self._passwords: dict[str, tuple[str, str]] = {}
@@ -152,13 +153,16 @@ class Robot:
         self.attempt = 0
         self._handled = 0  # providers this worker has handled
         self._collect = True
+        self._told: set[str] = set()
 
     # --- plumbing --------------------------------------------------------------------------------
     def _context(self) -> BrowserContext:
         width, height = self.settings.viewport
         # A certificate error is fatal unless robot.yaml says otherwise, explicitly (run.ignore_tls_errors).
+        # Reduced motion: sites that honour it (Bootstrap's smooth scrolling, fades) hold no click back.
         ctx = self.browser.new_context(
-            viewport={"width": width, "height": height}, ignore_https_errors=self.settings.ignore_tls_errors
+            viewport={"width": width, "height": height}, ignore_https_errors=self.settings.ignore_tls_errors,
+            reduced_motion="reduce",
         )
         ctx.set_default_timeout(self.settings.timeout_ms)
         return ctx
@@ -229,11 +233,11 @@ class Robot:
                 page = ctx.new_page()
                 self._login(page, MaxmdLoginPage(page, self.sel, self.retry), self.maxmd_site, shots)
                 with self.step(page, "practice", "3 Details", shots):
-                    MaxmdHomePage(page, self.sel, self.retry).open_details()
+                    self._completed("3 Details", MaxmdHomePage(page, self.sel, self.retry).open_details())
                     details = IdentityProofingPage(page, self.sel, self.retry)
                     details.identity_proofing().scroll_into_view_if_needed()
                 with self.step(page, "practice", "4 status of provisioning workflows", shots):
-                    details.view_workflow_status()
+                    self._completed("4 status of provisioning workflows", details.view_workflow_status())
                     return WorkflowStatusPage(page, self.sel, self.retry).collect_providers()
 
         raw = self._retry("practice", read)
@@ -258,12 +262,18 @@ class Robot:
     def _search_clinicians(self, page: Page, who: str, shots: list[str]) -> UserSearchPage:
         """Seed steps 7-9: Administration > User Accounts, Access Type Clinician, Search."""
         with self.step(page, who, "7 Administration - User Accounts", shots):
-            PortalNavigation(page, self.sel, self.retry).open_user_accounts()
+            self._completed("7 Administration - User Accounts", *PortalNavigation(page, self.sel, self.retry).open_user_accounts())
         search = UserSearchPage(page, self.sel, self.retry)
         with self.step(page, who, "8-9 Clinician search", shots):
             search.choose_clinicians()
-            search.search()
+            self._completed("9 Search", search.search())
         return search
+
+    def _completed(self, step: str, *how: str) -> None:
+        """How a step completed (a new page, in place), once a run: the log tells the user how their site behaves."""
+        if step not in self._told:
+            self._told.add(step)
+            self.audit.log.info("step completed", step=step, how=", ".join(how))
 
     def read_portal(self, entries: list[MaxmdEntry]) -> list[PortalClinician]:
         """Seed steps 7-9, once for the run: every Clinician's Username, and the address its link opens."""
@@ -502,10 +512,33 @@ class Robot:
                 self.audit.handoff.mark(c.npi, applied=False)
                 raise StepFailed("18 Save", f"the portal refused the Save: \"{answer.errors}\"", provider=provider,
                                  hint="nothing was changed; fix the cause in the portal or providers.yaml and run again")
-            trace.resume()  # Save loaded a fresh page: the password fields are empty again
-            if answer.confirmation:
-                outcome.notes.append(f"the portal said: \"{answer.confirmation}\"")
-            self._verify(c, changes, account, outcome)
+            if answer.unknown:
+                self.audit.handoff.mark(c.npi, applied=None)
+                raise StepFailed("18 Save", f"the portal answered the Save with words that say neither saved nor refused: "
+                                 f"\"{answer.unknown}\"", provider=provider,
+                                 hint="open the account in the portal to see whether it was saved; its passwords are "
+                                      "in handoff.csv (applied=unknown)")
+        self._completed("18 Save", "new page" if answer.new_page else "in place", *(["dialog"] if answer.dialog else []))
+        if answer.confirmation:
+            outcome.notes.append(f"the portal said: \"{answer.confirmation}\"")
+        if not (answer.new_page and account.is_account_of(c.npi)):
+            # Read back from the server, not the fields the robot itself typed.
+            with self.step(page, who, "verify: account opened again", shots, picture=False):
+                self._reopen(page, c, account, shots)
+        trace.resume()  # a page fresh from the server: the password fields are empty again
+        self._verify(c, changes, account, outcome)
+
+    def _reopen(self, page: Page, c: Candidate, account: UserAccountPage, shots: list[str]) -> None:
+        """Open the account again from the server (after a Save answered in place)."""
+        if href := self.shared.links.get(c.npi):
+            account.open(href)
+            if account.shows_username(c.npi):
+                return
+            if account.on_login_page():
+                raise SessionExpired("portal")
+        if not self._search_clinicians(page, c.npi, shots).open_account(c.npi):
+            raise StepFailed("verify", "the account could not be opened again after Save", provider=f"{c.name} (NPI {c.npi})",
+                             hint="open the account in the portal and compare it with this report")
 
     def _verify(self, c: Candidate, changes: Changes, account: UserAccountPage, outcome: Outcome) -> None:
         """After Save, read the account back and check what was set."""
