@@ -85,7 +85,7 @@ class Loc:
 ENTRY_ATTRIBUTE = "data-robot-entry"
 
 _UPPER, _LOWER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz"
-_DECOR = ":*▾▼▴▲›»«‹>•·|()[]#0123456789\u00a0"
+_DECOR = ":*▾▼▴▲›»«‹>•·|()[]0123456789\u00a0"
 # A form control a person types in, ticks or picks from.
 _CONTROL = (
     "self::input[not(@type='hidden' or @type='submit' or @type='button' or @type='reset' or @type='image')]"
@@ -120,7 +120,7 @@ def field(text: str) -> Loc:
     return Loc("label", words(text), exact=False, alternative=beside(text), summary=f"the field labelled '{text}'")
 
 
-def control(pattern: str | re.Pattern[str], *roles: str, plain: str = "") -> Loc:
+def control(pattern: str | re.Pattern[str], *roles: str, plain: str = "", shown: str = "") -> Loc:
     """A control by its name in any of ``roles``; ``plain``: also the bare words where no role carries them
     (a hover menu's title), outside every link and button."""
     name = words(pattern) if isinstance(pattern, str) else pattern
@@ -131,7 +131,7 @@ def control(pattern: str | re.Pattern[str], *roles: str, plain: str = "") -> Loc
     for r in reversed(roles):
         alternative = Loc("role", r, name=name, alternative=alternative)
     assert alternative is not None
-    shown = pattern if isinstance(pattern, str) else f"/{pattern.pattern}/"
+    shown = shown or (pattern if isinstance(pattern, str) else f"/{pattern.pattern}/")
     return Loc(alternative.kind, alternative.value, name=alternative.name, alternative=alternative.alternative,
                summary=f"a {' or '.join(roles)}{' or the words' if plain else ''} named '{shown}'")
 
@@ -165,25 +165,26 @@ DEFAULTS: dict[str, Loc] = {
         "label", re.compile(r"^[\W\d_]*(user\s*(name|id)|e-?mail( address)?|login)[\W\d_]*$", re.I), exact=False,
         alternative=beside("Username"), summary="the field labelled 'Username' (or 'Email', 'User ID')"),
     "maxmd.login.password": field("Password"),
-    "maxmd.login.submit": control(_SIGN_IN, "button"),
+    "maxmd.login.submit": control(_SIGN_IN, "button", shown="Sign in' or 'Log in"),
     "maxmd.home.details": control("Details", *_ACTION),
     "maxmd.details.identity_proofing": Loc(
         "role", "heading", name=re.compile(r"identi(ty|fy)[\s-]*proofing", re.I),
         alternative=Loc("text", re.compile(r"identi(ty|fy)[\s-]*proofing", re.I), exact=False),
         summary="a heading or title with the words 'identity proofing'"),
-    "maxmd.details.workflow_status": control(re.compile(r"view\s+status\s+of\s+provisioning\s+workflows", re.I), *_ACTION),
+    "maxmd.details.workflow_status": control(re.compile(r"view\s+status\s+of\s+provisioning\s+workflows", re.I), *_ACTION,
+                                             shown="Click to view status of provisioning workflows"),
     "maxmd.workflows.provider": Loc("entries", "", summary="each provider's entry, found by the page's structure"),
     "maxmd.workflows.direct_address": Loc("text", EMAIL_TEXT, exact=False, summary="the e-mail address inside the entry"),
     # Patient and Provider Portal (seed steps 6-18)
     "portal.login.username": field("Username"),
     "portal.login.password": field("Password"),
-    "portal.login.submit": control(_SIGN_IN, "button"),
+    "portal.login.submit": control(_SIGN_IN, "button", shown="Sign in' or 'Log in"),
     "portal.nav.administration": control("Administration", "button", "link", "menuitem", "tab", plain="Administration"),
     "portal.nav.user_accounts": control("User Accounts", "menuitem", "link", "button", "tab"),
     "portal.users.access_type": field("Access Type"),
     "portal.users.search": control("Search", "button", "link"),
     "portal.users.username_link": Loc("role", "link", name=_NPI_NAME, summary="a link whose words are an NPI"),
-    "portal.users.next_page": control(NEXT_PAGE, "link", "button"),
+    "portal.users.next_page": control(NEXT_PAGE, "link", "button", shown="Next' or '›"),
     "portal.account.section": section("User Account Information"),
     "portal.account.display_name": field("Display Name"),
     "portal.account.first_name": field("First Name"),
@@ -196,7 +197,8 @@ DEFAULTS: dict[str, Loc] = {
     "portal.account.direct_address": field("Direct Address"),
     "portal.account.direct_password": field("Change Direct Password"),
     "portal.account.confirm_direct_password": field("Confirm Direct Password"),
-    "portal.account.save": control(re.compile(r"^[\W\d_]*save([\s_-]+(changes|account|user( account)?))?[\W\d_]*$", re.I), "button"),
+    "portal.account.save": control(re.compile(r"^[\W\d_]*save([\s_-]+(changes|account|user( account)?))?[\W\d_]*$", re.I), "button",
+                                   shown="Save' or 'Save changes"),
     # Beyond the screens' tables: where each site writes what happened (after a login, after Save).
     # Judged by their words, never by their role.
     "maxmd.page.alert": Loc("selector", "css=" + ", ".join(MESSAGES),

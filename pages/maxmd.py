@@ -25,7 +25,7 @@ class MaxmdHomePage(Screen):
 
 
 # Text holding an NPI (10 digits, first 1 or 2) or an e-mail address: what a provider's entry shows.
-_NPI_OR_ADDRESS = re.compile(r"(?<!\d)[12]\d{9}(?!\d)|[^\s@<>(),;:]+@[^\s@<>(),;:]+\.[A-Za-z]{2,}")
+NPI_OR_ADDRESS = re.compile(r"(?<!\d)[12]\d{9}(?!\d)|[^\s@<>(),;:]+@[^\s@<>(),;:]+\.[A-Za-z]{2,}")
 
 
 class IdentityProofingPage(Screen):
@@ -42,7 +42,7 @@ class IdentityProofingPage(Screen):
         """Seed step 4; done when provider entries show that were not there before: the list may be
         a new page or loaded into this one (the practice's own NPI on this page is no entry)."""
         entries = self._el("maxmd.workflows.provider") if not self._sel.structural("maxmd.workflows.provider") \
-            else self.page.get_by_text(_NPI_OR_ADDRESS)
+            else self.page.get_by_text(NPI_OR_ADDRESS)
         return self.act("maxmd.details.workflow_status", self.mark_old(entries), "the provisioned providers' entries")
 
 

@@ -64,6 +64,9 @@ _CHECKED = """els => els.map(e => {
 })"""
 # Messages that were there before Save, with their words then: only new words are an answer.
 _SEEN = "data-robot-seen"
+_CONFIRMING = "data-robot-confirm"
+_WITHOUT_BUTTONS = """e => { const c = e.cloneNode(true); c.querySelectorAll("button, [role=button], input").forEach(b => b.remove());
+  return (c.textContent || "").replace(/\\s+/g, " ").trim(); }"""
 _MARK_SEEN = f"""els => els.forEach(e => {{ if ((e.offsetParent !== null || e.getClientRects().length) && (e.innerText || "").trim())
   e.setAttribute("{_SEEN}", (e.innerText || "").trim()); }})"""
 _UNMARK_CHANGED = f"""() => document.querySelectorAll("[{_SEEN}]").forEach(e => {{
@@ -370,14 +373,17 @@ class UserAccountPage(Screen):
 
         A question about saving, with a button to go on and one to go back (or a question mark);
         a modal that only answers ("Saved", "Could not save" with an OK) is the answer instead."""
-        text = modal.inner_text()
-        if not ABOUT_SAVING.search(text) or SAVED_WORDS.search(text):
+        text = modal.evaluate(_WITHOUT_BUTTONS)  # the buttons' own words ("Save changes") ask nothing
+        if not ABOUT_SAVING.search(text) or verdict(text) != "unknown":
             return False
         yes, no = modal.get_by_role("button", name=_CONFIRM), modal.get_by_role("button", name=_CANCEL)
         if not yes.count() or not (no.count() or "?" in text):
             return False
-        modal.evaluate_all(_MARK_SEEN)
-        yes.first.click()
+        yes.first.evaluate(f"e => e.setAttribute('{_CONFIRMING}', '')")
+        modal.evaluate_all(_MARK_SEEN)  # what it says now is a question, not the answer
+        confirming = self.page.locator(f"[{_CONFIRMING}]")
+        confirming.first.click()
+        confirming.evaluate_all(f"els => els.forEach(e => e.removeAttribute('{_CONFIRMING}'))")
         return True
 
     def _answer(self, text: str, answers: _Answers, *, dialog: bool = False) -> SaveAnswer:

@@ -10,6 +10,7 @@ key was found, 2 naming the keys to fix in config/selectors.yaml.
 from __future__ import annotations
 
 import contextlib
+import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +20,9 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, Playwright, sync_playwright
 
 from pages.base import Retry, Screen
+from pages.locators import DEFAULTS, Selectors
+from pages.maxmd import NPI_OR_ADDRESS, WorkflowStatusPage
+from pages.portal import UserSearchPage
 from robot.audit import Audit, Redactor
 from robot.browser import BrowserChoice, launch
 from robot.errors import LoginRefused, RobotError, SiteUnreachable
@@ -54,6 +58,8 @@ class KeyCheck:
     screen: str
     state: str = "not reached"  # "found", "MISSING", "not reached", "not checked"
     matches: int = 0
+    instead: str = ""  # the nearest words the page showed, where the key found nothing
+    completed: str = ""  # how the step this key's control takes completed (a new page, in place)
 
 
 class _Walk:
@@ -61,15 +67,17 @@ class _Walk:
         self.settings, self.audit, self.page, self.site, self.results = settings, audit, page, site, results
         self.retry = Retry(settings.retries + 1, 1.0, timeout_s=settings.timeout_ms / 1000)
         self.wait_ms = min(settings.timeout_ms, 5000)
+        self.quick = Retry(settings.retries + 1, 1.0, timeout_s=self.wait_ms / 1000)  # a missing key costs no more
 
     def resolve(
         self, screen: str, keys: tuple[str, ...], scope: Callable[[str], Page | Locator] | None = None, *, shoot: bool = True
     ) -> None:
         """Find each key on the current screen, outline what was found, photograph it; True if all were found."""
-        for key in keys:
-            loc = self.settings.selectors(key, scope(key) if scope else self.page)
+        locs = {key: self.settings.selectors(key, scope(key) if scope else self.page) for key in keys}
+        for key, loc in locs.items():
+            # The screen's first key is given time to come; once one has, the screen is there.
             with contextlib.suppress(PlaywrightError):
-                loc.first.wait_for(state="attached", timeout=self.wait_ms)
+                loc.first.wait_for(state="attached", timeout=self.wait_ms if key == keys[0] else 500)
             n = loc.count()
             self.results[key].state, self.results[key].matches = ("found" if n else "MISSING"), n
             if n:
@@ -85,14 +93,20 @@ _FALLBACK: dict[str, Callable[[Page], Locator]] = {
     "login.username": lambda p: p.locator("input:not([type=password]):not([type=hidden]):not([type=submit])").first,
     "login.password": lambda p: p.locator("input[type=password]").first,
     "login.submit": lambda p: p.locator("button, input[type=submit]").first,
-    "maxmd.home.details": lambda p: p.get_by_text("Details", exact=True).first,
+    "maxmd.home.details": lambda p: p.get_by_text(re.compile(r"details", re.I)).first,
     "maxmd.details.workflow_status": lambda p: p.get_by_text(re.compile("provisioning workflows", re.I)).first,
-    "portal.nav.administration": lambda p: p.get_by_text("Administration", exact=True).first,
-    "portal.nav.user_accounts": lambda p: p.get_by_role("link", name="User Accounts").first,
-    "portal.users.access_type": lambda p: p.locator("select").first,
-    "portal.users.search": lambda p: p.get_by_role("button", name=re.compile("search", re.I)).first,
+    "portal.nav.administration": lambda p: p.get_by_text(re.compile(r"admin", re.I)).first,
+    "portal.nav.user_accounts": lambda p: p.get_by_text(re.compile(r"user\s*accounts?", re.I)).first,
+    "portal.users.access_type": lambda p: p.locator("select, [role=combobox]").first,
+    "portal.users.search": lambda p: p.get_by_role("button", name=re.compile("search|find|go", re.I)).first,
     "portal.users.username_link": lambda p: p.get_by_role("link", name=re.compile(r"^\s*[12]\d{9}\s*$")).first,
 }
+# The words each key's default looks for, to name the nearest words a page shows instead.
+_QUOTED = re.compile(r"'([^']+)'")
+# Every short piece of visible text a person could take for a control's name.
+_TEXTS = """() => [...document.querySelectorAll("a, button, label, legend, th, td, h1, h2, h3, h4, h5, h6, [role], span, b, strong, div, p, li, option")]
+  .filter(e => (e.offsetParent !== null || e.getClientRects().length) && e.children.length < 3)
+  .map(e => (e.innerText || "").replace(/\\s+/g, " ").trim()).filter(t => t && t.length < 60)"""
 
 
 def _control(walk: _Walk, key: str) -> Locator:
@@ -101,6 +115,35 @@ def _control(walk: _Walk, key: str) -> Locator:
         return walk.settings.selectors(key, walk.page).first
     fallback = _FALLBACK.get(key) or _FALLBACK[key.split(".", 1)[1]]
     return fallback(walk.page)
+
+
+def _nearest(walk: _Walk, keys: tuple[str, ...]) -> None:
+    """For each key missing on this screen, the words on it most like the key's own."""
+    missing = [k for k in keys if walk.results[k].state == "MISSING"]
+    if not missing:
+        return
+    try:
+        texts = sorted(set(walk.page.evaluate(_TEXTS)))
+    except PlaywrightError:
+        return
+    for key in missing:
+        wanted = _QUOTED.search(DEFAULTS[key].describe())
+        if not wanted:
+            continue
+        lowered = {t.lower(): t for t in texts}
+        close = difflib.get_close_matches(wanted.group(1).lower(), list(lowered), n=1, cutoff=0.5)
+        if close:
+            walk.results[key].instead = lowered[close[0]]
+
+
+def _go(walk: _Walk, screen: Screen, key: str, effect: Locator, what: str) -> None:
+    """Take the step by the key's control (or the fallback), and say how it completed."""
+    results = walk.results
+    try:
+        how = screen.act(key, effect, what, control=_control(walk, key))
+    except (RobotError, PlaywrightError) as exc:
+        how = f"not confirmed ({str(exc).splitlines()[0][:80]})"
+    results[key].completed = how
 
 
 def _login(walk: _Walk, name: str, keys: tuple[str, ...]) -> None:
@@ -112,49 +155,85 @@ def _login(walk: _Walk, name: str, keys: tuple[str, ...]) -> None:
     except PlaywrightError as exc:
         raise SiteUnreachable(f"{site.name} did not answer at {site.url} ({str(exc).splitlines()[0]})") from None
     walk.resolve(name, keys)
+    _nearest(walk, keys)
     _control(walk, f"{prefix}.login.username").fill(site.username)
     _control(walk, f"{prefix}.login.password").fill(site.password)
-    screen.follow(_control(walk, f"{prefix}.login.submit"))
+    gone = walk.page.locator("body").filter(has_not=walk.page.locator("input[type=password]"))
+    _go(walk, screen, f"{prefix}.login.submit", gone.or_(screen.mark_old(walk.page.locator("input[type=password]"))),
+        "the page after the login")
     if walk.page.locator("input[type=password]").count():  # still a login form: refused
         raise LoginRefused(f"{site.name} login refused for {site.username} at {site.url}: \"{screen.alert_text()}\"")
 
 
+def _changed(page: Page) -> Locator:
+    """Anything new on the page: the generous effect a step of the check waits for when its key is missing."""
+    return Screen(page, Selectors()).mark_old(page.locator("body *")).first
+
+
 def _walk_maxmd(walk: _Walk) -> None:
-    page, screen = walk.page, Screen(walk.page, walk.settings.selectors, walk.retry)
+    page, screen = walk.page, Screen(walk.page, walk.settings.selectors, walk.quick)
+    screen.site = "maxmd"
     login, home, details, workflows = SCREENS[:4]
     _login(walk, *login)
     walk.resolve(*home)
-    screen.follow(_control(walk, "maxmd.home.details"))
+    _nearest(walk, home[1])
+    _go(walk, screen, "maxmd.home.details", walk.settings.selectors("maxmd.details.identity_proofing", page).or_(_changed(page)),
+        "the identity-proofing information")
     walk.resolve(*details)
-    screen.follow(_control(walk, "maxmd.details.workflow_status"))
-    providers = walk.settings.selectors("maxmd.workflows.provider", page)
+    _nearest(walk, details[1])
+    _go(walk, screen, "maxmd.details.workflow_status", screen.mark_old(page.get_by_text(NPI_OR_ADDRESS)),
+        "the provisioned providers' entries")
+    listing = WorkflowStatusPage(page, walk.settings.selectors, walk.retry)
+    providers = listing.entries()
     walk.resolve(*workflows, scope=lambda key: providers if key.endswith("direct_address") and providers.count() else page)
+    _nearest(walk, workflows[1])
 
 
 def _walk_portal(walk: _Walk) -> None:
-    page, screen = walk.page, Screen(walk.page, walk.settings.selectors, walk.retry)
+    page, screen = walk.page, Screen(walk.page, walk.settings.selectors, walk.quick)
+    screen.site = "portal"
+    sel = walk.settings.selectors
     login, menu, users, results, account = SCREENS[4:]
     _login(walk, *login)
     walk.resolve(menu[0], menu[1][:1], shoot=False)  # the menu's own screenshot comes once it is open
-    with contextlib.suppress(PlaywrightError):
-        _control(walk, "portal.nav.administration").click(timeout=walk.wait_ms)  # opens the menu, hover or click
+    _nearest(walk, menu[1][:1])
+    _go(walk, screen, "portal.nav.administration", sel("portal.nav.user_accounts", page).or_(_changed(page)),
+        "the Administration menu")
     walk.resolve(*menu)
-    screen.follow(_control(walk, "portal.nav.user_accounts"))
+    _nearest(walk, menu[1])
+    search_screen = sel("portal.users.access_type", page).or_(sel("portal.users.search", page))
+    if walk.results["portal.nav.user_accounts"].state == "found" or _control(walk, "portal.nav.user_accounts").is_visible():
+        _go(walk, screen, "portal.nav.user_accounts", search_screen.or_(_changed(page)), "the User Accounts search")
+    else:  # no menu to open it by: another route, the address a hidden "User Accounts" link holds
+        href = page.get_by_text(re.compile(r"user\s*accounts?", re.I)).evaluate_all(
+            "els => els.map(e => e.closest('a') && e.closest('a').href).filter(Boolean)")
+        if href:
+            screen.goto(href[0])
+            walk.results["portal.nav.user_accounts"].completed = "by the address of a hidden link"
     walk.resolve(*users)
-    _control(walk, "portal.users.access_type").select_option(label="Clinician")
-    screen.follow(_control(walk, "portal.users.search"))
+    _nearest(walk, users[1])
+    if walk.results["portal.users.access_type"].state == "found":
+        UserSearchPage(page, sel, walk.quick).choose_clinicians()
+    else:
+        with contextlib.suppress(PlaywrightError):
+            _control(walk, "portal.users.access_type").select_option(label="Clinician", timeout=walk.wait_ms)
+    links = screen.mark_old(page.get_by_role("link", name=re.compile(r"^\s*[12]\d{9}\s*$")))
+    _go(walk, screen, "portal.users.search", sel("portal.users.username_link", page).or_(links), "the search results")
     walk.resolve(*results)
+    _nearest(walk, results[1])
     # Only a results list longer than one page has a "Next" link: absent is fine.
-    following = walk.settings.selectors("portal.users.next_page", page)
+    following = sel("portal.users.next_page", page)
     walk.results["portal.users.next_page"].state = "found" if following.count() else "absent (ok)"
     if not following.count():
         walk.audit.say("Only one page of search results seen: if your portal pages its results, check that the "
                        "robot recognises its 'Next' link (portal.users.next_page).")
-    screen.follow(_control(walk, "portal.users.username_link"))
-    section = walk.settings.selectors("portal.account.section", page)
+    _go(walk, screen, "portal.users.username_link", sel("portal.account.section", page).or_(_changed(page)),
+        "the account page")
+    section = sel("portal.account.section", page)
     with contextlib.suppress(PlaywrightError):
         section.first.scroll_into_view_if_needed(timeout=walk.wait_ms)
     walk.resolve(*account)
+    _nearest(walk, account[1])
 
 
 def check(
@@ -224,3 +303,11 @@ def _table(audit: Audit, results: dict[str, KeyCheck]) -> None:
     audit.say(f"{'key':<42} {'result':<12} {'source':<9} locator")
     for r in results.values():
         audit.say(f"{r.key:<42} {r.state:<12} {sel.source(r.key):<9} {sel.describe(r.key)}")
+    for r in results.values():
+        if r.instead:
+            audit.say(f"  {r.key}: nothing found; the nearest words on that screen: \"{r.instead}\"")
+    steps = [r for r in results.values() if r.completed]
+    if steps:
+        audit.say("How each step completed on your sites:")
+        for r in steps:
+            audit.say(f"  {r.key:<42} {r.completed}")

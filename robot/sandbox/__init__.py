@@ -9,6 +9,7 @@ robot learns nothing from it that the real sites would not show (visible words o
         sb.maxmd_url, sb.portal_url, sb.state.account("1234567893")
 
     Sandbox(skin="legacy")  # the same sites as an older, table-layout portal would render them
+    Sandbox(skin="modern")  # ... as a current Bootstrap/jQuery/Select2/DataTables admin site would
 
     Sandbox(odd_data=True).odd_npis  # six extra ready providers with hostile/odd names and addresses
 """
@@ -20,12 +21,14 @@ from robot.sandbox._maxmd import INVALID_LOGIN as MAXMD_INVALID_LOGIN
 from robot.sandbox._portal import (
     INVALID_LOGIN as PORTAL_INVALID_LOGIN,
     LEGACY_PAGE_SIZE,
+    MODERN_PAGE_SIZE,
     REFUSED_MESSAGE,
     SAVED_MESSAGE,
 )
 from robot.sandbox._server import DEMO_MAXMD_CREDENTIALS, DEMO_PORTAL_CREDENTIALS, Sandbox
 from robot.sandbox._state import (
     LEGACY_EXTRA_PROVIDERS,
+    MODERN_EXTRA_PROVIDERS,
     ODD_PROVIDERS,
     SEEDED_NPIS,
     MaxmdEntry,
@@ -43,6 +46,8 @@ __all__ = [
     "LEGACY_EXTRA_PROVIDERS",
     "LEGACY_PAGE_SIZE",
     "MAXMD_INVALID_LOGIN",
+    "MODERN_EXTRA_PROVIDERS",
+    "MODERN_PAGE_SIZE",
     "ODD_PROVIDERS",
     "PORTAL_INVALID_LOGIN",
     "REFUSED_MESSAGE",

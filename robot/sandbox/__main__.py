@@ -25,8 +25,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="add six ready providers with hostile or odd data (quotes, <script>, accents, "
                              "a 200-character name, an upper-case Direct address, extra whitespace)")
     parser.add_argument("--sandbox-skin", choices=SKINS, default="default",
-                        help="how both sites look: default, or legacy (table layouts, unlabelled inputs, "
-                             "hover menu, paged search grid, alert() after Save)")
+                        help="how both sites look: default; legacy (table layouts, unlabelled inputs, "
+                             "hover menu, paged search grid, alert() after Save); or modern (Bootstrap, Select2, "
+                             "DataTables: lists and results loaded in place, a confirmation modal, an XHR Save)")
     parser.add_argument("--latency-ms", type=int, default=0, metavar="MS", help="delay added to every request")
     parser.add_argument("--error-rate", type=float, default=0.0, metavar="R", help="share of requests answered 503 (0..1)")
     parser.add_argument("--error-seed", type=int, default=0, metavar="S", help="seed deciding which requests fail")

@@ -18,11 +18,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Flask, Response, g, redirect, render_template, request
+from flask import Flask, Response, g, jsonify, redirect, render_template, request, send_from_directory
 
 from robot.sandbox._state import SandboxState
 
 TEMPLATE_ROOT = Path(__file__).resolve().parents[2] / "fixtures" / "html"
+# The modern skin's third-party widget libraries (fixtures/vendor/<lib>/, each with its licence) and its
+# own scripts and styles (fixtures/html/modern/static/), served by the sites themselves: no CDN.
+VENDOR_ROOT = TEMPLATE_ROOT.parent / "vendor"
+MODERN_STATIC_ROOT = TEMPLATE_ROOT / "modern" / "static"
+STATIC_PREFIX = "/static/"
 
 EXPIRED_MESSAGE = "Your session has expired. Please log in again."
 UNAVAILABLE_TITLE = "Service Temporarily Unavailable"
@@ -51,6 +56,7 @@ class Session:
     username: str
     requests: int = 0  # requests made with this session since login
     flash: list[str] = field(default_factory=list)  # one-shot confirmations ("User account saved.")
+    csrf: str = field(default_factory=lambda: secrets.token_urlsafe(18))  # the modern skin's XHR token
 
 
 class SessionStore:
@@ -154,21 +160,49 @@ def safe_next(target: str | None, default: str) -> str:
     return default
 
 
+UNAVAILABLE_MESSAGE = ("The server is temporarily unable to service your request "
+                       "due to maintenance downtime or capacity problems. Please try again later.")
+INTERNAL_ERROR_MESSAGE = "The server encountered an internal error and was unable to complete your request."
+
+
+def is_xhr() -> bool:
+    """A request the page's own script made (jQuery's header, or one that asks for JSON, or an /api/ address):
+    it is answered in JSON, and without a session it gets 401 instead of a redirect to the login page."""
+    if request.headers.get("X-Requested-With", "").lower() == "xmlhttprequest" or request.path.startswith("/api/"):
+        return True
+    return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
+
+
+def json_error(status: int, error: str, **extra: Any) -> tuple[Response, int]:
+    """An XHR's error answer: ``{"error": ..., "status": ...}`` plus any details."""
+    return jsonify({"error": error, "status": status, **extra}), status
+
+
 def install_common(app: Flask, runtime: Runtime, site: str, cookie_name: str, store: SessionStore) -> None:
-    """Faults, session lookup (with request-count expiry) and error pages, identical on both sites."""
+    """Faults, session lookup (with request-count expiry) and error pages, identical on both sites.
+
+    XHR requests (``is_xhr``) get the same faults, answered in JSON. Static files (``/static/...``, the
+    modern skin's scripts and styles, as a web server or CDN would serve them) skip the 5xx dice and
+    the session: they are not the application's requests. Latency and the request log cover them too.
+    """
     app.wsgi_app = _RecordingMiddleware(app.wsgi_app, runtime, site)  # type: ignore[method-assign]
     app.config["SESSION_COOKIE_NAME"] = cookie_name
 
     @app.before_request
-    def _faults_and_session() -> Response | tuple[str, int, dict[str, str]] | None:
+    def _faults_and_session() -> Any:
         g.session = None
         g.sid = None
         g.expired = False
+        if request.path.startswith(STATIC_PREFIX):
+            return None
         if runtime.should_fail():
             # Answered before anything else: the request has no effect, not even on a session's count.
+            if is_xhr():
+                response, code = json_error(503, UNAVAILABLE_TITLE, message=UNAVAILABLE_MESSAGE)
+                response.headers["Retry-After"] = "5"
+                return response, code
             return render_template("error.html", title=UNAVAILABLE_TITLE, code=503,
-                                   message="The server is temporarily unable to service your request "
-                                           "due to maintenance downtime or capacity problems. Please try again later."), 503, {"Retry-After": "5"}
+                                   message=UNAVAILABLE_MESSAGE), 503, {"Retry-After": "5"}
         sid = request.cookies.get(cookie_name)
         session, g.expired = store.touch(sid, runtime.faults.session_expiry_after)
         if session is not None:
@@ -177,23 +211,28 @@ def install_common(app: Flask, runtime: Runtime, site: str, cookie_name: str, st
         return None
 
     @app.errorhandler(404)
-    def _not_found(_exc: Exception) -> tuple[str, int]:
+    def _not_found(_exc: Exception) -> Any:
+        if is_xhr():
+            return json_error(404, "Not Found", message="The page you requested could not be found.")
         return render_template("error.html", title="Page Not Found", code=404,
                                message="The page you requested could not be found."), 404
 
     @app.errorhandler(405)
-    def _not_allowed(_exc: Exception) -> tuple[str, int]:
+    def _not_allowed(_exc: Exception) -> Any:
+        if is_xhr():
+            return json_error(405, "Method Not Allowed", message="This page cannot be used that way.")
         return render_template("error.html", title="Method Not Allowed", code=405,
                                message="This page cannot be used that way."), 405
 
     @app.errorhandler(500)
-    def _internal(_exc: Exception) -> tuple[str, int]:
+    def _internal(_exc: Exception) -> Any:
         return internal_error_page()
 
 
-def internal_error_page() -> tuple[str, int]:
-    return render_template("error.html", title=INTERNAL_ERROR_TITLE, code=500,
-                           message="The server encountered an internal error and was unable to complete your request."), 500
+def internal_error_page() -> Any:
+    if is_xhr():
+        return json_error(500, INTERNAL_ERROR_TITLE, message=INTERNAL_ERROR_MESSAGE)
+    return render_template("error.html", title=INTERNAL_ERROR_TITLE, code=500, message=INTERNAL_ERROR_MESSAGE), 500
 
 
 def login_url(expired: bool) -> str:
@@ -207,22 +246,53 @@ def login_url(expired: bool) -> str:
 
 
 def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Every page but the login page needs a session; without one, go to /login?next=..."""
+    """Every page but the login page needs a session; without one, go to /login?next=...
+
+    An XHR without a session is answered 401 in JSON (the page's script then goes to the login page)."""
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if g.session is None:
+            if is_xhr():
+                return json_error(401, EXPIRED_MESSAGE if g.expired else "You must log in to continue.",
+                                  expired=bool(g.expired))
             return redirect(login_url(g.expired), code=302 if request.method == "GET" else 303)
         return view(*args, **kwargs)
 
     return wrapper
 
 
-SKINS: tuple[str, ...] = ("default", "legacy")
+def csrf_ok() -> bool:
+    """The modern skin's XHR writes carry the session's token (from the page's <meta name="csrf-token">)."""
+    given = request.headers.get("X-CSRF-Token") or request.form.get("csrf_token", "")
+    return g.session is not None and secrets.compare_digest(given, g.session.csrf)
+
+
+CSRF_MESSAGE = "This page has expired. Reload the page and try again."
+
+
+def install_static(app: Flask) -> None:
+    """The modern skin's assets: ``/static/vendor/<lib>/<file>`` and ``/static/app/<file>`` (cacheable)."""
+
+    def send(root: Path, filename: str) -> Response:
+        response = send_from_directory(root, filename, max_age=3600)
+        response.headers["Cache-Control"] = "public, max-age=3600"
+        return response
+
+    @app.get(STATIC_PREFIX + "vendor/<path:filename>")
+    def vendor_file(filename: str) -> Response:
+        return send(VENDOR_ROOT, filename)
+
+    @app.get(STATIC_PREFIX + "app/<path:filename>")
+    def app_file(filename: str) -> Response:
+        return send(MODERN_STATIC_ROOT, filename)
+
+
+SKINS: tuple[str, ...] = ("default", "legacy", "modern")
 
 
 def template_folder(site_dir: str, skin: str = "default") -> Path:
-    """Where a site's templates live: ``fixtures/html/<site>`` (default) or ``fixtures/html/legacy/<site>``."""
+    """Where a site's templates live: ``fixtures/html/<site>`` (default) or ``fixtures/html/<skin>/<site>``."""
     if skin not in SKINS:
         raise ValueError(f"skin must be one of {', '.join(SKINS)}, not {skin!r}")
     return TEMPLATE_ROOT / site_dir if skin == "default" else TEMPLATE_ROOT / skin / site_dir
@@ -238,4 +308,6 @@ def new_app(import_name: str, site_dir: str, skin: str = "default") -> Flask:
         response.headers.setdefault("Cache-Control", "no-store")
         return response
 
+    if skin == "modern":
+        install_static(app)
     return app

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, g, make_response, redirect, render_template, request
+from flask import Flask, Response, g, jsonify, make_response, redirect, render_template, request
 
 from robot.sandbox._common import (
     EXPIRED_MESSAGE,
@@ -15,9 +15,28 @@ from robot.sandbox._common import (
     new_app,
     safe_next,
 )
+from robot.sandbox._state import MaxmdEntry
 
 COOKIE_NAME = "MAXMD_SID"
 INVALID_LOGIN = "Invalid username or password."
+
+# The odd-data switch's padding (see MaxmdEntry.padded): the same words with extra whitespace around them.
+_PAD = "  \n\t \t  "
+
+
+def workflow_json(entry: MaxmdEntry) -> dict[str, Any]:
+    """One entry as the modern skin's Details page gets it (padded entries keep their whitespace, as the HTML does)."""
+    pad = _PAD if entry.padded else ""
+    complete = entry.status == "Complete" and bool(entry.direct_address)
+    return {
+        "name": f"{pad}{entry.first_name}{pad} {entry.last_name},{pad} {entry.credential}{pad}" if pad else entry.display_name,
+        "first_name": entry.first_name,
+        "last_name": entry.last_name,
+        "credential": entry.credential,
+        "npi": f"{pad}{entry.npi}{pad}" if entry.npi else None,
+        "status": entry.status,
+        "direct_address": f"{pad}{entry.direct_address}{pad}" if complete else None,
+    }
 
 
 def create_maxmd_app(runtime: Runtime, username: str, password: str, skin: str = "default") -> Flask:
@@ -70,9 +89,19 @@ def create_maxmd_app(runtime: Runtime, username: str, password: str, skin: str =
     def details() -> str:
         return page("details.html")
 
-    @app.get("/workflows")
-    @login_required
-    def workflows() -> str:
-        return page("workflows.html", entries=state.entries())
+    if skin == "modern":
+        # The modern Details page loads the list into itself from here (its button's XHR); no /workflows page.
+        @app.get("/api/workflows")
+        @login_required
+        def workflows_json() -> Response:
+            entries = state.entries()
+            complete = sum(1 for e in entries if e.status == "Complete")
+            return jsonify({"practice": state.practice.name, "total": len(entries), "complete": complete,
+                            "pending": len(entries) - complete, "workflows": [workflow_json(e) for e in entries]})
+    else:
+        @app.get("/workflows")
+        @login_required
+        def workflows() -> str:
+            return page("workflows.html", entries=state.entries())
 
     return app

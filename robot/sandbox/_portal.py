@@ -13,15 +13,19 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from flask import Flask, Response, abort, g, make_response, redirect, render_template, request
+from flask import Flask, Response, abort, g, jsonify, make_response, redirect, render_template, request
 from werkzeug.datastructures import MultiDict
 
 from robot.sandbox._common import (
+    CSRF_MESSAGE,
     EXPIRED_MESSAGE,
     Runtime,
     SessionStore,
+    csrf_ok,
     install_common,
     internal_error_page,
+    is_xhr,
+    json_error,
     login_required,
     new_app,
     safe_next,
@@ -53,6 +57,21 @@ MSG_DIRECT_LOCKED = "The Direct address cannot be changed once it has been set u
 SEARCH_OPTIONS: tuple[str, ...] = ("All", *ACCESS_TYPES)
 
 LEGACY_PAGE_SIZE = 25  # rows per page of the legacy skin's search results
+MODERN_PAGE_SIZE = 10  # rows per page of the modern skin's grid (DataTables' own default, paged in the browser)
+
+# The modern skin also marks the fields a message is about (Bootstrap's invalid-feedback beside them).
+FIELD_OF_MESSAGE: dict[str, tuple[str, ...]] = {
+    MSG_DISPLAY_NAME_REQUIRED: ("display_name",),
+    MSG_EMAIL_INVALID: ("email",),
+    MSG_PASSWORDS_DIFFER: ("confirm_password",),
+    MSG_PASSWORD_WEAK: ("password",),
+    MSG_DIRECT_INVALID: ("direct_address",),
+    MSG_DIRECT_LOCKED: ("direct_address",),
+    MSG_DIRECT_PASSWORDS_DIFFER: ("confirm_direct_password",),
+    MSG_DIRECT_PASSWORD_WEAK: ("direct_password",),
+    MSG_POLL_NEEDS_ADDRESS: ("direct_address",),
+    MSG_POLL_NEEDS_PASSWORD: ("direct_password",),
+}
 
 # A pragmatic address check (what a web form would do): local part, "@", dotted domain labels.
 _EMAIL = re.compile(
@@ -198,11 +217,44 @@ def _login_history(account: PortalAccount) -> list[dict[str, str]]:
     return rows
 
 
+def account_json(account: PortalAccount) -> dict[str, Any]:
+    """What the modern skin's scripts get for one account (never a password)."""
+    return {
+        "username": account.username,
+        "access_type": account.access_type,
+        "display_name": account.display_name,
+        "first_name": account.first_name,
+        "last_name": account.last_name,
+        "email": account.email,
+        "status": "Inactive" if account.inactive else "Active",
+        "inactive": account.inactive,
+        "emergency_access": account.emergency_access,
+        "poll_direct": account.poll_direct,
+        "direct_address": account.direct_address or "",
+        "password_set": account.password is not None,
+        "direct_password_set": account.direct_password is not None,
+        "roles": list(account.roles),
+    }
+
+
+def field_errors(errors: list[str]) -> dict[str, list[str]]:
+    fields: dict[str, list[str]] = {}
+    for message in errors:
+        for name in FIELD_OF_MESSAGE.get(message, ()):
+            fields.setdefault(name, []).append(message)
+    return fields
+
+
 def create_portal_app(runtime: Runtime, skin: str = "default") -> Flask:
     """One Flask app per site, like the real two sites on two origins; ``skin`` picks the templates.
 
     The legacy skin differs in one piece of logic only: its search results are paged
     (``LEGACY_PAGE_SIZE`` rows, ``?page=N``), as the older portal's grid is.
+
+    The modern skin adds JSON for its scripts: ``GET /api/admin/users?access_type=T`` (the search, which
+    its DataTables grid pages in the browser) and the account form's Save posted by XHR to the page's own
+    address (answered in JSON: 200 saved, 422 with the messages, 401 without a session, 403 without the
+    page's CSRF token, 5xx as the faults say). Without XHR the same POST falls back to a page, as elsewhere.
     """
     app = new_app(__name__, "portal", skin)
     store = SessionStore()
@@ -288,6 +340,13 @@ def create_portal_app(runtime: Runtime, skin: str = "default") -> Flask:
             events = list(reversed(state.audit_log))
         return page("audit.html", events=events)
 
+    def search(chosen: str) -> list[PortalAccount]:
+        with state.lock:
+            return sorted(
+                (a for a in state.accounts.values() if chosen == "All" or a.access_type == chosen),
+                key=lambda a: (ACCESS_TYPES.index(a.access_type), a.username),
+            )
+
     @app.get("/admin/users")
     @login_required
     def users() -> str:
@@ -298,12 +357,8 @@ def create_portal_app(runtime: Runtime, skin: str = "default") -> Flask:
             if chosen not in SEARCH_OPTIONS:
                 error = "Choose a valid Access Type."
                 chosen = None
-            else:
-                with state.lock:
-                    results = sorted(
-                        (a for a in state.accounts.values() if chosen == "All" or a.access_type == chosen),
-                        key=lambda a: (ACCESS_TYPES.index(a.access_type), a.username),
-                    )
+            elif skin != "modern":  # the modern page asks /api/admin/users from its script
+                results = search(chosen)
         total = len(results) if results is not None else 0
         page_no, pages = 1, 1
         if skin == "legacy" and results is not None:
@@ -314,11 +369,24 @@ def create_portal_app(runtime: Runtime, skin: str = "default") -> Flask:
                 page_no = 1
             results = results[(page_no - 1) * LEGACY_PAGE_SIZE: page_no * LEGACY_PAGE_SIZE]
         return page("users.html", options=SEARCH_OPTIONS, chosen=chosen or "All", results=results, error=error,
-                    total=total, page_no=page_no, pages=pages)
+                    total=total, page_no=page_no, pages=pages, page_size=MODERN_PAGE_SIZE,
+                    searched=chosen is not None)
+
+    if skin == "modern":
+        @app.get("/api/admin/users")
+        @login_required
+        def users_json() -> Any:
+            chosen = request.args.get("access_type", "All")
+            if chosen not in SEARCH_OPTIONS:
+                return json_error(400, "Choose a valid Access Type.")
+            with state.lock:
+                rows = [account_json(a) for a in search(chosen)]
+            return jsonify({"access_type": chosen, "recordsTotal": len(rows), "data": rows})
 
     def account_page(account: PortalAccount, form: AccountForm, errors: list[str], saved: bool) -> str:
         return page("account.html", account=account, form=form, errors=errors, saved=saved, roles=ROLES,
-                    history=_login_history(account))
+                    history=_login_history(account), fields=field_errors(errors),
+                    csrf=g.session.csrf if g.session else "")
 
     @app.get("/admin/users/<username>")
     @login_required
@@ -333,7 +401,12 @@ def create_portal_app(runtime: Runtime, skin: str = "default") -> Flask:
 
     @app.post("/admin/users/<username>")
     @login_required
-    def save(username: str) -> Response | tuple[str, int]:
+    def save(username: str) -> Any:
+        xhr = is_xhr()
+        if skin == "modern" and not csrf_ok():
+            if xhr:
+                return json_error(403, CSRF_MESSAGE)
+            abort(400)
         form = AccountForm.from_post(request.form)
         with state.lock:
             live = state.accounts.get(username)
@@ -347,6 +420,13 @@ def create_portal_app(runtime: Runtime, skin: str = "default") -> Flask:
                 state.audit_log.append(AuditEvent(datetime.now().strftime("%m/%d/%Y %I:%M:%S %p"),
                                                   g.session.username, f"Saved user account {username}"))
             snapshot = state.account(username)
+        if xhr and skin == "modern":
+            if errors:
+                title = "The user account was not saved." if errors == [REFUSED_MESSAGE] else "Please correct the following:"
+                return jsonify({"error": title, "errors": errors, "fields": field_errors(errors)}), 422
+            if username in runtime.faults.save_5xx:
+                return internal_error_page()
+            return jsonify({"message": SAVED_MESSAGE, "account": account_json(snapshot)})
         if errors:
             # Re-render with what was typed (passwords excepted, as browsers and real sites do).
             form.password = form.confirm_password = form.direct_password = form.confirm_direct_password = ""

@@ -13,6 +13,7 @@ from robot.sandbox._common import SKINS, Faults, RequestRecord, Runtime
 from robot.sandbox._maxmd import create_maxmd_app
 from robot.sandbox._portal import create_portal_app
 from robot.sandbox._state import (
+    MODERN_EXTRA_PROVIDERS,
     SandboxState,
     add_legacy_providers,
     add_odd_providers,
@@ -55,6 +56,15 @@ class Sandbox:
     providers on MaxMD). Same state, routes and form field names. With ``skin="legacy"`` and
     ``providers=None`` the seeded practice gets ``LEGACY_EXTRA_PROVIDERS`` generated ready providers
     more (NPIs in ``legacy_npis``), so the Clinician grid has two pages and Jane Okafor is on page 2.
+
+    ``"modern"`` (``fixtures/html/modern/<site>``) is a current single-page-ish admin site on vendored
+    Bootstrap 5, jQuery, Select2 and DataTables (``fixtures/vendor/``, served at ``/static/vendor/``):
+    MaxMD's workflow list loaded into the Details page by XHR, a Select2 Access Type, search results
+    fetched by XHR into a client-side paged DataTables grid, an HTML confirmation modal before Save,
+    the Save sent by XHR and answered in a Bootstrap alert. XHRs get the same faults, in JSON (401 when
+    the session is gone, the page's script then goes to the login page). With ``providers=None`` the
+    seeded practice gets ``MODERN_EXTRA_PROVIDERS`` more (NPIs in ``modern_npis``), so the Clinician
+    grid has two pages of 10 and Jane Okafor is on page 2.
     """
 
     def __init__(
@@ -85,6 +95,8 @@ class Sandbox:
             self.state = generated_state(providers, seed, self.portal_username, self.portal_password)
         self.legacy_npis: list[str] = (
             add_legacy_providers(self.state) if skin == "legacy" and providers is None else [])
+        self.modern_npis: list[str] = (
+            add_legacy_providers(self.state, MODERN_EXTRA_PROVIDERS) if skin == "modern" and providers is None else [])
         self.odd_data = odd_data
         self.odd_npis: list[str] = add_odd_providers(self.state) if odd_data else []
         self._runtime = Runtime(self.state, self.faults)

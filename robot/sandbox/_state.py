@@ -317,6 +317,10 @@ def generated_state(count: int, seed: int, admin_username: str, admin_password: 
 # and the other seeded clinicians onto page 2.
 LEGACY_EXTRA_PROVIDERS = 24
 
+# The modern skin's client-side grid pages by 10 (DataTables' default): 9 generated ready providers
+# more (the first 9 the legacy skin gets) give 17 clinicians, two pages, with Jane Okafor first on page 2.
+MODERN_EXTRA_PROVIDERS = 9
+
 
 def _in_use(state: SandboxState) -> tuple[set[str], set[str]]:
     """The NPIs and the Direct addresses (lower case) the state already uses. Call under its lock."""

@@ -67,9 +67,10 @@ def test_a_confirmation_written_late_by_a_script_is_waited_for(page: Page) -> No
     assert (answer.confirmation, answer.errors) == ("Saved.", "")
 
 
-def test_an_alert_on_the_page_after_save_is_the_portals_refusal(page: Page) -> None:
+def test_words_that_say_both_saved_and_refused_are_no_answer_to_guess_from(page: Page) -> None:
     answer = _portal(page, "<div role=status>Saved.</div><div role=alert>Direct Address is already in use</div>").save()
-    assert (answer.confirmation, answer.errors) == ("", "Direct Address is already in use")
+    assert (answer.confirmation, answer.errors) == ("", "")
+    assert "Saved." in answer.unknown and "already in use" in answer.unknown
 
 
 def test_a_confirmation_on_the_page_after_save_is_read_at_once(page: Page) -> None:
@@ -84,3 +85,70 @@ def test_a_save_that_lands_on_the_login_page_is_an_expired_session_not_an_answer
              "<input id=p type=password><button>Sign in</button></form>")
     with pytest.raises(SessionExpired):
         _portal(page, login).save()
+
+
+# --- the Save's answer in place, whatever carries it -------------------------------------------------------
+
+def _in_place(page: Page, answer_js: str, *, extra: str = "") -> UserAccountPage:
+    """An account form whose Save never loads a page: a script answers after a moment, as an XHR would."""
+    form = (f"<form id=f>{SECTION.format(emergency='', poll=PLAIN_POLL, email='')}<button id=s>Save</button></form>{extra}"
+            f"<div id=out></div><script>document.getElementById('f').addEventListener('submit', ev => {{"
+            f" ev.preventDefault(); setTimeout(() => {{ {answer_js} }}, 150); }});</script>")
+    page.set_content(f"<!doctype html><html><body>{form}</body></html>")
+    return UserAccountPage(page, Selectors())
+
+
+def _write(html: str) -> str:
+    return f"document.getElementById('out').innerHTML = {html!r};"
+
+
+@pytest.mark.parametrize(("shown", "confirmation", "errors"), [
+    ('<div class="alert alert-success" role="alert">User account saved.</div>', "User account saved.", ""),
+    ('<div role="status">The Direct password is invalid.</div>', "", "The Direct password is invalid."),
+    ('<div class="toast show" aria-live="polite"><div class="toast-body">Changes have been saved</div></div>', "Changes have been saved", ""),
+    ('<span class="invalid-feedback" style="display:block">Direct Address is required.</span>', "", "Direct Address is required."),
+])
+def test_an_answer_in_place_is_judged_by_its_words_not_its_role(page: Page, shown: str, confirmation: str, errors: str) -> None:
+    answer = _in_place(page, _write(shown)).save()
+    assert (answer.confirmation, answer.errors, answer.unknown) == (confirmation, errors, "")
+    assert answer.new_page is False
+
+
+def test_words_that_say_neither_are_unknown_never_a_guess(page: Page) -> None:
+    account = _in_place(page, _write('<div role="status">Request received.</div>'))
+    account._retry = type(account._retry)(timeout_s=2)
+    answer = account.save()
+    assert (answer.confirmation, answer.errors, answer.unknown) == ("", "", "Request received.")
+
+
+def test_a_message_that_was_there_before_save_is_no_answer(page: Page) -> None:
+    old = '<div role="alert">Welcome back! Last sign-in failed.</div>'
+    answer = _in_place(page, _write('<div role="alert">User account saved.</div>'), extra=old).save()
+    assert answer.confirmation == "User account saved."
+
+
+MODAL = """<div id=m role=dialog aria-modal=true style="display:none"><p>Save changes to this user account?</p>
+<button id=no>Cancel</button> <button id=yes>Save changes</button></div>
+<script>
+document.getElementById('f').addEventListener('submit', ev => { ev.preventDefault(); ev.stopImmediatePropagation();
+  document.getElementById('m').style.display = 'block'; }, true);
+document.getElementById('yes').addEventListener('click', () => { document.getElementById('m').style.display = 'none';
+  setTimeout(() => document.getElementById('out').innerHTML = '<div role=alert>User account saved.</div>', 100); });
+</script>"""
+
+
+def test_an_html_modal_that_asks_to_confirm_the_save_is_confirmed(page: Page) -> None:
+    answer = _in_place(page, "", extra=MODAL).save()
+    assert answer.confirmation == "User account saved."
+
+
+def test_a_modal_that_is_not_about_saving_is_not_confirmed_but_read(page: Page) -> None:
+    other = MODAL.replace("Save changes to this user account?", "Your password could not be verified.")
+    answer = _in_place(page, "", extra=other).save()
+    assert answer.errors.startswith("Your password could not be verified.")
+    assert page.locator("#out").inner_text() == ""  # nothing was confirmed
+
+
+def test_a_javascript_confirm_about_saving_is_accepted_and_its_alert_is_the_answer(page: Page) -> None:
+    answer = _in_place(page, "if (confirm('Save changes?')) alert('User account saved.');").save()
+    assert (answer.confirmation, answer.dialog) == ("User account saved.", True)
