@@ -1,16 +1,32 @@
 """The bare baseline: the fewest Playwright calls that do the robot's job, as a measuring stick.
 
-Same Chromium, same flags (``robot.browser.launch``), same viewport; no screenshots, no read-back, no
-report, no retries. It finds each control the way the robot must on the real sites, by the words the
-vendor's instructions use (the robot's own locator table, ``pages.locators``, with its defaults),
-for the logins and every provider's account: an id or class of the sandbox's would make a stick that
-could not do the job on any other portal. The two pages it reads once a run (MaxMD's workflows, the
-search results) it reaches by the sandbox's addresses and reads in one call each, by its markup.
+Same Chromium, same flags (``robot.browser.launch``), same viewport, reduced motion as the robot's
+context has it; no screenshots, no read-back, no report, no retries. It finds each control the way the
+robot must on the real sites, by the words the vendor's instructions use (the robot's own locator
+table, ``pages.locators``, with its defaults), for the logins and every provider's account: an id or
+class of the sandbox's would make a stick that could not do the job on any other portal. The two lists
+it reads once a run (MaxMD's workflows, the Clinician search) it reaches by the sandbox's addresses and
+reads by its markup, one call a page. One baseline per rendering of the sandbox (``skin``), the same job:
 
-Calls: MaxMD login (goto, 2 fills, click), the workflows page (goto) read in one call; portal login
-(goto, 2 fills, click), one Clinician search (goto) read in one call; then per provider 9 calls:
-goto its account, fill Change Password + Confirm, uncheck Allow Emergency Access, check Poll Direct
-Mailbox, fill Direct Address, fill Direct Password + Confirm, click Save (waiting for the page it loads).
+default (fixtures/html/maxmd, fixtures/html/portal): MaxMD login (goto, 2 fills, click), the workflows
+page (goto) read in one call; portal login (goto, 2 fills, click), one Clinician search (goto) read in
+one call; then per provider 9 calls: goto its account, fill Change Password + Confirm, uncheck Allow
+Emergency Access, check Poll Direct Mailbox, fill Direct Address, fill Direct Password + Confirm, click
+Save (waiting for the page it loads).
+
+legacy (fixtures/html/legacy/...): the same, but the workflows are a table's rows, and the search
+results come 25 a page: each ``?page=N`` (goto) read in one call, rows and whether the pager offers
+Next (the portal shows the last page again for any N past it, so "no more rows" is "no Next"). One
+dialog handler a run accepts the ``alert()`` the account page opens after Save; per provider the same
+9 calls, Save waiting for the page it loads (its load waits on the alert).
+
+modern (fixtures/html/modern/...): MaxMD's workflows are read from what the Details page shows after
+its button is clicked (goto /details, click, wait for the first entry, read in one call); the Clinician
+list is the search's JSON, ``/api/admin/users?access_type=Clinician``, fetched in the page in one
+``page.evaluate`` call (the grid pages it in the browser, 10 rows at a time: that JSON is what it
+holds). Per provider 11 calls: goto its account, the same 7 fills and switches (``input type=checkbox
+role=switch``: check/uncheck), click Save, click the modal's "Save changes", wait for the alert "User
+account saved." to be visible (the Save is an XHR; no page loads).
 """
 
 from __future__ import annotations
@@ -23,7 +39,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-from playwright.sync_api import Locator, Playwright, sync_playwright
+from playwright.sync_api import Locator, Page, Playwright, sync_playwright
 
 from pages.locators import Selectors
 from robot.browser import BrowserChoice, launch
@@ -31,7 +47,7 @@ from robot.settings import Site
 
 SPECIALS = "!#$%&*+-=?@^_"
 
-# Read once a run, in one call each: the sandbox's own markup (fixtures/html/maxmd, fixtures/html/portal).
+# Read once a run, one call a page: each rendering's own markup (fixtures/html/...).
 _WORKFLOWS = "ul.workflows > li"
 _READ_WORKFLOWS = """items => items.map(li => {
   const npi = (li.textContent.match(/NPI:\\s*(\\d{10})/) || [])[1] || null;
@@ -40,6 +56,30 @@ _READ_WORKFLOWS = """items => items.map(li => {
 })"""
 _ACCOUNT_LINKS = "table a[href^='/admin/users/']"
 _READ_LINKS = "links => links.map(a => [a.textContent.trim(), a.getAttribute('href')])"
+
+_LEGACY_WORKFLOWS = "table.grid tr:has(> td)"  # Provider | NPI | Workflow Status | Direct Address
+_LEGACY_READ_WORKFLOWS = """rows => rows.map(tr => {
+  const td = tr.querySelectorAll('td');
+  return [td[1].textContent.trim() || null, td[3].classList.contains('pending') ? null : td[3].textContent.trim()];
+})"""
+_LEGACY_READ_PAGE = """() => [
+  [...document.querySelectorAll("table.grid a[href^='/admin/users/']")].map(a => [a.textContent.trim(), a.getAttribute('href')]),
+  [...document.querySelectorAll('table.pager a')].some(a => a.textContent.trim() === 'Next'),
+]"""
+
+_MODERN_LOAD = "#load-workflows"
+_MODERN_WORKFLOWS = "#workflows li.workflow-entry"
+_MODERN_READ_WORKFLOWS = """items => items.map(li => {
+  const npi = (li.textContent.match(/NPI:\\s*(\\d{10})/) || [])[1] || null;
+  const box = li.querySelector('.direct-address');
+  return [npi, box ? box.textContent.trim() : null];
+})"""
+_MODERN_FETCH_ACCOUNTS = """async url => {
+  const answer = await fetch(url, {headers: {'X-Requested-With': 'XMLHttpRequest'}});
+  if (!answer.ok) throw new Error(url + ': HTTP ' + answer.status);
+  return (await answer.json()).data.map(a => [a.username, '/admin/users/' + encodeURIComponent(a.username)]);
+}"""
+_MODERN_SAVED = "User account saved."
 
 
 def strong_password(length: int = 16) -> str:
@@ -53,9 +93,79 @@ def strong_password(length: int = 16) -> str:
 
 @dataclass(frozen=True)
 class BaselineRun:
-    wall_s: float  # from starting Playwright to the last Save's page
+    wall_s: float  # from starting Playwright to the last Save's answer
     saved: int  # providers whose Save was clicked
     unmatched: int  # MaxMD entries with an address but no Clinician account of that NPI
+
+
+# --- each rendering's once-a-run reads and its Save --------------------------------------------------
+
+def _pairs(found: list[list[str | None]]) -> dict[str, str]:
+    return {npi: value for npi, value in found if npi and value}
+
+
+def _default_workflows(page: Page, maxmd: Site) -> dict[str, str]:
+    page.goto(urljoin(maxmd.url, "/workflows"))
+    return _pairs(page.eval_on_selector_all(_WORKFLOWS, _READ_WORKFLOWS))
+
+
+def _default_accounts(page: Page, portal: Site) -> dict[str, str]:
+    page.goto(urljoin(portal.url, "/admin/users?access_type=Clinician"))
+    return _pairs(page.eval_on_selector_all(_ACCOUNT_LINKS, _READ_LINKS))
+
+
+def _default_save(page: Page, save: Locator) -> None:
+    with page.expect_navigation():
+        save.click()
+
+
+def _legacy_workflows(page: Page, maxmd: Site) -> dict[str, str]:
+    page.goto(urljoin(maxmd.url, "/workflows"))
+    return _pairs(page.eval_on_selector_all(_LEGACY_WORKFLOWS, _LEGACY_READ_WORKFLOWS))
+
+
+def _legacy_accounts(page: Page, portal: Site) -> dict[str, str]:
+    accounts: dict[str, str] = {}
+    number, more = 1, True
+    while more:
+        page.goto(urljoin(portal.url, f"/admin/users?access_type=Clinician&page={number}"))
+        links, more = page.evaluate(_LEGACY_READ_PAGE)
+        accounts.update(_pairs(links))
+        number += 1
+    return accounts
+
+
+def _modern_workflows(page: Page, maxmd: Site) -> dict[str, str]:
+    page.goto(urljoin(maxmd.url, "/details"))
+    page.click(_MODERN_LOAD)
+    page.wait_for_selector(_MODERN_WORKFLOWS)
+    return _pairs(page.eval_on_selector_all(_MODERN_WORKFLOWS, _MODERN_READ_WORKFLOWS))
+
+
+def _modern_accounts(page: Page, portal: Site) -> dict[str, str]:
+    # The page is the portal's home after the login: same origin, the session's cookie goes with it.
+    return _pairs(page.evaluate(_MODERN_FETCH_ACCOUNTS, urljoin(portal.url, "/api/admin/users?access_type=Clinician")))
+
+
+def _modern_save(page: Page, save: Locator) -> None:
+    save.click()
+    page.get_by_role("button", name="Save changes", exact=True).click()
+    page.get_by_role("alert").filter(has_text=_MODERN_SAVED).wait_for()
+
+
+@dataclass(frozen=True)
+class _Rendering:
+    workflows: Callable[[Page, Site], dict[str, str]]  # MaxMD: NPI -> Direct address, read once a run
+    accounts: Callable[[Page, Site], dict[str, str]]  # portal: Clinician NPI -> its account's address
+    save: Callable[[Page, Locator], None]  # click Save (the account's Save button) and wait for its answer
+    on_dialog: bool = False  # accept every JavaScript dialog (legacy: the alert() after Save)
+
+
+RENDERINGS: dict[str, _Rendering] = {
+    "default": _Rendering(_default_workflows, _default_accounts, _default_save),
+    "legacy": _Rendering(_legacy_workflows, _legacy_accounts, _default_save, on_dialog=True),
+    "modern": _Rendering(_modern_workflows, _modern_accounts, _modern_save),
+}
 
 
 def run_baseline(
@@ -63,16 +173,22 @@ def run_baseline(
     maxmd: Site,
     portal: Site,
     *,
+    skin: str = "default",
     viewport: tuple[int, int] = (1280, 800),
     timeout_ms: int = 15_000,
     playwright_factory: Callable[[], AbstractContextManager[Playwright]] = sync_playwright,
 ) -> BaselineRun:
+    """The job on the sandbox's ``skin`` rendering (see the module's docstring), timed."""
+    rendering = RENDERINGS[skin]
     started = time.perf_counter()
     with playwright_factory() as pw:
         browser = launch(pw, choice)
         try:
-            page = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}).new_page()
+            context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, reduced_motion="reduce")
+            page = context.new_page()
             page.set_default_timeout(timeout_ms)
+            if rendering.on_dialog:
+                page.on("dialog", lambda dialog: dialog.accept())
 
             words = Selectors()
 
@@ -87,13 +203,10 @@ def run_baseline(
                     el(f"{prefix}.login.submit").click()
 
             log_in(maxmd, "maxmd")
-            page.goto(urljoin(maxmd.url, "/workflows"))
-            addresses = {npi: address for npi, address in page.eval_on_selector_all(_WORKFLOWS, _READ_WORKFLOWS)
-                         if npi and address}
+            addresses = rendering.workflows(page, maxmd)
 
             log_in(portal, "portal")
-            page.goto(urljoin(portal.url, "/admin/users?access_type=Clinician"))
-            accounts = dict(page.eval_on_selector_all(_ACCOUNT_LINKS, _READ_LINKS))
+            accounts = rendering.accounts(page, portal)
 
             saved = 0
             for npi, address in addresses.items():
@@ -109,8 +222,7 @@ def run_baseline(
                 el("portal.account.direct_address").fill(address)
                 el("portal.account.direct_password").fill(password)
                 el("portal.account.confirm_direct_password").fill(password)
-                with page.expect_navigation():
-                    el("portal.account.save").click()
+                rendering.save(page, el("portal.account.save"))
                 saved += 1
             wall = time.perf_counter() - started
         finally:

@@ -1,4 +1,5 @@
-"""The command line: sizes x workers for the robot, one baseline per size, the table as rows finish."""
+"""The command line: renderings x sizes x workers for the robot, one baseline per rendering and size,
+the table as rows finish."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from robot.bench.results import Measurement, Row, combine
 from robot.bench.runner import run_baseline_once, run_robot_once, workers_supported
 from robot.browser import BrowserChoice, choose_browser, launch, launch_kwargs
 from robot.errors import RobotError
+from robot.sandbox import SKINS
 from robot.settings import Settings, load
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,6 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="providers per sandbox (default 10,50,200)")
     parser.add_argument("--workers", type=results.int_list, default=[1], metavar="W,W,...",
                         help="the robot's --workers; every size runs with each (default 1)")
+    parser.add_argument("--skins", type=results.name_list(SKINS), default=[results.DEFAULT_SKIN], metavar="S,S,...",
+                        help=f"the sandbox's renderings, one table each, every size on each, each beside its own "
+                             f"baseline ({', '.join(SKINS)}; default {results.DEFAULT_SKIN})")
     parser.add_argument("--latency-ms", type=results.non_negative_int, default=0, metavar="MS",
                         help="delay the sandbox adds to every request (default 0)")
     parser.add_argument("--repeat", type=results.positive_int, default=1, metavar="K",
@@ -91,7 +96,8 @@ def _one(label: str, k: int, measure: Callable[[], Measurement]) -> Measurement:
 
 
 def measure_size(n: int, workers: list[int], repeat: int, baseline: Callable[[int], Measurement] | None,
-                 robot: Callable[[int, int], Measurement]) -> tuple[Measurement | None, dict[int, Measurement]]:
+                 robot: Callable[[int, int], Measurement], *,
+                 skin: str = results.DEFAULT_SKIN) -> tuple[Measurement | None, dict[int, Measurement]]:
     """Every run of one size, in ``repeat`` rounds of the baseline then the robot at each worker count.
 
     Rounds, not all of one kind and then all of the other: a slow spell of a shared machine then
@@ -99,11 +105,12 @@ def measure_size(n: int, workers: list[int], repeat: int, baseline: Callable[[in
     """
     base_runs: list[Measurement] = []
     robot_runs: dict[int, list[Measurement]] = {w: [] for w in workers}
+    on = "" if skin == results.DEFAULT_SKIN else f" {skin}"
     for k in range(repeat):
         if baseline is not None:
-            base_runs.append(_one(f"baseline N={n}", k, lambda: baseline(k)))
+            base_runs.append(_one(f"baseline{on} N={n}", k, lambda: baseline(k)))
         for w in workers:
-            robot_runs[w].append(_one(f"robot N={n} workers={w}", k, lambda w=w: robot(w, k)))
+            robot_runs[w].append(_one(f"robot{on} N={n} workers={w}", k, lambda w=w: robot(w, k)))
     return (combine(base_runs) if base_runs else None), {w: combine(runs) for w, runs in robot_runs.items()}
 
 
@@ -125,21 +132,28 @@ def main(argv: list[str] | None = None) -> int:
     try:
         about = machine(choice)
         _say("Machine: " + "; ".join(f"{k} {v}" for k, v in about))
-        _say(f"Sizes {args.sizes}, workers {args.workers}, latency {args.latency_ms} ms, repeat {args.repeat}; "
-             f"run folders in {out}")
-        print(results.table_header(), flush=True)
-        for n in args.sizes:
-            baseline, robots = measure_size(
-                n, args.workers, args.repeat,
-                None if args.no_baseline else lambda k, n=n: run_baseline_once(
-                    n, settings, choice, seed=args.seed, latency_ms=args.latency_ms),
-                lambda w, k, n=n: run_robot_once(
-                    n, w, out / f"n{n}-w{w}" / f"{k + 1}", settings, choice, seed=args.seed, latency_ms=args.latency_ms))
-            for w in args.workers:
-                rows.append(Row(n, w, robots[w], baseline))
-                print(results.table_row(rows[-1]), flush=True)
+        _say(f"Renderings {args.skins}, sizes {args.sizes}, workers {args.workers}, latency {args.latency_ms} ms, "
+             f"repeat {args.repeat}; run folders in {out}")
+        titled = args.skins != [results.DEFAULT_SKIN]
+        for i, skin in enumerate(args.skins):
+            if titled:
+                print(("\n" if i else "") + results.table_title(skin) + "\n", flush=True)
+            print(results.table_header(), flush=True)
+            folder = "" if skin == results.DEFAULT_SKIN else f"{skin}-"
+            for n in args.sizes:
+                baseline, robots = measure_size(
+                    n, args.workers, args.repeat,
+                    None if args.no_baseline else lambda k, n=n, skin=skin: run_baseline_once(
+                        n, settings, choice, seed=args.seed, latency_ms=args.latency_ms, skin=skin),
+                    lambda w, k, n=n, skin=skin, folder=folder: run_robot_once(
+                        n, w, out / f"{folder}n{n}-w{w}" / f"{k + 1}", settings, choice, seed=args.seed,
+                        latency_ms=args.latency_ms, skin=skin),
+                    skin=skin)
+                for w in args.workers:
+                    rows.append(Row(n, w, robots[w], baseline, skin=skin))
+                    print(results.table_row(rows[-1]), flush=True)
         print()
-        print(results.render_targets(results.evaluate_targets(rows)))
+        print(results.render_all_targets(rows))
         print(f"\nPeak memory is {results.memory_metric(rows)}.")
         if args.write:
             page = results.render_markdown(

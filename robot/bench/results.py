@@ -1,6 +1,6 @@
 """The pure parts of the benchmark: measurements, rows, the table, the targets and the page.
 
-Nothing here starts a process or a browser, so all of it is unit-tested (tests/test_bench.py).
+Nothing here starts a process or a browser, so all of it is unit-tested (tests/unit/test_bench_results.py).
 KB and MB are binary here: 1 KB = 1024 bytes, 1 MB = 1024 KB.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import shlex
 import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 KB = 1024
@@ -78,12 +78,14 @@ def combine(runs: Sequence[Measurement]) -> Measurement:
 
 @dataclass(frozen=True)
 class Row:
-    """One line of the table: the robot at one size and worker count, beside that size's baseline."""
+    """One line of the table: the robot at one size and worker count on one rendering of the sandbox,
+    beside that size's baseline for the same rendering."""
 
     providers: int
     workers: int
     robot: Measurement
     baseline: Measurement | None = None  # None: --no-baseline
+    skin: str = "default"  # the sandbox's rendering (robot.sandbox.SKINS)
 
     @property
     def s_per_provider(self) -> float:
@@ -167,6 +169,41 @@ def render_table(rows: Sequence[Row]) -> str:
     return "\n".join([table_header(), *(table_row(r) for r in rows)])
 
 
+# --- renderings ---------------------------------------------------------------------------------------
+
+DEFAULT_SKIN = "default"
+SKIN_WORDS = {
+    "default": "fixtures/html/maxmd and fixtures/html/portal",
+    "legacy": "fixtures/html/legacy: table layouts with the field names beside the inputs, a hover menu, "
+              "search results 25 a page (`?page=N`), a JavaScript `alert()` after Save",
+    "modern": "fixtures/html/modern: Bootstrap 5, Select2, DataTables; the workflow list loaded into the Details "
+              "page by XHR, the search by XHR into a grid paged in the browser, Save confirmed in a modal, sent by "
+              "XHR and answered in an alert",
+}
+
+
+def skins_of(rows: Sequence[Row]) -> list[str]:
+    """The renderings the rows measured, in the order they were run."""
+    return list(dict.fromkeys(r.skin for r in rows))
+
+
+def table_title(skin: str) -> str:
+    return f"### {skin} rendering"
+
+
+def per_skin(rows: Sequence[Row], render: Callable[[Sequence[Row]], str], *, words: bool = False) -> str:
+    """``render`` of the rows as they are when only the default rendering was run; else one part per
+    rendering under its title (``words``: with what that rendering is)."""
+    skins = skins_of(rows)
+    if skins in ([], [DEFAULT_SKIN]):
+        return render(rows)
+    parts = []
+    for skin in skins:
+        about = f"\n\n{SKIN_WORDS[skin]}." if words and skin in SKIN_WORDS else ""
+        parts.append(f"{table_title(skin)}{about}\n\n{render([r for r in rows if r.skin == skin])}")
+    return "\n\n".join(parts)
+
+
 def render_throughput(rows: Sequence[Row]) -> str:
     """Providers per minute by worker count, per size, with the speed-up over one worker."""
     workers = sorted({r.workers for r in rows})
@@ -216,22 +253,25 @@ def _judge(ok: bool) -> str:
     return MET if ok else NOT_MET
 
 
-def evaluate_targets(rows: Sequence[Row]) -> list[Target]:
-    """Each of the issue's targets judged from the measured rows: at N=200 with one worker (linearity: and N=50).
+def evaluate_targets(rows: Sequence[Row], skin: str = DEFAULT_SKIN) -> list[Target]:
+    """Each of the issue's targets judged from the measured rows of one rendering (``skin``): at N=200
+    with one worker (linearity: and N=50). Other renderings' names say which one they judge.
 
     A row that FAILED measured nothing: its targets are "not measured", never met or not met.
     """
     out: list[Target] = []
+    rows = [r for r in rows if r.skin == skin]
     at, why = _row(rows, TARGET_N)
+    one = "1 worker" if skin == DEFAULT_SKIN else f"1 worker, {skin} rendering"
 
-    name = f"time: at most {MAX_S_PER_PROVIDER:.1f} s per provider at N={TARGET_N} with the full audit trail (1 worker)"
+    name = f"time: at most {MAX_S_PER_PROVIDER:.1f} s per provider at N={TARGET_N} with the full audit trail ({one})"
     if at is None:
         out.append(Target(name, NOT_MEASURED, why + "."))
     else:
         out.append(Target(name, _judge(at.s_per_provider <= MAX_S_PER_PROVIDER),
                           f"{at.s_per_provider:.3f} s/provider."))
 
-    name = f"overhead: robot / bare baseline at most {MAX_RATIO} at N={TARGET_N} (1 worker)"
+    name = f"overhead: robot / bare baseline at most {MAX_RATIO} at N={TARGET_N} ({one})"
     if at is None:
         out.append(Target(name, NOT_MEASURED, why + "."))
     elif at.ratio is None:
@@ -241,7 +281,7 @@ def evaluate_targets(rows: Sequence[Row]) -> list[Target]:
         out.append(Target(name, _judge(at.ratio <= MAX_RATIO),
                           f"{at.s_per_provider:.3f} / {at.baseline_s_per_provider:.3f} s/provider = {at.ratio:.2f}."))
 
-    name = (f"linear in N: s/provider at N={TARGET_N} within {LINEAR_TOLERANCE:.0%} of N={LINEAR_BASE_N} (1 worker)")
+    name = f"linear in N: s/provider at N={TARGET_N} within {LINEAR_TOLERANCE:.0%} of N={LINEAR_BASE_N} ({one})"
     base, base_why = _row(rows, LINEAR_BASE_N)
     if at is None or base is None:
         out.append(Target(name, NOT_MEASURED, (why or base_why) + "."))
@@ -251,14 +291,14 @@ def evaluate_targets(rows: Sequence[Row]) -> list[Target]:
                           f"{at.s_per_provider:.3f} s/provider at N={TARGET_N} vs {base.s_per_provider:.3f} at "
                           f"N={LINEAR_BASE_N}: {change:+.1%}."))
 
-    name = f"memory: peak (robot + browser) at most {MAX_PEAK_MB:.0f} MB at N={TARGET_N} (1 worker)"
+    name = f"memory: peak (robot + browser) at most {MAX_PEAK_MB:.0f} MB at N={TARGET_N} ({one})"
     if at is None or at.peak_mb is None:
         out.append(Target(name, NOT_MEASURED, (why or "no memory sample") + "."))
     else:
         out.append(Target(name, _judge(at.peak_mb <= MAX_PEAK_MB), f"{at.peak_mb:.0f} MB."))
 
     # The practice's own shots (logins, searches) are shared by all N: judged where they weigh least, as the rest.
-    name = f"screenshots: at most {MAX_SHOT_KB_PER_PROVIDER:.0f} KB per provider on average at N={TARGET_N} (1 worker)"
+    name = f"screenshots: at most {MAX_SHOT_KB_PER_PROVIDER:.0f} KB per provider on average at N={TARGET_N} ({one})"
     if at is None:
         out.append(Target(name, NOT_MEASURED, why + "."))
     else:
@@ -269,6 +309,11 @@ def evaluate_targets(rows: Sequence[Row]) -> list[Target]:
 
 def render_targets(targets: Sequence[Target]) -> str:
     return "\n".join(t.line() for t in targets)
+
+
+def render_all_targets(rows: Sequence[Row]) -> str:
+    """The targets of every rendering the rows measured (the default's alone, as ever, when only it ran)."""
+    return per_skin(rows, lambda part: render_targets(evaluate_targets(part, part[0].skin if part else DEFAULT_SKIN)))
 
 
 # --- the page ---------------------------------------------------------------------------------------
@@ -283,6 +328,21 @@ def memory_metric(rows: Sequence[Row]) -> str:
     return " / ".join(sorted({r.robot.memory_metric for r in rows if r.robot.memory_metric})) or "PSS"
 
 
+# How the baseline does the job on the other renderings (the default's is in the page's own words).
+BASELINE_WORDS = {
+    "legacy": """
+- **baseline, legacy rendering**: the same calls on the legacy markup: MaxMD's workflows table read in one
+  call, the Clinician results read one call a page (`?page=N` until the pager offers no Next), and each
+  Save waits for the page it loads, whose `alert()` one dialog handler a run accepts.""",
+    "modern": """
+- **baseline, modern rendering**: MaxMD's workflows read in one call from what the Details page shows after
+  its button is clicked; the Clinicians from the search's JSON (`/api/admin/users?access_type=Clinician`)
+  fetched in the page in one call; then per provider 11 calls: open the account, the same 7 fills and
+  ticks (the switches checked and unchecked), Save, the modal's "Save changes", and the alert "User
+  account saved." waited for (the Save is an XHR: timed to the last one's alert).""",
+}
+
+
 def render_markdown(
     rows: Sequence[Row],
     *,
@@ -294,6 +354,13 @@ def render_markdown(
 ) -> str:
     """docs/benchmarks.md: the machine, the command, the table, throughput by workers, the targets."""
     machine_lines = "\n".join(f"- {k}: {v}" for k, v in machine)
+    skins = skins_of(rows)
+    renderings = baselines = same_skin = ""
+    if skins not in ([], [DEFAULT_SKIN]):
+        renderings = ("\nOne table per rendering of the sandbox (`Sandbox(skin=...)`): the robot runs on each with its"
+                      "\ndefault locators, beside the baseline for that rendering.")
+        same_skin = " on the same rendering"
+        baselines = "".join(BASELINE_WORDS[s] for s in skins if s in BASELINE_WORDS)
     repeats = ("one run per row" if repeat == 1 else
                f"{repeat} runs per row, in rounds of the baseline then the robot at each worker count (so a slow"
                " spell of this shared machine falls on both sides of robot/baseline): median time, highest peak")
@@ -314,9 +381,9 @@ Made by `python -m robot.bench` (robot/bench/) on {when}. Do not edit by hand: r
 Sandbox latency {latency_ms} ms per request; {repeats}. Each run gets a fresh copy of the same
 generated sandbox (seeded), served from a child process; a row is OK only when the sandbox's server-side
 state shows every Clinician configured afterwards (Allow Emergency Access off, Poll Direct Mailbox on, the
-Direct address from MaxMD, both passwords set), for the robot and for the baseline.
+Direct address from MaxMD, both passwords set), for the robot and for the baseline.{renderings}
 
-{render_table(rows)}
+{per_skin(rows, render_table, words=True)}
 
 - **wall s**: `robot.run.execute()` from call to return: starting Playwright and Chromium, both logins,
   every provider with its audit trail (a picture of its section as saved, a log line per seed step,
@@ -332,16 +399,16 @@ Direct address from MaxMD, both passwords set), for the robot and for the baseli
   workflows page in one call, log in to the portal, one Clinician search read in one call, then per
   provider 9 calls (open the account, fill both passwords, untick Allow Emergency Access, tick Poll
   Direct Mailbox, fill the Direct address and both Direct passwords, Save and wait for the page).
-  No screenshots, no read-back, no report. Timed from starting Playwright to the last Save's page.
-- **robot/baseline**: s/provider of the robot / s/provider of the baseline at the same N.
+  No screenshots, no read-back, no report. Timed from starting Playwright to the last Save's page.{baselines}
+- **robot/baseline**: s/provider of the robot / s/provider of the baseline at the same N{same_skin}.
 
 ## Throughput by workers
 
-{render_throughput(rows)}
+{per_skin(rows, render_throughput)}
 
 ## Targets
 
-{render_targets(evaluate_targets(rows))}
+{render_all_targets(rows)}
 """
 
 
@@ -373,6 +440,26 @@ def non_negative_int(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"{value} is below 0")
     return value
+
+
+def name_list(choices: Sequence[str]) -> Callable[[str], list[str]]:
+    """An argparse type: ``"default,legacy"`` -> ``["default", "legacy"]``, each one of ``choices``,
+    duplicates dropped, order kept."""
+
+    def parse(text: str) -> list[str]:
+        names: list[str] = []
+        for part in text.split(","):
+            part = part.strip()
+            if not part:
+                raise argparse.ArgumentTypeError(f"{text!r}: an empty item; write names separated by commas, like "
+                                                 + ",".join(choices))
+            if part not in choices:
+                raise argparse.ArgumentTypeError(f"{text!r}: {part!r} is not one of {', '.join(choices)}")
+            if part not in names:
+                names.append(part)
+        return names
+
+    return parse
 
 
 def positive_int(text: str) -> int:

@@ -1,5 +1,5 @@
-"""One timed run of the robot, or of the bare baseline, each on a fresh sandbox child, each checked
-afterwards on the sandbox's server side."""
+"""One timed run of the robot, or of the bare baseline, each on a fresh sandbox child in one of its
+renderings (``skin``), each checked afterwards on the sandbox's server side."""
 
 from __future__ import annotations
 
@@ -60,14 +60,16 @@ def run_robot_once(
     *,
     seed: int = 0,
     latency_ms: int = 0,
+    skin: str = "default",
 ) -> Measurement:
-    """The robot over a fresh sandbox, timed, its memory sampled, its screenshots weighed, its work checked."""
+    """The robot, with its default locators, over a fresh sandbox rendered as ``skin``: timed, its memory
+    sampled, its screenshots weighed, its work checked."""
     extra = {"workers": workers} if workers != 1 else {}  # RunOptions.workers is newer than this benchmark
     options = RunOptions(out=out, **extra)
     output = io.StringIO()
     result = None
     error = ""
-    with SandboxChild(providers, seed=seed, latency_ms=latency_ms) as sandbox:
+    with SandboxChild(providers, seed=seed, latency_ms=latency_ms, skin=skin) as sandbox:
         with PeakMemory(exclude=[sandbox.pid]) as memory, contextlib.redirect_stdout(output):
             started = time.perf_counter()
             try:
@@ -96,14 +98,15 @@ def run_robot_once(
 
 
 def run_baseline_once(
-    providers: int, settings: Settings, choice: BrowserChoice, *, seed: int = 0, latency_ms: int = 0
+    providers: int, settings: Settings, choice: BrowserChoice, *, seed: int = 0, latency_ms: int = 0,
+    skin: str = "default",
 ) -> Measurement:
-    """The bare baseline over a fresh copy of the same sandbox."""
-    with SandboxChild(providers, seed=seed, latency_ms=latency_ms) as sandbox:
+    """The bare baseline for that rendering over a fresh copy of the same sandbox."""
+    with SandboxChild(providers, seed=seed, latency_ms=latency_ms, skin=skin) as sandbox:
         started = time.perf_counter()
         error = ""
         try:
-            run = run_baseline(choice, sandbox.maxmd, sandbox.portal, viewport=settings.viewport,
+            run = run_baseline(choice, sandbox.maxmd, sandbox.portal, skin=skin, viewport=settings.viewport,
                                timeout_ms=settings.timeout_ms)
             wall = run.wall_s
         except Exception as exc:  # noqa: BLE001

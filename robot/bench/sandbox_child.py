@@ -16,7 +16,7 @@ from multiprocessing.connection import Connection
 from types import TracebackType
 from typing import Any
 
-from robot.sandbox import Faults, Sandbox, SandboxState
+from robot.sandbox import SKINS, Faults, Sandbox, SandboxState
 from robot.settings import Site
 
 START_TIMEOUT_S = 120.0
@@ -58,11 +58,11 @@ def judge(problems: dict[str, list[str]], expected: int) -> str:
     return text
 
 
-def _serve(conn: Connection, providers: int, seed: int, latency_ms: int) -> None:
+def _serve(conn: Connection, providers: int, seed: int, latency_ms: int, skin: str = "default") -> None:
     """The child: start the sandbox, say where it is, answer "check" until "stop" (or the parent is gone)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent stops us
     try:
-        sandbox = Sandbox(providers=providers, seed=seed, faults=Faults(latency_ms=latency_ms)).start()
+        sandbox = Sandbox(providers=providers, seed=seed, faults=Faults(latency_ms=latency_ms), skin=skin).start()
     except BaseException:  # noqa: BLE001 - tell the parent, whatever it was
         conn.send({"error": traceback.format_exc(limit=3)})
         return
@@ -90,14 +90,17 @@ def _serve(conn: Connection, providers: int, seed: int, latency_ms: int) -> None
 
 
 class SandboxChild:
-    """A fresh sandbox of ``providers`` generated providers (same ``seed``: the same practice) in a child process.
+    """A fresh sandbox of ``providers`` generated providers (same ``seed``: the same practice) in a child process,
+    in one of its renderings (``skin``: one of ``robot.sandbox.SKINS``).
 
-        with SandboxChild(10, seed=0, latency_ms=0) as sb:
+        with SandboxChild(10, seed=0, latency_ms=0, skin="legacy") as sb:
             sb.maxmd, sb.portal (robot.settings.Site), sb.pid, sb.check()
     """
 
-    def __init__(self, providers: int, *, seed: int = 0, latency_ms: int = 0) -> None:
-        self.providers, self.seed, self.latency_ms = providers, seed, latency_ms
+    def __init__(self, providers: int, *, seed: int = 0, latency_ms: int = 0, skin: str = "default") -> None:
+        if skin not in SKINS:
+            raise ValueError(f"skin must be one of {', '.join(SKINS)}, not {skin!r}")
+        self.providers, self.seed, self.latency_ms, self.skin = providers, seed, latency_ms, skin
         self.info: dict[str, Any] = {}
         self._process: multiprocessing.process.BaseProcess | None = None
         self._conn: Connection | None = None
@@ -120,8 +123,8 @@ class SandboxChild:
     def start(self) -> SandboxChild:
         ctx = multiprocessing.get_context("spawn")
         self._conn, child_end = ctx.Pipe()
-        self._process = ctx.Process(target=_serve, args=(child_end, self.providers, self.seed, self.latency_ms),
-                                    name=f"bench-sandbox-{self.providers}", daemon=True)
+        self._process = ctx.Process(target=_serve, args=(child_end, self.providers, self.seed, self.latency_ms, self.skin),
+                                    name=f"bench-sandbox-{self.skin}-{self.providers}", daemon=True)
         self._process.start()
         child_end.close()
         self.info = self._answer(START_TIMEOUT_S, "start")

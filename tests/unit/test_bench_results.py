@@ -10,7 +10,7 @@ import time
 import pytest
 
 from robot.bench import cli, results
-from robot.bench.baseline import strong_password
+from robot.bench.baseline import RENDERINGS, strong_password
 from robot.bench.memory import PeakMemory
 from robot.bench.results import (
     MET,
@@ -27,19 +27,19 @@ from robot.bench.results import (
     table_row,
 )
 from robot.bench.sandbox_child import account_problems, judge
-from robot.sandbox import Sandbox
+from robot.sandbox import SKINS, Sandbox
 from robot.sandbox._portal import is_strong
 
 MB = 1024 * 1024
 
 
 def row(n: int, s_per_provider: float, *, workers: int = 1, base: float | None = 0.8, peak_mb: float = 400,
-        shot_kb: float = 100, problem: str = "", base_problem: str = "") -> Row:
+        shot_kb: float = 100, problem: str = "", base_problem: str = "", skin: str = "default") -> Row:
     """A row whose robot took ``s_per_provider`` and whose baseline took ``base`` seconds per provider."""
     robot = Measurement(n, s_per_provider * n, problem, peak_bytes=int(peak_mb * MB), shot_bytes=int(shot_kb * 1024 * n),
                         shots=12 * n, memory_metric="PSS")
     baseline = None if base is None else Measurement(n, base * n, base_problem)
-    return Row(n, workers, robot, baseline)
+    return Row(n, workers, robot, baseline, skin=skin)
 
 
 def by_name(targets: list[results.Target], word: str) -> results.Target:
@@ -95,6 +95,24 @@ def test_a_failed_row_is_not_measured() -> None:
     assert by_name(targets, "screenshots").status == NOT_MEASURED
 
 
+def test_targets_per_rendering() -> None:
+    rows = [row(50, 0.9), row(200, 0.9, base=0.7), row(50, 0.9, skin="legacy"), row(200, 2.0, skin="legacy")]
+    default, legacy = evaluate_targets(rows), evaluate_targets(rows, "legacy")
+    # The default rendering's targets keep their words and judge its rows only; another's say which they judge.
+    assert by_name(default, "time").name.endswith("with the full audit trail (1 worker)")
+    assert [t.status for t in default] == [MET] * 5
+    assert by_name(legacy, "time").name.endswith("(1 worker, legacy rendering)")
+    assert by_name(legacy, "time").status == NOT_MET and "2.000 s/provider" in by_name(legacy, "time").detail
+    modern = evaluate_targets(rows, "modern")
+    assert all(t.status == NOT_MEASURED and "no N=200 run with 1 worker" in t.detail for t in modern)
+    text = results.render_all_targets(rows)
+    assert text.index("### default rendering") < text.index("### legacy rendering")
+    assert text.count("- **time:") == 2
+    # Only the default rendering run: its targets alone, untitled, as ever.
+    assert results.render_all_targets(rows[:2]) == results.render_targets(default)
+    assert results.render_all_targets([]) == results.render_targets(evaluate_targets([]))
+
+
 def test_ratio_not_measured_without_baseline() -> None:
     assert "--no-baseline" in by_name(evaluate_targets([row(200, 0.9, base=None)]), "overhead").detail
     failed = evaluate_targets([row(200, 0.9, base_problem="0 of 200 providers configured")])
@@ -136,6 +154,22 @@ def test_a_failed_row_says_why_in_one_cell() -> None:
     assert not r.ok and r.ratio is None and r.result == "FAILED (baseline: boom)"
 
 
+def test_one_table_per_rendering() -> None:
+    rows = [row(10, 1.0), row(10, 2.0, skin="legacy"), row(10, 1.5, skin="modern")]
+    assert results.skins_of(rows) == ["default", "legacy", "modern"]
+    text = results.per_skin(rows, render_table)
+    parts = text.split("### ")[1:]
+    assert [p.splitlines()[0] for p in parts] == ["default rendering", "legacy rendering", "modern rendering"]
+    assert "| 10 | 1 | 20.0 | 2.000 |" in parts[1] and "| 10 | 1 | 20.0 | 2.000 |" not in parts[0] + parts[2]
+    assert all(p.count("| N | workers |") == 1 for p in parts)
+    # The default rendering alone: the one table, no title.
+    assert results.per_skin(rows[:1], render_table) == render_table(rows[:1])
+    # Throughput: per rendering too, the same N and workers on two renderings do not collide.
+    throughput = results.per_skin([row(10, 1.0), row(10, 2.0, skin="legacy")], render_throughput)
+    assert "### default rendering" in throughput and "| 10 | 60.0/min |" in throughput
+    assert "### legacy rendering" in throughput and "| 10 | 30.0/min |" in throughput
+
+
 def test_throughput_by_workers() -> None:
     text = render_throughput([row(50, 1.0), row(50, 0.5, workers=2), row(50, 0.3, workers=4, problem="x"), row(10, 1.0)])
     assert text.splitlines()[0] == "| N | 1 worker | 2 workers | 4 workers |"
@@ -173,6 +207,24 @@ def test_markdown_page() -> None:
     assert "latency 20 ms" in page and "3 runs per row" in page and "of the PSS of the robot's Python" in page
     assert "## Throughput by workers" in page
     assert "## Targets" in page and "not measured" in page
+    assert "rendering" not in page  # the default rendering alone: the page as it was
+
+
+def test_markdown_page_per_rendering() -> None:
+    rows = [row(10, 1.0), row(10, 1.2, skin="legacy"), row(10, 1.4, skin="modern")]
+    page = render_markdown(rows, command="python -m robot.bench --skins default,legacy,modern", when="now",
+                           machine=[("CPUs", "2")], latency_ms=0, repeat=1)
+    results_part = page.split("## Results")[1].split("## Throughput")[0]
+    assert "One table per rendering" in results_part
+    for skin, line in (("default", "| 10 | 1 | 10.0 | 1.000 |"), ("legacy", "| 10 | 1 | 12.0 | 1.200 |"),
+                       ("modern", "| 10 | 1 | 14.0 | 1.400 |")):
+        part = results_part.split(f"### {skin} rendering")[1].split("###")[0]
+        assert line in part and results.SKIN_WORDS[skin] in part
+    assert "**baseline, legacy rendering**" in page and "**baseline, modern rendering**" in page
+    assert "at the same N on the same rendering" in page
+    targets = page.split("## Targets")[1]
+    assert targets.count("### ") == 3 and "(1 worker, modern rendering)" in targets
+    assert "(1 worker)**" in targets  # the default rendering's targets keep their words
 
 
 # --- arguments -----------------------------------------------------------------------------------------
@@ -187,15 +239,32 @@ def test_int_list() -> None:
 
 def test_parser_defaults_and_lists() -> None:
     args = cli.build_parser().parse_args([])
-    assert (args.sizes, args.workers, args.latency_ms, args.repeat) == ([10, 50, 200], [1], 0, 1)
+    assert (args.sizes, args.workers, args.latency_ms, args.repeat, args.skins) == ([10, 50, 200], [1], 0, 1, ["default"])
     assert (args.out, args.write, args.keep, args.no_baseline) == (None, None, False, False)
     args = cli.build_parser().parse_args(["--sizes", "3", "--workers", "1,2,4", "--latency-ms", "25", "--repeat", "2",
                                           "--no-baseline", "--write", "x.md"])
     assert (args.sizes, args.workers, args.latency_ms, args.repeat, args.no_baseline) == ([3], [1, 2, 4], 25, 2, True)
 
 
+def test_parser_accepts_skins() -> None:
+    assert cli.build_parser().parse_args(["--skins", "default,legacy,modern"]).skins == ["default", "legacy", "modern"]
+    assert cli.build_parser().parse_args(["--skins", " modern , legacy,modern"]).skins == ["modern", "legacy"]
+    parse = results.name_list(("default", "legacy", "modern"))
+    for bad in ("", "legacy,,modern", "Legacy", "retro"):
+        with pytest.raises(argparse.ArgumentTypeError):
+            parse(bad)
+
+
+def test_parser_rejects_an_unknown_skin(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        cli.build_parser().parse_args(["--skins", "default,retro"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "--skins" in err and "'retro' is not one of default, legacy, modern" in err
+
+
 @pytest.mark.parametrize("argv", [["--sizes", "a"], ["--workers", "0"], ["--latency-ms", "-1"], ["--repeat", "0"],
-                                  ["--nonsense"]])
+                                  ["--skins", "retro"], ["--nonsense"]])
 def test_bad_arguments_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc:
         cli.main(argv)
@@ -233,6 +302,10 @@ def test_account_check_on_the_sandbox_state() -> None:
     assert account_problems(sb.state)[npi] == ["Allow Emergency Access is on", "the Direct address differs from MaxMD's"]
     assert judge(account_problems(sb.state), 3) == (
         f"2 of 3 providers configured (e.g. {npi}: Allow Emergency Access is on, the Direct address differs from MaxMD's)")
+
+
+def test_a_baseline_for_every_rendering() -> None:
+    assert list(RENDERINGS) == list(SKINS)
 
 
 def test_baseline_passwords_meet_the_portal_policy() -> None:
