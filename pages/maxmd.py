@@ -126,9 +126,15 @@ FIND_ENTRIES = r"""(attr) => {
     // A page with one provider: nothing bounds the climb but the page, so a list item or row is the entry.
     holders.add(single && inner ? inner : cur);
   }
+  // Entries are repeated: where some parent holds two or more, a holder alone under its parent (the
+  // practice's own NPI on a page the list was loaded into) is no entry.
+  const byParent = new Map();
+  for (const e of holders) byParent.set(e.parentElement, (byParent.get(e.parentElement) || 0) + 1);
+  const repeated = [...byParent.values()].some(n => n > 1);
+  const kept = [...holders].filter(e => !repeated || byParent.get(e.parentElement) > 1);
   // Beside the entries found by an NPI, their siblings of the same kind that show a name only.
-  const entries = new Set(holders);
-  for (const e of holders) {
+  const entries = new Set(kept);
+  for (const e of kept) {
     for (const s of (e.parentElement ? e.parentElement.children : [])) {
       if (entries.has(s) || s.tagName !== e.tagName || !shown(s)) continue;
       if (s.closest("thead") || (s.tagName === "TR" && !s.querySelector("td"))) continue;
