@@ -83,13 +83,15 @@ SAVED_WORDS = re.compile(
 REFUSED_WORDS = re.compile(
     r"\b(errors?|invalid|fail(ed|s|ure)?|could\s*n[o']t|cannot|can't|unable|not (been )?(saved|valid|allowed|verified|accepted)"
     r"|do(es)? not match|required|must|denied|refused|rejected|problem|please (correct|fix)|try again|incorrect"
-    r"|expired|unavailable|already)\b", re.I)
+    r"|expired|unavailable|already|unsuccessful(ly)?|not (been )?saved)\b", re.I)
+_NOT_SAVED = re.compile(r"\b(not|n't|never)\s+(been\s+|be\s+)?(saved|updated|successful(ly)?)\b|\bunsuccessful(ly)?\b", re.I)
 ABOUT_SAVING = re.compile(r"\b(save|saving|changes|confirm|are you sure|apply|update)\b", re.I)
 
 
 def verdict(text: str) -> str:
     """"saved", "refused" or "unknown" for the words a portal answered a Save with."""
-    saved, refused = bool(SAVED_WORDS.search(text)), bool(REFUSED_WORDS.search(text))
+    saved = bool(SAVED_WORDS.search(_NOT_SAVED.sub(" ", text)))  # "was not saved" says nothing was
+    refused = bool(REFUSED_WORDS.search(text))
     if saved != refused:
         return "saved" if saved else "refused"
     return "unknown"

@@ -8,15 +8,14 @@ import io
 import json
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, quote_plus
 
 from robot.browser import choose_browser
 from robot.run import RunOptions, RunResult, execute
 from robot.sandbox import Sandbox
-from pages.locators import Selectors
-from robot.settings import Settings, Site, load, load_selectors
+from robot.settings import Settings, Site, load
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,13 +23,10 @@ ROOT = Path(__file__).resolve().parents[1]
 def sandbox_settings(config_dir: Path | None = None, environ: dict[str, str] | None = None, skin: str = "default") -> Settings:
     """The shipped config/robot.yaml (or one in ``config_dir``), with no real environment or .env.
 
-    For the legacy rendering, with the shipped config/selectors.legacy.yaml as the overrides.
+    Every rendering with the default locators: ``skin`` names the rendering the caller means only.
     """
     config = (config_dir or ROOT / "config") / "robot.yaml"
-    settings = load(config, environ=environ or {}, dotenv_path=None, force_sandbox=True)
-    if skin == "legacy":
-        settings = replace(settings, selectors=Selectors(load_selectors(ROOT / "config" / "selectors.legacy.yaml")))
-    return settings
+    return load(config, environ=environ or {}, dotenv_path=None, force_sandbox=True)
 
 
 @dataclass

@@ -11,9 +11,9 @@ from robot_helpers import SeededRun, run_robot, sandbox_settings, snapshot
 from robot.sandbox import Sandbox
 
 
-@pytest.fixture(scope="session", params=["default", "legacy"])
+@pytest.fixture(scope="session", params=["default", "legacy", "modern"])
 def seeded_run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeededRun]:
-    """The robot run once per rendering of the sites (the legacy one with config/selectors.legacy.yaml)
+    """The robot run once per rendering of the sites (every one with the default locators)
     over a fresh seeded sandbox. Do not change its sandbox."""
     skin = request.param
     out: Path = tmp_path_factory.mktemp(f"seeded-run-{skin}")

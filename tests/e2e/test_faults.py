@@ -17,7 +17,7 @@ import pytest
 from robot_helpers import ROOT, Finished, leaks, run_robot, sandbox_settings
 
 from pages.locators import Selectors
-from robot.sandbox import Faults, Sandbox
+from robot.sandbox import SKINS, Faults, Sandbox
 
 pytestmark = pytest.mark.e2e
 
@@ -53,8 +53,9 @@ def test_three_seconds_of_latency_per_request_fails_no_step(tmp_path: Path) -> N
         assert sb.state.account(npi).password == run.handoff()[npi]["portal_password"]
 
 
-def test_a_share_of_5xx_answers_is_retried_per_step(tmp_path: Path) -> None:
-    with Sandbox(providers=6, faults=Faults(error_rate=0.2, error_seed=3)) as sb:
+@pytest.mark.parametrize("skin", SKINS)
+def test_a_share_of_5xx_answers_is_retried_per_step(tmp_path: Path, skin: str) -> None:
+    with Sandbox(providers=6, faults=Faults(error_rate=0.2, error_seed=3), skin=skin) as sb:
         run = run_robot(sb, tmp_path)
         assert sum(1 for *_, status in sb.requests if status == 503) >= 5  # the faults did happen
         assert_exact_or_failed(sb, run)
@@ -111,10 +112,10 @@ def test_sigterm_stops_after_the_current_step_and_writes_everything(tmp_path: Pa
     assert rows[0].startswith("npi,") and all(r.endswith((",yes", ",no")) for r in rows[1:])
 
 
-@pytest.mark.parametrize("workers", [1, 3])
-def test_every_fault_at_once_over_a_dozen_providers(tmp_path: Path, workers: int) -> None:
+@pytest.mark.parametrize(("skin", "workers"), [("default", 1), ("default", 3), ("legacy", 1), ("modern", 1), ("modern", 3)])
+def test_every_fault_at_once_over_a_dozen_providers(tmp_path: Path, skin: str, workers: int) -> None:
     faults = Faults(latency_ms=40, error_rate=0.1, error_seed=11, session_expiry_after=30)
-    with Sandbox(providers=12, odd_data=True, faults=faults) as sb:
+    with Sandbox(providers=12, odd_data=True, faults=faults, skin=skin) as sb:
         npis = clinician_npis(sb)
         assert len(npis) >= 12 and sb.odd_npis
         refused, answered_5xx = npis[1], npis[4]
@@ -137,7 +138,7 @@ def test_every_fault_at_once_over_a_dozen_providers(tmp_path: Path, workers: int
 
         faults.refuse_save = set()
         second = run_robot(sb, tmp_path / "second", settings=settings, capture=True, workers=workers)
-        assert second.status(refused) == "configured"
+        assert second.status(refused) == "configured", second.provider(refused)
         assert all(p["status"] in ("configured", "already-configured") for p in second.record["providers"])
         assert second.result.exit_code == 0
         assert leaks(second, sb) == []
