@@ -24,7 +24,7 @@ from robot.errors import NotFound, NotThere, SessionExpired, SiteError
 
 # How a step completed, as ``act`` saw it (the preflight reports it, the log keeps it).
 NEW_PAGE, IN_PLACE, DIALOG = "new page", "in place", "dialog"
-_SLICE_MS = 400  # a wait for an effect looks at the site's answers this often
+SLICE_MS = 400  # a wait for an effect looks at the site's answers this often
 _MARK = "data-robot-old"  # elements that were there before an action (in this browser only)
 _ANY_WORD = re.compile(r"\w")
 
@@ -129,7 +129,7 @@ class Screen:
         while True:
             left = deadline - time.monotonic()
             try:
-                awaited.first.wait_for(state="visible", timeout=max(1, min(_SLICE_MS, left * 1000)))
+                awaited.first.wait_for(state="visible", timeout=max(1, min(SLICE_MS, left * 1000)))
                 break
             except PlaywrightTimeout:
                 pass
@@ -142,7 +142,7 @@ class Screen:
                 deadline = time.monotonic() + self._retry.timeout_s
                 continue
             answers.raise_if_failed(self.site)
-            if left <= _SLICE_MS / 1000:
+            if left <= SLICE_MS / 1000:
                 raise NotThere(what, self._retry.timeout_s, self.shows())
         answers.raise_if_failed(self.site)
         if not expect_login and self.on_login_page():
@@ -155,11 +155,15 @@ class Screen:
         except PlaywrightError:
             pass  # a page still loading: it will be told apart all the same
 
-    def _completion(self) -> str:
+    def _new_document(self) -> bool:
+        """Whether the document is another than the one ``_stamp`` marked."""
         try:
-            same = self.page.evaluate("() => window.__robotStamp === true")
+            return not self.page.evaluate("() => window.__robotStamp === true")
         except PlaywrightError:
-            same = False
+            return True
+
+    def _completion(self) -> str:
+        same = not self._new_document()
         self.completed = IN_PLACE if same else NEW_PAGE
         if not same:  # a new document has come: let it finish parsing before it is read
             self.page.wait_for_load_state("domcontentloaded")

@@ -238,6 +238,12 @@ class Selectors:
     def describe(self, key: str) -> str:
         return self._table[key].describe()
 
+    def css(self, key: str) -> str | None:
+        """The key's CSS selector where it is plain CSS (a page's own script can use it), else None."""
+        value = self._table[key].value
+        loc = self._table[key]
+        return value[4:] if loc.kind == "selector" and loc.alternative is None and str(value).startswith("css=") else None  # type: ignore[index]
+
     def structural(self, key: str) -> bool:
         """Whether the key is found by the page's structure (the page must be marked first)."""
         return self._table[key].kind == "entries"

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from playwright.sync_api import Dialog, Locator
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from pages.base import NEW_PAGE, LoginScreen, Screen, _Answers
+from pages.base import _VISIBLE_TEXTS, NEW_PAGE, SLICE_MS, LoginScreen, Screen, _Answers
 from pages.locators import words
 from robot.errors import NotThere, SessionExpired
 from robot.model import AccountNames, AccountState
@@ -242,7 +242,9 @@ class UserAccountPage(Screen):
     def account_information(self) -> Locator:
         """The part of the section worth a picture: from its title to the Direct Address (what the
         robot reads, sets and verifies; the password fields between are masked in every picture)."""
-        return self._el("portal.account.section").or_(self._el("portal.account.direct_address"))
+        field = self._el("portal.account.direct_address")
+        # The section's title, not a region or group around the whole form (a band as tall as the form).
+        return self._el("portal.account.section").filter(has_not=field).or_(field)
 
     def read(self, names: tuple[str, ...] | None = None) -> AccountState:
         """What the section shows. ``names``: which of the step-12 fields to read (default all of them);
@@ -310,8 +312,7 @@ class UserAccountPage(Screen):
         """
         button = self._el("portal.account.save")
         button.wait_for(state="visible")
-        self._el("portal.account.saved").evaluate_all(_MARK_SEEN)
-        self.page.locator(_MODAL).evaluate_all(_MARK_SEEN)
+        self._mark_messages()
         said: list[str] = []
         asked: list[str] = []
 
@@ -326,7 +327,6 @@ class UserAccountPage(Screen):
                 said.append(dialog.message)
                 dialog.accept()
 
-        self._stamp()
         just_before_click()
         self.page.on("dialog", answer_dialog)
         try:
@@ -337,37 +337,52 @@ class UserAccountPage(Screen):
             self.page.remove_listener("dialog", answer_dialog)
         return answer
 
+    def _mark_messages(self) -> None:
+        """Mark the messages and modals there before Save, and stamp the document, in one call of the
+        page's own script where the messages' key is plain CSS (no copy of Playwright's script for it)."""
+        css = self._sel.css("portal.account.saved")
+        if css is None:
+            self._el("portal.account.saved").evaluate_all(_MARK_SEEN)
+            css = _MODAL
+        else:
+            css = f"{css}, {_MODAL}"
+        self.page.evaluate(f"css => {{ window.__robotStamp = true; ({_MARK_SEEN})([...document.querySelectorAll(css)]); }}", css)
+
     def _await_answer(self, answers: _Answers, said: list[str]) -> SaveAnswer:
+        """Look in the page's own world first (a page a Save loaded is only looked at, and the answer
+        is often there at once); wait on a locator only while nothing has answered yet."""
         unseen = self.page.locator(f":not([{_SEEN}])")
         fresh = self._el("portal.account.saved").or_(self.page.locator(_MODAL)).and_(unseen).filter(has_text=_WORDS)
+        modal = self.page.locator(_MODAL).and_(unseen).filter(has_text=_WORDS)
         login = self._el("portal.login.submit")
         deadline = time.monotonic() + self._retry.timeout_s
         neutral = ""
         while not said:
-            left = deadline - time.monotonic()
-            try:
-                fresh.or_(login).first.wait_for(state="visible", timeout=max(1, min(400, left * 1000)))
-            except PlaywrightTimeout:
-                answers.raise_if_failed(self.site)
-                if left <= 0.4:
-                    if neutral:
-                        return self._answer(neutral, answers)
-                    raise NotThere("the portal's answer to Save", self._retry.timeout_s, self.shows()) from None
-                self.page.evaluate(_UNMARK_CHANGED)  # a message box that was there may have new words
-                continue
+            texts = [t.strip() for t in fresh.evaluate_all(_VISIBLE_TEXTS) if t.strip()]
             answers.raise_if_failed(self.site)
             if said:
                 break
-            if login.count() and self.on_login_page():
+            text = " ".join(texts)
+            # A login page's own words ("session expired", "logged out") are no answer; a success is.
+            # A login form comes on a new page (an ended session in place is a 401, seen by ``answers``).
+            if verdict(text) != "saved" and self._new_document() and self._count("portal.login.submit") and self.on_login_page():
                 raise SessionExpired(self.site)
-            modal = self.page.locator(_MODAL).and_(unseen).filter(has_text=_WORDS)
-            if modal.count() and self._confirm(modal.first):
-                continue
-            text = " ".join(t.strip() for t in fresh.all_inner_texts() if t.strip())
-            if verdict(text) != "unknown":
-                return self._answer(text, answers)
-            neutral = text or neutral  # "Saving…": wait on for words that say what happened
-            fresh.evaluate_all(_MARK_SEEN)
+            if texts:
+                if modal.evaluate_all("els => els.length") and self._confirm(modal.first):
+                    continue
+                if verdict(text) != "unknown":
+                    return self._answer(text, answers)
+                neutral = text  # "Saving…": wait on for words that say what happened
+                fresh.evaluate_all(_MARK_SEEN)
+            left = deadline - time.monotonic()
+            if left <= 0:
+                if neutral:
+                    return self._answer(neutral, answers)
+                raise NotThere("the portal's answer to Save", self._retry.timeout_s, self.shows())
+            try:
+                fresh.or_(login).first.wait_for(state="visible", timeout=max(1, min(SLICE_MS, left * 1000)))
+            except PlaywrightTimeout:
+                self.page.evaluate(_UNMARK_CHANGED)  # a message box that was there may have new words
         return self._answer(" ".join(said).strip(), answers, dialog=True)
 
     def _confirm(self, modal: Locator) -> bool:

@@ -130,7 +130,8 @@ class Audit:
         path = self.shots_dir / name
         try:
             band = region.evaluate_all(_BAND_JS, 12) if region is not None else None
-            if full_page or (band is not None and band["full"]) or not self._capture(page, path):
+            clip = band["clip"] if band is not None and band["full"] else None
+            if full_page or not self._capture(page, path, clip):
                 if band is None:
                     frame = {"full_page": full_page}
                 elif band["full"]:
@@ -143,8 +144,9 @@ class Audit:
             return ""
         return f"screenshots/{name}"
 
-    def _capture(self, page: Page, path: Path) -> bool:
-        """Chromium's capture of the viewport, secret fields covered; False: not available."""
+    def _capture(self, page: Page, path: Path, clip: dict | None = None) -> bool:
+        """Chromium's capture of the viewport (or of ``clip``, a band of the page taller than the
+        window), secret fields covered; False: not available."""
         if not self._cdp:
             return False
         try:
@@ -156,6 +158,8 @@ class Audit:
         self._sessions[page] = session
         self._masks(page).evaluate_all(_COVER_JS, MASK_COLOR)
         params: dict = {"format": "png", "optimizeForSpeed": True}
+        if clip is not None:
+            params.update(clip={**clip, "scale": 1}, captureBeyondViewport=True)
         try:
             data = session.send("Page.captureScreenshot", params)["data"]
         except PlaywrightError:
@@ -220,8 +224,9 @@ _COVER_JS = """(els, color) => {
     for (const r of e.getClientRects()) {
       const box = document.createElement("div");
       box.setAttribute("data-robot-mask", "");
-      box.style.cssText = "position:fixed;margin:0;padding:0;border:0;pointer-events:none;z-index:2147483647;"
-        + `left:${r.left}px;top:${r.top}px;width:${r.width}px;height:${r.height}px;background:${color}`;
+      // Where the field is in the page, not the window: a capture beyond the window keeps it covered.
+      box.style.cssText = "position:absolute;margin:0;padding:0;border:0;pointer-events:none;z-index:2147483647;"
+        + `left:${r.left + window.scrollX}px;top:${r.top + window.scrollY}px;width:${r.width}px;height:${r.height}px;background:${color}`;
       document.documentElement.appendChild(box);
     }
   }

@@ -20,7 +20,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, Playwright, sync_playwright
 
 from pages.base import Retry, Screen
-from pages.locators import DEFAULTS, Selectors
+from pages.locators import DEFAULTS
 from pages.maxmd import NPI_OR_ADDRESS, WorkflowStatusPage
 from pages.portal import UserSearchPage
 from robot.audit import Audit, Redactor
@@ -83,6 +83,7 @@ class _Walk:
             if n:
                 with contextlib.suppress(PlaywrightError):
                     loc.evaluate_all(f"(els) => els.forEach(e => e.style.outline = '{OUTLINE}')")
+        _nearest(self, keys)
         if shoot:
             self.audit.shot(self.page, "check", screen, full_page=True)
 
@@ -126,11 +127,11 @@ def _nearest(walk: _Walk, keys: tuple[str, ...]) -> None:
         texts = sorted(set(walk.page.evaluate(_TEXTS)))
     except PlaywrightError:
         return
+    lowered = {t.lower(): t for t in texts}
     for key in missing:
         wanted = _QUOTED.search(DEFAULTS[key].describe())
         if not wanted:
             continue
-        lowered = {t.lower(): t for t in texts}
         close = difflib.get_close_matches(wanted.group(1).lower(), list(lowered), n=1, cutoff=0.5)
         if close:
             walk.results[key].instead = lowered[close[0]]
@@ -155,7 +156,6 @@ def _login(walk: _Walk, name: str, keys: tuple[str, ...]) -> None:
     except PlaywrightError as exc:
         raise SiteUnreachable(f"{site.name} did not answer at {site.url} ({str(exc).splitlines()[0]})") from None
     walk.resolve(name, keys)
-    _nearest(walk, keys)
     _control(walk, f"{prefix}.login.username").fill(site.username)
     _control(walk, f"{prefix}.login.password").fill(site.password)
     gone = walk.page.locator("body").filter(has_not=walk.page.locator("input[type=password]"))
@@ -165,9 +165,9 @@ def _login(walk: _Walk, name: str, keys: tuple[str, ...]) -> None:
         raise LoginRefused(f"{site.name} login refused for {site.username} at {site.url}: \"{screen.alert_text()}\"")
 
 
-def _changed(page: Page) -> Locator:
+def _changed(screen: Screen) -> Locator:
     """Anything new on the page: the generous effect a step of the check waits for when its key is missing."""
-    return Screen(page, Selectors()).mark_old(page.locator("body *")).first
+    return screen.mark_old(screen.page.locator("body *")).first
 
 
 def _walk_maxmd(walk: _Walk) -> None:
@@ -176,17 +176,14 @@ def _walk_maxmd(walk: _Walk) -> None:
     login, home, details, workflows = SCREENS[:4]
     _login(walk, *login)
     walk.resolve(*home)
-    _nearest(walk, home[1])
-    _go(walk, screen, "maxmd.home.details", walk.settings.selectors("maxmd.details.identity_proofing", page).or_(_changed(page)),
+    _go(walk, screen, "maxmd.home.details", walk.settings.selectors("maxmd.details.identity_proofing", page).or_(_changed(screen)),
         "the identity-proofing information")
     walk.resolve(*details)
-    _nearest(walk, details[1])
     _go(walk, screen, "maxmd.details.workflow_status", screen.mark_old(page.get_by_text(NPI_OR_ADDRESS)),
         "the provisioned providers' entries")
     listing = WorkflowStatusPage(page, walk.settings.selectors, walk.retry)
     providers = listing.entries()
     walk.resolve(*workflows, scope=lambda key: providers if key.endswith("direct_address") and providers.count() else page)
-    _nearest(walk, workflows[1])
 
 
 def _walk_portal(walk: _Walk) -> None:
@@ -196,14 +193,12 @@ def _walk_portal(walk: _Walk) -> None:
     login, menu, users, results, account = SCREENS[4:]
     _login(walk, *login)
     walk.resolve(menu[0], menu[1][:1], shoot=False)  # the menu's own screenshot comes once it is open
-    _nearest(walk, menu[1][:1])
-    _go(walk, screen, "portal.nav.administration", sel("portal.nav.user_accounts", page).or_(_changed(page)),
+    _go(walk, screen, "portal.nav.administration", sel("portal.nav.user_accounts", page).or_(_changed(screen)),
         "the Administration menu")
     walk.resolve(*menu)
-    _nearest(walk, menu[1])
     search_screen = sel("portal.users.access_type", page).or_(sel("portal.users.search", page))
     if walk.results["portal.nav.user_accounts"].state == "found" or _control(walk, "portal.nav.user_accounts").is_visible():
-        _go(walk, screen, "portal.nav.user_accounts", search_screen.or_(_changed(page)), "the User Accounts search")
+        _go(walk, screen, "portal.nav.user_accounts", search_screen.or_(_changed(screen)), "the User Accounts search")
     else:  # no menu to open it by: another route, the address a hidden "User Accounts" link holds
         href = page.get_by_text(re.compile(r"user\s*accounts?", re.I)).evaluate_all(
             "els => els.map(e => e.closest('a') && e.closest('a').href).filter(Boolean)")
@@ -211,7 +206,6 @@ def _walk_portal(walk: _Walk) -> None:
             screen.goto(href[0])
             walk.results["portal.nav.user_accounts"].completed = "by the address of a hidden link"
     walk.resolve(*users)
-    _nearest(walk, users[1])
     if walk.results["portal.users.access_type"].state == "found":
         UserSearchPage(page, sel, walk.quick).choose_clinicians()
     else:
@@ -220,20 +214,18 @@ def _walk_portal(walk: _Walk) -> None:
     links = screen.mark_old(page.get_by_role("link", name=re.compile(r"^\s*[12]\d{9}\s*$")))
     _go(walk, screen, "portal.users.search", sel("portal.users.username_link", page).or_(links), "the search results")
     walk.resolve(*results)
-    _nearest(walk, results[1])
     # Only a results list longer than one page has a "Next" link: absent is fine.
     following = sel("portal.users.next_page", page)
     walk.results["portal.users.next_page"].state = "found" if following.count() else "absent (ok)"
     if not following.count():
         walk.audit.say("Only one page of search results seen: if your portal pages its results, check that the "
                        "robot recognises its 'Next' link (portal.users.next_page).")
-    _go(walk, screen, "portal.users.username_link", sel("portal.account.section", page).or_(_changed(page)),
+    _go(walk, screen, "portal.users.username_link", sel("portal.account.section", page).or_(_changed(screen)),
         "the account page")
     section = sel("portal.account.section", page)
     with contextlib.suppress(PlaywrightError):
         section.first.scroll_into_view_if_needed(timeout=walk.wait_ms)
     walk.resolve(*account)
-    _nearest(walk, account[1])
 
 
 def check(

@@ -431,11 +431,7 @@ class Robot:
         with self.step(page, who, "10-11 User Account Information", shots, picture=False):
             self._mark(who, "10 open account")
             if href is not None:
-                account.open(href)
-                shown = account.shows_username(c.npi)
-                if not shown and account.on_login_page():
-                    raise SessionExpired("portal")
-                if not shown:
+                if not self._open_at(account, href, c.npi):
                     # Not this provider's account (the portal's addresses may depend on the session
                     # or the list): forget the address and open it by its link, as the seed says.
                     self.audit.log.warning("the account's address opened another page; searching", who=who)
@@ -528,14 +524,21 @@ class Robot:
         trace.resume()  # a page fresh from the server: the password fields are empty again
         self._verify(c, changes, account, outcome)
 
+    @staticmethod
+    def _open_at(account: UserAccountPage, href: str, username: str) -> bool:
+        """Open an account at its address; True if the page is that user's account. A login form
+        instead is an ended session."""
+        account.open(href)
+        if account.shows_username(username):
+            return True
+        if account.on_login_page():
+            raise SessionExpired("portal")
+        return False
+
     def _reopen(self, page: Page, c: Candidate, account: UserAccountPage, shots: list[str]) -> None:
         """Open the account again from the server (after a Save answered in place)."""
-        if href := self.shared.links.get(c.npi):
-            account.open(href)
-            if account.shows_username(c.npi):
-                return
-            if account.on_login_page():
-                raise SessionExpired("portal")
+        if (href := self.shared.links.get(c.npi)) and self._open_at(account, href, c.npi):
+            return
         if not self._search_clinicians(page, c.npi, shots).open_account(c.npi):
             raise StepFailed("verify", "the account could not be opened again after Save", provider=f"{c.name} (NPI {c.npi})",
                              hint="open the account in the portal and compare it with this report")

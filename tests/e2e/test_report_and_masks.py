@@ -76,3 +76,33 @@ def test_password_fields_are_masked_whatever_their_input_type(page: Page, tmp_pa
     assert _pixels(shot, page.get_by_label("Other").bounding_box()) == {mask}
     assert _pixels(shot, page.get_by_label("Change Direct Password").bounding_box()) == {mask}  # below the band, in the window
     assert len(_pixels(shot, page.get_by_label("Direct Address").bounding_box())) > 1  # not masked: readable
+
+
+@pytest.mark.parametrize("capture", ["chromium", "page.screenshot"])
+def test_a_band_taller_than_the_window_is_pictured_whole_with_its_secrets_masked(page: Page, tmp_path: Path, capture: str) -> None:
+    page.set_content(
+        """
+        <div style="height: 300px">Above the fold</div>
+        <h2>User Account Information</h2>
+        <div style="height: 900px">Many fields</div>
+        <label for=p>Change Password</label> <input id=p type=text value="Visible-Secret-9!" style="font-size:20px">
+        <label for=d>Direct Address</label> <input id=d type=text value="jane@direct.example.com" style="font-size:20px">
+        <div style="height: 1200px">Below</div>
+        """
+    )
+    audit = Audit(tmp_path / "run", Selectors(), Redactor())
+    audit._cdp = capture == "chromium"
+    region = page.get_by_role("heading", name="User Account Information").or_(page.get_by_label("Direct Address"))
+    shot = tmp_path / "run" / audit.shot(page, "1234567893", "tall band", region=region)
+    audit.close()
+    heading = page.get_by_role("heading", name="User Account Information").bounding_box()
+    top = heading["y"] + page.evaluate("window.scrollY") - 12  # the band's top in the page, less its margin
+
+    def in_picture(loc) -> dict:
+        box = loc.bounding_box()
+        return {**box, "y": box["y"] + page.evaluate("window.scrollY") - top}
+
+    assert Image.open(shot).height > page.viewport_size["height"]  # the whole band, not the window
+    mask = tuple(int(MASK_COLOR[i : i + 2], 16) for i in (1, 3, 5))
+    assert _pixels(shot, in_picture(page.get_by_label("Change Password"))) == {mask}
+    assert len(_pixels(shot, in_picture(page.get_by_label("Direct Address")))) > 1
