@@ -65,7 +65,7 @@ def domain_of(address: str) -> str:
 # --- reading what MaxMD shows ----------------------------------------------------------------------
 
 _NPI_IN_TEXT = re.compile(r"\bNPI\b\s*[:#]?\s*(\d[\d -]{8,14}\d)", re.I)
-_STATUS_IN_TEXT = re.compile(r"\bstatus\b\s*[:\-]?\s*([A-Za-z][A-Za-z ]*)", re.I)
+_STATUS_IN_TEXT = re.compile(r"\b(?:(?:workflow\s+)?status\b\s*[:\-]?|workflow\s*[:\-])\s*([A-Za-z][A-Za-z ]*)", re.I)
 _TITLES = {"dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "prof", "prof."}
 
 

@@ -523,3 +523,11 @@ def test_a_labelled_npi_does_not_run_into_the_next_cell():
 def test_a_bare_ten_digit_cell_that_is_not_an_npi_is_not_taken_for_one():
     parsed = parse_workflow_entry("Jane Okafor, OD\t6085550142\t1234567893\tComplete", None)
     assert parsed.npi == "1234567893"
+
+
+def test_a_workflow_status_written_as_workflow_colon_is_read() -> None:
+    from robot.rules import parse_workflow_entry
+
+    entry = parse_workflow_entry("Hannah Okafor, OD\nNPI 1733480507 · Workflow: Pending\nStarted 2026-10-02", None)
+    assert (entry.npi, entry.workflow_status) == ("1733480507", "Pending")
+    assert parse_workflow_entry("Jane Okafor, OD\nNPI: 1234567893\nWorkflow status: Complete", "j@d.example.com").workflow_status == "Complete"
