@@ -65,8 +65,21 @@ _CHECKED = """els => els.map(e => {
 # Messages that were there before Save, with their words then: only new words are an answer.
 _SEEN = "data-robot-seen"
 _CONFIRMING = "data-robot-confirm"
-_WITHOUT_BUTTONS = """e => { const c = e.cloneNode(true); c.querySelectorAll("button, [role=button], input").forEach(b => b.remove());
-  return (c.textContent || "").replace(/\\s+/g, " ").trim(); }"""
+# The first modal shown: its words without its buttons' (they ask nothing), and its buttons' names, each
+# button numbered in the page so that the one chosen can be clicked; the modal is marked seen as it is.
+_QUESTION = f"""(modals, attr) => {{
+  document.querySelectorAll("[" + attr + "]").forEach(b => b.removeAttribute(attr));
+  const m = modals.find(e => e.offsetParent !== null || e.getClientRects().length);
+  if (!m) return null;
+  m.setAttribute("{_SEEN}", (m.innerText || "").trim());
+  const buttons = [...m.querySelectorAll("button, [role=button], input[type=button], input[type=submit]")]
+    .filter(b => b.offsetParent !== null || b.getClientRects().length);
+  buttons.forEach((b, i) => b.setAttribute(attr, String(i)));
+  const c = m.cloneNode(true);
+  c.querySelectorAll("button, [role=button], input").forEach(b => b.remove());
+  return [(c.textContent || "").replace(/\\s+/g, " ").trim(),
+          buttons.map(b => (b.getAttribute("aria-label") || b.innerText || b.value || "").replace(/\\s+/g, " ").trim())];
+}}"""
 _MARK_SEEN = f"""els => els.forEach(e => {{ if ((e.offsetParent !== null || e.getClientRects().length) && (e.innerText || "").trim())
   e.setAttribute("{_SEEN}", (e.innerText || "").trim()); }})"""
 _UNMARK_CHANGED = f"""() => document.querySelectorAll("[{_SEEN}]").forEach(e => {{
@@ -356,9 +369,10 @@ class UserAccountPage(Screen):
         modal = self.page.locator(_MODAL).and_(unseen).filter(has_text=_WORDS)
         login = self._el("portal.login.submit")
         deadline = time.monotonic() + self._retry.timeout_s
-        neutral = ""
+        neutral, look = "", True
         while not said:
-            texts = [t.strip() for t in fresh.evaluate_all(_VISIBLE_TEXTS) if t.strip()]
+            texts = [t.strip() for t in fresh.evaluate_all(_VISIBLE_TEXTS) if t.strip()] if look else []
+            look = True
             answers.raise_if_failed(self.site)
             if said:
                 break
@@ -368,7 +382,8 @@ class UserAccountPage(Screen):
             if verdict(text) != "saved" and self._new_document() and self._count("portal.login.submit") and self.on_login_page():
                 raise SessionExpired(self.site)
             if texts:
-                if modal.evaluate_all("els => els.length") and self._confirm(modal.first):
+                if self._confirm(modal):
+                    look = False  # the answer comes after the confirmation: wait for it
                     continue
                 if verdict(text) != "unknown":
                     return self._answer(text, answers)
@@ -390,17 +405,16 @@ class UserAccountPage(Screen):
 
         A question about saving, with a button to go on and one to go back (or a question mark);
         a modal that only answers ("Saved", "Could not save" with an OK) is the answer instead."""
-        text = modal.evaluate(_WITHOUT_BUTTONS)  # the buttons' own words ("Save changes") ask nothing
+        found = modal.evaluate_all(_QUESTION, _CONFIRMING)
+        if not found:
+            return False
+        text, buttons = found
         if not ABOUT_SAVING.search(text) or verdict(text) != "unknown":
             return False
-        yes, no = modal.get_by_role("button", name=_CONFIRM), modal.get_by_role("button", name=_CANCEL)
-        if not yes.count() or not (no.count() or "?" in text):
+        yes = next((i for i, name in enumerate(buttons) if _CONFIRM.search(name)), None)
+        if yes is None or not (any(_CANCEL.search(name) for name in buttons) or "?" in text):
             return False
-        yes.first.evaluate(f"e => e.setAttribute('{_CONFIRMING}', '')")
-        modal.evaluate_all(_MARK_SEEN)  # what it says now is a question, not the answer
-        confirming = self.page.locator(f"[{_CONFIRMING}]")
-        confirming.first.click()
-        confirming.evaluate_all(f"els => els.forEach(e => e.removeAttribute('{_CONFIRMING}'))")
+        self.page.locator(f"[{_CONFIRMING}='{yes}']").first.click()
         return True
 
     def _answer(self, text: str, answers: _Answers, *, dialog: bool = False) -> SaveAnswer:

@@ -525,11 +525,12 @@ class Robot:
         self._verify(c, changes, account, outcome)
 
     @staticmethod
-    def _open_at(account: UserAccountPage, href: str, username: str) -> bool:
+    def _open_at(account: UserAccountPage, href: str, username: str, *, only_read: bool = False) -> bool:
         """Open an account at its address; True if the page is that user's account. A login form
-        instead is an ended session."""
+        instead is an ended session. ``only_read``: the page will only be read (after Save), so it is
+        looked at in the page's own world first, where the read-back and the picture look too."""
         account.open(href)
-        if account.shows_username(username):
+        if (only_read and account.is_account_of(username)) or account.shows_username(username):
             return True
         if account.on_login_page():
             raise SessionExpired("portal")
@@ -537,7 +538,7 @@ class Robot:
 
     def _reopen(self, page: Page, c: Candidate, account: UserAccountPage, shots: list[str]) -> None:
         """Open the account again from the server (after a Save answered in place)."""
-        if (href := self.shared.links.get(c.npi)) and self._open_at(account, href, c.npi):
+        if (href := self.shared.links.get(c.npi)) and self._open_at(account, href, c.npi, only_read=True):
             return
         if not self._search_clinicians(page, c.npi, shots).open_account(c.npi):
             raise StepFailed("verify", "the account could not be opened again after Save", provider=f"{c.name} (NPI {c.npi})",
