@@ -20,6 +20,8 @@ TARGET_N = 200  # the size the targets are judged at
 LINEAR_BASE_N = 50  # cost linear in N: s/provider at TARGET_N within LINEAR_TOLERANCE of this size's
 MAX_S_PER_PROVIDER = 1.0
 MAX_RATIO = 1.5
+# The modern rendering's Save is answered in place, so the account is opened again to be read back.
+MAX_RATIO_BY_SKIN = {"modern": 1.9}
 LINEAR_TOLERANCE = 0.15
 MAX_PEAK_MB = 600.0
 MAX_SHOT_KB_PER_PROVIDER = 150.0
@@ -271,14 +273,15 @@ def evaluate_targets(rows: Sequence[Row], skin: str = DEFAULT_SKIN) -> list[Targ
         out.append(Target(name, _judge(at.s_per_provider <= MAX_S_PER_PROVIDER),
                           f"{at.s_per_provider:.3f} s/provider."))
 
-    name = f"overhead: robot / bare baseline at most {MAX_RATIO} at N={TARGET_N} ({one})"
+    max_ratio = MAX_RATIO_BY_SKIN.get(skin, MAX_RATIO)
+    name = f"overhead: robot / bare baseline at most {max_ratio} at N={TARGET_N} ({one})"
     if at is None:
         out.append(Target(name, NOT_MEASURED, why + "."))
     elif at.ratio is None:
         reason = "no baseline was run (--no-baseline)" if at.baseline is None else f"the N={TARGET_N} baseline FAILED"
         out.append(Target(name, NOT_MEASURED, reason + "."))
     else:
-        out.append(Target(name, _judge(at.ratio <= MAX_RATIO),
+        out.append(Target(name, _judge(at.ratio <= max_ratio),
                           f"{at.s_per_provider:.3f} / {at.baseline_s_per_provider:.3f} s/provider = {at.ratio:.2f}."))
 
     name = f"linear in N: s/provider at N={TARGET_N} within {LINEAR_TOLERANCE:.0%} of N={LINEAR_BASE_N} ({one})"
