@@ -16,7 +16,7 @@ from robot.errors import ConfigError, RobotError
 from robot.lock import RunLock
 from robot.rules import npi_problem
 from robot.run import RunOptions, StopRequest, execute
-from robot.settings import Settings, Site, load
+from robot.settings import Settings, Site, dotenv_candidates, load
 
 
 MAX_WORKERS = 16  # each is a browser with its own login; past the machine's cores they only queue
@@ -60,20 +60,46 @@ def _npis(values: list[str], flag: str) -> frozenset[str]:
 
 
 @contextlib.contextmanager
-def _sites(settings: Settings, skin: str = "default") -> Iterator[tuple[Site, Site, bool]]:
-    """The two sites: the configured ones, or the embedded sandbox started for this run."""
+def _sites(settings: Settings, skin: str = "default", *, asked: bool = False) -> Iterator[tuple[Site, Site, bool]]:
+    """The two sites: the configured ones, or the embedded sandbox started for this run (see ``_sandbox_allowed``)."""
     if settings.maxmd and settings.portal:
         yield settings.maxmd, settings.portal, False
         return
     from robot.sandbox import Sandbox  # only the CLI knows the sandbox; the robot just gets two URLs
 
     with Sandbox(**({"skin": skin} if skin != "default" else {})) as sb:
-        print(f"No MAXMD_URL / PORTAL_URL set: running against the embedded sandbox ({sb.maxmd_url}, {sb.portal_url}).")
+        why = "--sandbox" if asked else "No MAXMD_URL / PORTAL_URL set"
+        print(f"{why}: running against the embedded sandbox ({sb.maxmd_url}, {sb.portal_url}), not a real site.")
         yield (
             Site("MaxMD", sb.maxmd_url, sb.maxmd_username, sb.maxmd_password),
             Site("portal", sb.portal_url, sb.portal_username, sb.portal_password),
             True,
         )
+
+
+def _at_terminal() -> bool:
+    """Whether a person is at a terminal: cron and systemd give no terminal on standard input."""
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (OSError, ValueError):  # closed
+        return False
+
+
+def _sandbox_allowed(settings: Settings, asked: bool, interactive: bool) -> None:
+    """The sandbox only when asked for (``--sandbox``) or obvious: no site configured and a person at a
+    terminal. Unattended (cron, systemd) a run with no site is an error, so it can never pass on the sandbox."""
+    if settings.sandbox and not asked and not interactive:
+        raise ConfigError(no_site(settings))
+
+
+def no_site(settings: Settings) -> str:
+    """Why an unattended run with no site configured does not start, and what to do."""
+    if settings.dotenv is not None:
+        where = f"{settings.dotenv} was read"
+    else:
+        where = "no .env found (looked for " + ", ".join(str(p) for p in dotenv_candidates(settings.config_path)) + ")"
+    return (f"no site configured: MAXMD_URL and PORTAL_URL are not set in the environment, in .env or in "
+            f"{settings.config_path.name} ({where}); set them, or pass --sandbox to run against the embedded sandbox")
 
 
 def _stop_on_signals() -> StopRequest:
@@ -111,8 +137,9 @@ def main(argv: list[str] | None = None) -> int:
             raise ConfigError("--slow-mo: give a number of milliseconds, 0 or more")
         if not 1 <= args.workers <= MAX_WORKERS:
             raise ConfigError(f"--workers {args.workers}: give a number from 1 to {MAX_WORKERS}")
+        _sandbox_allowed(settings, args.sandbox, interactive=_at_terminal())
         choice = choose_browser()
-        with _sites(settings, args.sandbox_skin) as (maxmd, portal, sandbox):
+        with _sites(settings, args.sandbox_skin, asked=args.sandbox) as (maxmd, portal, sandbox):
             if args.check:
                 with RunLock.for_out(args.out):  # never beside a run: some portals allow one session per login
                     code, _ = check(settings, args.out, choice, maxmd=maxmd, portal=portal)

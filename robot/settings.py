@@ -65,6 +65,7 @@ class Settings:
     timeout_ms: int = 15_000
     retries: int = 2
     viewport: tuple[int, int] = (1280, 800)
+    dotenv: Path | None = None  # the .env that was read, if any (named when no site is configured)
 
     @property
     def sandbox(self) -> bool:
@@ -140,13 +141,15 @@ def load_env(dotenv_path: Path | None, environ: Mapping[str, str]) -> dict[str, 
     return merged
 
 
+def dotenv_candidates(config_path: Path) -> list[Path]:
+    """Where ``.env`` is looked for, in order: the folder the robot runs from, the config folder, the
+    folder above it (the install folder), so a scheduled run started from elsewhere with
+    ``--config /opt/.../config/robot.yaml`` finds it."""
+    return list(dict.fromkeys(p.absolute() for p in (Path(".env"), config_path.parent / ".env", config_path.parent.parent / ".env")))
+
+
 def find_dotenv(config_path: Path) -> Path | None:
-    """``.env`` in the folder the robot runs from, else beside the config folder (the install folder),
-    so a scheduled run started from elsewhere with ``--config /opt/.../config/robot.yaml`` finds it."""
-    for candidate in (Path(".env"), config_path.parent / ".env", config_path.parent.parent / ".env"):
-        if candidate.is_file():
-            return candidate
-    return None
+    return next((p for p in dotenv_candidates(config_path) if p.is_file()), None)
 
 
 _FIND = Path("<find>")
@@ -192,9 +195,8 @@ def load(
     if problem := policy.problem():
         raise ConfigError(f"{where}: passwords: {problem}")
 
-    base = config_path.parent
-    providers_file = base / _str(files.get("providers", "providers.yaml"), f"{where}: files.providers")
-    selectors_file = base / _str(files.get("selectors", "selectors.yaml"), f"{where}: files.selectors")
+    providers_file = _named_file(config_path, files, "providers", where)
+    selectors_file = _named_file(config_path, files, "selectors", where)
     providers = load_providers(providers_file) if providers_file.exists() else {}
     overrides = load_selectors(selectors_file) if selectors_file.exists() else {}
 
@@ -250,7 +252,23 @@ def load(
             _int(run.get("viewport_width", 1280), f"{where}: run.viewport_width", 320, 7680),
             _int(run.get("viewport_height", 800), f"{where}: run.viewport_height", 240, 4320),
         ),
+        dotenv=dotenv_path,
     )
+
+
+# The files robot.yaml names by default: optional while left as shipped (a practice may need neither).
+_DEFAULT_FILES = {"providers": "providers.yaml", "selectors": "selectors.yaml"}
+
+
+def _named_file(config_path: Path, files: Mapping, key: str, where: str) -> Path:
+    """A file robot.yaml names under ``files:``, relative to it. A name other than the default must
+    exist: a typo would otherwise drop every pin or override without a word."""
+    name = _str(files.get(key, _DEFAULT_FILES[key]), f"{where}: files.{key}")
+    path = config_path.parent / name
+    if name != _DEFAULT_FILES[key] and not path.is_file():
+        raise ConfigError(f"{where}: files.{key} names {path}, which does not exist; fix the name, "
+                          f"or remove the line to use {_DEFAULT_FILES[key]} where it exists")
+    return path
 
 
 def _site(name: str, prefix: str, url: str, source: str, env: Mapping[str, str], sites: Mapping) -> Site:

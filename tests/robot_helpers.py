@@ -110,6 +110,40 @@ def snapshot(sb: Sandbox) -> dict[str, object]:
     return {u: sb.state.account(u) for u in sb.state.accounts}
 
 
+def check_against_portal(sb: Sandbox, run: Finished, before: dict[str, object]) -> dict[str, str]:
+    """Every handoff row and every provider of ``run`` compared with what the portal holds now
+    (``before``: ``snapshot(sb)`` taken just before the run). Fails on the first disagreement.
+
+    ``yes``: the portal holds exactly the row's passwords; ``no``: the account is as it was before;
+    ``unknown``: one of the two, and the returned map says which ("applied" or "not applied") per NPI.
+    A failed provider with no row was never saved: its account is as it was. ``pending`` never outlives a run.
+    """
+    rows = run.handoff()
+    unknown: dict[str, str] = {}
+    for npi, row in rows.items():
+        now, was = sb.state.account(npi), before[npi]
+        holds = (now.password == (row["portal_password"] or was.password)  # type: ignore[attr-defined]
+                 and now.direct_password == (row["direct_password"] or was.direct_password))  # type: ignore[attr-defined]
+        if row["applied"] == "yes":
+            assert holds and now.saves > was.saves, (npi, row["applied"], now, was)  # type: ignore[attr-defined]
+        elif row["applied"] == "no":
+            assert now == was, (npi, "applied=no but the account changed", now, was)
+        elif row["applied"] == "unknown":
+            assert holds or now == was, (npi, "applied=unknown is neither applied nor untouched", now, was)
+            unknown[npi] = "applied" if holds and now != was else "not applied"
+        else:
+            raise AssertionError(f"{npi}: handoff row left as {row['applied']!r} after the run")
+    for p in run.record["providers"]:
+        npi = p["npi"]
+        if p["status"] == "configured":
+            assert rows.get(npi, {}).get("applied", "yes") == "yes", p
+        if p["status"] == "failed" and npi not in rows and npi in before:
+            assert sb.state.account(npi) == before[npi], (npi, "failed with no handoff row, yet the account changed")
+        if p["status"] in ("already-configured", "conflict", "waiting-for-cda", "not-provisioned", "excluded") and npi in before:
+            assert sb.state.account(npi) == before[npi], (npi, p["status"], "yet the account changed")
+    return unknown
+
+
 def leaks(run: Finished, sb: Sandbox) -> list[str]:
     """Where any secret of the run (administrators' and providers' passwords) stands outside handoff.csv."""
     secrets = run.secrets + [a.password for a in sb.state.accounts.values() if a.password]

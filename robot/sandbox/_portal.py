@@ -408,6 +408,8 @@ def create_portal_app(runtime: Runtime, skin: str = "default") -> Flask:
                 return json_error(403, CSRF_MESSAGE)
             abort(400)
         form = AccountForm.from_post(request.form)
+        if runtime.faults.before_save is not None:
+            runtime.faults.before_save(username)
         with state.lock:
             live = state.accounts.get(username)
             if live is None:

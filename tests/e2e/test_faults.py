@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -14,9 +15,10 @@ from pathlib import Path
 
 import psutil
 import pytest
-from robot_helpers import ROOT, Finished, leaks, run_robot, sandbox_settings
+from robot_helpers import ROOT, Finished, check_against_portal, leaks, run_robot, sandbox_settings, snapshot
 
 from pages.locators import Selectors
+from robot.run import RunResult
 from robot.sandbox import SKINS, Faults, Sandbox
 
 pytestmark = pytest.mark.e2e
@@ -88,28 +90,53 @@ def test_a_browser_killed_mid_run_is_replaced_and_the_run_goes_on(tmp_path: Path
         assert "browser lost" in (run.dir / "robot.log").read_text()
 
 
-def test_sigterm_stops_after_the_current_step_and_writes_everything(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MAXMD_", "PORTAL_"))}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "robot", "--out", str(tmp_path)],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    seen = ""
-    assert proc.stdout is not None
-    while "configured " not in seen:
-        line = proc.stdout.readline()
-        assert line, seen
-        seen += line
-    proc.send_signal(signal.SIGTERM)
-    rest, _ = proc.communicate(timeout=120)
-    assert proc.returncode == 128 + signal.SIGTERM, seen + rest
-    assert "stopped by SIGTERM" in rest
-    (run_dir,) = [p for p in tmp_path.iterdir() if p.is_dir()]
-    assert run_dir.name in (tmp_path / "index.html").read_text()
-    record = (run_dir / "run.json").read_text()
-    assert "stopped by SIGTERM" in record and (run_dir / "report.html").is_file()
-    rows = (run_dir / "handoff.csv").read_text().splitlines()
-    assert rows[0].startswith("npi,") and all(r.endswith((",yes", ",no")) for r in rows[1:])
+def test_sigterm_during_a_save_stops_after_that_step_and_the_handoff_matches_the_portal(tmp_path: Path) -> None:
+    """SIGTERM while the second provider's Save is in flight (held by the sandbox until the signal
+    has arrived): that Save finishes, nothing after it starts, and every handoff row says what the
+    portal holds."""
+    held, release = threading.Event(), threading.Event()
+    with Sandbox(providers=5) as sb:
+        before = snapshot(sb)
+        target = [e.npi for e in sb.state.maxmd_entries][1]  # the second in the robot's order (MaxMD's)
+        saves_seen: list[str] = []
+
+        def hold(username: str) -> None:
+            saves_seen.append(username)
+            if username == target:
+                held.set()
+                assert release.wait(120), "the test never released the held Save"
+
+        sb.faults.before_save = hold
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("MAXMD_", "PORTAL_"))}
+        env.update(MAXMD_URL=sb.maxmd_url, MAXMD_USERNAME=sb.maxmd_username, MAXMD_PASSWORD=sb.maxmd_password,
+                   PORTAL_URL=sb.portal_url, PORTAL_USERNAME=sb.portal_username, PORTAL_PASSWORD=sb.portal_password)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "robot", "--out", str(tmp_path), "--config", str(ROOT / "config" / "robot.yaml")],
+            cwd=tmp_path, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+        try:
+            assert held.wait(180), "the robot never reached the second provider's Save"
+            proc.send_signal(signal.SIGTERM)  # only noted: the run goes on to the end of this step
+            release.set()  # the Save is applied and answered
+            output, _ = proc.communicate(timeout=120)
+        finally:
+            release.set()
+            if proc.poll() is None:
+                proc.kill()
+        assert proc.returncode == 128 + signal.SIGTERM, output
+        assert "stopped by SIGTERM" in output
+        (run_dir,) = [p for p in tmp_path.iterdir() if p.is_dir()]
+        assert run_dir.name in (tmp_path / "index.html").read_text()
+        record = json.loads((run_dir / "run.json").read_text())
+        assert "stopped by SIGTERM" in record["error"] and (run_dir / "report.html").is_file()
+        run = Finished(RunResult(proc.returncode, run_dir), secrets=[sb.maxmd_password, sb.portal_password])
+        assert check_against_portal(sb, run, before) == {}
+        # The Save in flight was answered and verified; nothing after it was started.
+        assert run.status(target) == "configured" and run.handoff()[target]["applied"] == "yes"
+        assert saves_seen[-1] == target
+        later = [p["npi"] for p in record["providers"]][[p["npi"] for p in record["providers"]].index(target) + 1:]
+        assert all(sb.state.account(n) == before[n] for n in later if n in before)
+        assert leaks(run, sb) == []
 
 
 @pytest.mark.parametrize(("skin", "workers"), [("default", 1), ("default", 3), ("legacy", 1), ("modern", 1), ("modern", 3)])
@@ -126,8 +153,12 @@ def test_every_fault_at_once_over_a_dozen_providers(tmp_path: Path, skin: str, w
         # to run: with the shipped 2 retries a named provider failed about once in 15 runs (its
         # lost Save, then two logins answered 503). Five retries make that about 1 in 10,000.
         settings = replace(sandbox_settings(), retries=5)
+        before = snapshot(sb)
         first = run_robot(sb, tmp_path / "first", settings=settings, capture=True, workers=workers)
         assert_exact_or_failed(sb, first)
+        check_against_portal(sb, first, before)
+        assert first.handoff()[refused]["applied"] == "no"
+        assert sb.state.account(refused) == before[refused]  # the refused Save changed nothing
         statuses = {p["npi"]: p["status"] for p in first.record["providers"]}
         assert statuses[refused] == "failed" and "could not be verified" in first.provider(refused)["error"]
         assert statuses[answered_5xx] == "configured", (first.provider(answered_5xx)["error"], first.provider(answered_5xx)["notes"])
@@ -137,7 +168,9 @@ def test_every_fault_at_once_over_a_dozen_providers(tmp_path: Path, skin: str, w
         assert leaks(first, sb) == []
 
         faults.refuse_save = set()
+        before = snapshot(sb)
         second = run_robot(sb, tmp_path / "second", settings=settings, capture=True, workers=workers)
+        check_against_portal(sb, second, before)
         assert second.status(refused) == "configured", second.provider(refused)
         assert all(p["status"] in ("configured", "already-configured") for p in second.record["providers"])
         assert second.result.exit_code == 0

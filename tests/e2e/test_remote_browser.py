@@ -294,21 +294,19 @@ def test_an_unreachable_server_stops_the_run_at_once_with_exit_2(tmp_path: Path)
     ws = f"ws://127.0.0.1:{_free_port()}/"  # nobody listens there
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MAXMD_", "PORTAL_"))}
     env["ROBOT_BROWSER_WS"] = ws
-    started = time.monotonic()
     done = subprocess.run(
-        [sys.executable, "-m", "robot", "--out", str(tmp_path)],
+        [sys.executable, "-m", "robot", "--sandbox", "--out", str(tmp_path)],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
     )
-    elapsed = time.monotonic() - started
     output = done.stdout + done.stderr
     assert done.returncode == 2, output
-    assert elapsed < 30, elapsed
     (line,) = [ln for ln in output.splitlines() if ln.startswith("error:")]
     assert f"ROBOT_BROWSER_WS={ws}" in line and "no Playwright browser server answers" in line and "run-server" in line
     assert "Traceback" not in output
     (run_dir,) = [p for p in tmp_path.iterdir() if p.is_dir()]
     record = json.loads((run_dir / "run.json").read_text())
     assert record["browser"] == "remote" and "ROBOT_BROWSER_WS=" in record["error"]
+    assert "transient fault" not in (run_dir / "robot.log").read_text()  # at once: no attempt was repeated
 
 
 def test_a_version_mismatch_is_one_line_naming_both_versions(server: BrowserServer) -> None:

@@ -250,21 +250,36 @@ def test_a_site_that_does_not_answer_stops_the_run_with_exit_2(sandbox: Sandbox,
 def test_the_command_line_runs_the_sandbox_demo(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MAXMD_", "PORTAL_"))}
     done = subprocess.run(
-        [sys.executable, "-m", "robot", "--out", str(tmp_path)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+        [sys.executable, "-m", "robot", "--sandbox", "--out", str(tmp_path)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL,
     )
     assert done.returncode == 1, done.stderr  # the seeded practice holds one conflict on purpose
-    assert "embedded sandbox" in done.stdout
+    assert done.stdout.splitlines()[0].startswith("--sandbox: running against the embedded sandbox")
     assert "Report:" in done.stdout and "configured" in done.stdout
     report = Path(done.stdout.split("Report:")[1].split()[0])
     assert report.is_file() and report.parent.parent == tmp_path
+    assert "<title>SANDBOX" in report.read_text()
+
+
+def test_an_unattended_run_with_no_site_never_runs_the_sandbox(tmp_path: Path) -> None:
+    """As cron or systemd start it: no terminal, and no MAXMD_URL / PORTAL_URL (a missing .env)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MAXMD_", "PORTAL_"))}
+    done = subprocess.run(
+        [sys.executable, "-m", "robot", "--out", str(tmp_path / "runs"), "--config", str(ROOT / "config" / "robot.yaml")],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.stdout == ""
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith("error: no site configured") and "MAXMD_URL" in line and str(tmp_path / ".env") in line
+    assert not (tmp_path / "runs").exists()  # nothing ran, nothing was written
 
 
 def test_a_browser_that_will_not_start_stops_the_run_with_exit_2(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MAXMD_", "PORTAL_"))}
     env["ROBOT_BROWSER_PATH"] = "/bin/false"
     done = subprocess.run(
-        [sys.executable, "-m", "robot", "--out", str(tmp_path)],
+        [sys.executable, "-m", "robot", "--sandbox", "--out", str(tmp_path)],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
     )
     assert done.returncode == 2, done.stdout + done.stderr

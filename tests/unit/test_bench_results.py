@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
-import time
+import threading
 
 import pytest
 
@@ -316,8 +316,8 @@ def test_baseline_passwords_meet_the_portal_policy() -> None:
 
 
 def test_peak_memory_counts_children_but_not_excluded_ones() -> None:
-    code = "import time; x = b'x' * (150 * 1024 * 1024); print('ready', flush=True); time.sleep(60)"
-    hog = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    code = "import sys; x = b'x' * (150 * 1024 * 1024); print('ready', flush=True); sys.stdin.read()"
+    hog = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert hog.stdout is not None and hog.stdout.readline().strip() == "ready"
         counted, left_out = PeakMemory(), PeakMemory(exclude=[hog.pid])
@@ -329,7 +329,10 @@ def test_peak_memory_counts_children_but_not_excluded_ones() -> None:
         hog.wait()
     # The sampler thread: a peak, several samples, and it stops.
     with PeakMemory(interval=0.05) as mem:
-        time.sleep(0.3)
+        for _ in range(400):  # until three samples are in (bounded), not for a while
+            if mem.samples >= 3:
+                break
+            threading.Event().wait(0.01)
     assert mem.samples >= 3 and mem.peak_bytes > 10 * MB
 
 

@@ -155,4 +155,61 @@ def test_valid_input_does_reach_the_browser_choice(monkeypatch):
     write("config/robot.yaml", "")
     monkeypatch.setattr(robot.cli, "choose_browser", reached)
     with pytest.raises(Reached):
-        main(["--only", "1234567893", "--slow-mo", "0"])
+        main(["--sandbox", "--only", "1234567893", "--slow-mo", "0"])
+
+
+# --- no site configured: the sandbox only when asked for, or for a person at a terminal ----------------
+
+class Reached(Exception):
+    """The run got as far as choosing a browser."""
+
+
+def _reached(*args, **kwargs):
+    raise Reached
+
+
+def test_no_site_and_no_terminal_exits_2_naming_the_variables_and_where_env_was_looked_for(capsys, monkeypatch, isolated):
+    write("config/robot.yaml", "")
+    monkeypatch.setattr(robot.cli, "_at_terminal", lambda: False)  # cron, systemd
+    line = refused([], capsys)
+    assert "MAXMD_URL" in line and "PORTAL_URL" in line and "--sandbox" in line
+    assert "no .env found" in line and str(isolated / ".env") in line
+
+
+def test_no_site_and_no_terminal_names_the_env_file_that_was_read(capsys, monkeypatch, isolated):
+    write("config/robot.yaml", "")
+    write(".env", "# the addresses were forgotten\nMAXMD_USERNAME=admin\n")
+    monkeypatch.setattr(robot.cli, "_at_terminal", lambda: False)
+    line = refused([], capsys)
+    assert "MAXMD_URL" in line and ".env was read" in line
+
+
+@pytest.mark.parametrize(("argv", "terminal"), [(["--sandbox"], False), ([], True), (["--check"], True)])
+def test_the_sandbox_runs_when_asked_for_or_for_a_person_at_a_terminal(monkeypatch, argv, terminal):
+    write("config/robot.yaml", "")
+    monkeypatch.setattr(robot.cli, "_at_terminal", lambda: terminal)
+    monkeypatch.setattr(robot.cli, "choose_browser", _reached)
+    with pytest.raises(Reached):
+        main(argv)
+
+
+def test_the_sandbox_is_not_started_for_a_check_without_a_terminal(capsys, monkeypatch):
+    write("config/robot.yaml", "")
+    monkeypatch.setattr(robot.cli, "_at_terminal", lambda: False)
+    assert "MAXMD_URL" in refused(["--check"], capsys)
+
+
+# --- files robot.yaml names ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("key", ["providers", "selectors"])
+def test_a_file_named_in_robot_yaml_that_does_not_exist_is_an_error(capsys, key):
+    write("config/robot.yaml", f"files:\n  {key}: {key}-typo.yaml\n")
+    line = refused(["--sandbox"], capsys)
+    assert f"files.{key}" in line and f"{key}-typo.yaml" in line and "does not exist" in line
+
+
+def test_the_default_files_left_as_shipped_may_be_missing(monkeypatch):
+    write("config/robot.yaml", "files:\n  providers: providers.yaml\n  selectors: selectors.yaml\n")
+    monkeypatch.setattr(robot.cli, "choose_browser", _reached)
+    with pytest.raises(Reached):
+        main(["--sandbox"])

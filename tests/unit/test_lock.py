@@ -25,13 +25,13 @@ REPO = Path(__file__).resolve().parents[2]
 
 HOLDER = textwrap.dedent(
     """
-    import sys, time
+    import signal, sys
     from pathlib import Path
     from robot.lock import RunLock
     lock = RunLock(Path(sys.argv[1]))
     lock.acquire()
     print("held", flush=True)
-    time.sleep(120)  # killed by the test long before this
+    signal.pause()  # until the test kills it
     """
 )
 
