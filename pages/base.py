@@ -162,10 +162,11 @@ class Screen:
         except PlaywrightError:
             return True
 
-    def _completion(self) -> str:
-        same = not self._new_document()
-        self.completed = IN_PLACE if same else NEW_PAGE
-        if not same:  # a new document has come: let it finish parsing before it is read
+    def _completion(self, new_document: bool | None = None) -> str:
+        """How the last action completed; ``new_document`` where the caller has already looked."""
+        new = self._new_document() if new_document is None else new_document
+        self.completed = NEW_PAGE if new else IN_PLACE
+        if new:  # a new document has come: let it finish parsing before it is read
             self.page.wait_for_load_state("domcontentloaded")
         return self.completed
 

@@ -7,11 +7,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from playwright.sync_api import Dialog, Locator
+from playwright.sync_api import Dialog, Locator, Page
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from pages.base import _VISIBLE_TEXTS, NEW_PAGE, SLICE_MS, LoginScreen, Screen, _Answers
-from pages.locators import words
+from pages.base import NEW_PAGE, SLICE_MS, LoginScreen, Retry, Screen, _Answers
+from pages.landmarks import Landmarks
+from pages.locators import Selectors, words
 from robot.errors import NotThere, SessionExpired
 from robot.model import AccountNames, AccountState
 
@@ -84,6 +86,46 @@ _MARK_SEEN = f"""els => els.forEach(e => {{ if ((e.offsetParent !== null || e.ge
   e.setAttribute("{_SEEN}", (e.innerText || "").trim()); }})"""
 _UNMARK_CHANGED = f"""() => document.querySelectorAll("[{_SEEN}]").forEach(e => {{
   if ((e.innerText || "").trim() !== e.getAttribute("{_SEEN}")) e.removeAttribute("{_SEEN}"); }})"""
+# The words of the messages (the outermost of each, shown), whether a modal is among them, and whether
+# the document is another than the one Save was clicked on: three questions, one call.
+_ANSWER_TEXTS = f"""(els, modal) => {{
+  if (typeof els === "string") els = [...document.querySelectorAll(els)].filter(e => !e.hasAttribute("{_SEEN}") && /\\w/.test(e.textContent));
+  const shown = els.filter(e => e.offsetParent !== null || e.getClientRects().length)
+    .filter((e, i, all) => !all.some(o => o !== e && o.contains(e)));
+  return [shown.map(e => (e.innerText || "").trim()).filter(Boolean), shown.some(e => e.matches(modal)),
+          window.__robotStamp !== true];
+}}"""
+# ``_QUESTION`` for the modals shown now that were not there before Save (plain CSS: no selector engine).
+_MODALS_ASK = f"""([css, attr]) => ({_QUESTION})([...document.querySelectorAll(css)]
+  .filter(e => !e.hasAttribute("{_SEEN}") && /\\w/.test(e.textContent)), attr)"""
+# Every piece of text the page shows (text nodes, trimmed): before Save, so that words new after it can
+# be told, wherever the portal writes them (a box of its own, a line beside a field).
+_WORDS_SHOWN = """() => {
+  const out = new Set(), walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    const t = (n.nodeValue || "").trim(), e = n.parentElement;
+    if (t && e && !e.closest("script, style, option, select, textarea, [data-robot-mask]") && (e.offsetParent !== null || e.getClientRects().length)) out.add(t);
+  }
+  return out;
+}"""
+# The elements showing words that were not on the page before Save (same document only): the answer
+# of a portal that writes it where no usual message box is.
+_NEW_WORDS = f"""() => {{
+  if (window.__robotStamp !== true || !window.__robotWords) return [];
+  const before = window.__robotWords, now = ({_WORDS_SHOWN})(), holders = [];
+  const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {{
+    const t = (n.nodeValue || "").trim(), e = n.parentElement;
+    if (t && now.has(t) && !before.has(t) && /\\w/.test(t) && !holders.includes(e)) holders.push(e);
+  }}
+  return holders.filter(e => !holders.some(o => o !== e && o.contains(e))).map(e => (e.innerText || "").trim()).filter(Boolean);
+}}"""
+# ``_ANSWER_TEXTS`` by the messages' CSS; where no message box has new words, the new words in place.
+_ANSWER_BY_CSS = f"""([css, modal]) => {{
+  const found = ({_ANSWER_TEXTS})(css, modal);
+  if (!found[0].length && !found[2]) found[0] = ({_NEW_WORDS})();
+  return found;
+}}"""
 _WORDS = re.compile(r"\w")
 _NO_RESULTS = re.compile(r"\bno\s+(results?|records?|matching|matches|data|users?|user accounts?|accounts?)\b|nothing (was )?found|\b0 (results|records|accounts)\b", re.I)
 _MODAL = "[role=dialog], [role=alertdialog], dialog[open], [aria-modal=true]"
@@ -228,6 +270,14 @@ class UserAccountPage(Screen):
 
     NAME_FIELDS = ("display_name", "first_name", "last_name", "email")
 
+    def __init__(self, page: Page, selectors: Selectors, retry: Retry = Retry(), landmarks: Landmarks | None = None) -> None:
+        super().__init__(page, selectors, retry)
+        self.landmarks = landmarks  # where the controls stood on an earlier account page (pages.landmarks)
+
+    def learn_landmarks(self) -> Landmarks | None:
+        """Where this account page's controls stand, for the account pages after it."""
+        return Landmarks.learn(self.page, self._sel)
+
     def open(self, url: str) -> None:
         """Open the account at the address its Username link in the search results points to (step 10).
 
@@ -241,8 +291,11 @@ class UserAccountPage(Screen):
         return bool(self.page.evaluate(_SHOWS_USERNAME, username))
 
     def is_account_of(self, username: str) -> bool:
-        """``shows_username`` for the page as it is now, without waiting."""
-        return self._count("portal.account.section") > 0 and bool(self.page.evaluate(_SHOWS_USERNAME, username))
+        """``shows_username`` for the page as it is now, without waiting (one call in the page's own world)."""
+        if self.landmarks is not None and (known := self.landmarks.is_account_of(self.page, username, _SHOWS_USERNAME)) is not None:
+            return known
+        return bool(self._el("portal.account.section").evaluate_all(f"(els, npi) => els.length > 0 && ({_SHOWS_USERNAME})(npi)",
+                                                                     username))
 
     def wait_for_account_information_or_login(self) -> None:
         with self.watching() as answers:
@@ -262,6 +315,8 @@ class UserAccountPage(Screen):
     def read(self, names: tuple[str, ...] | None = None) -> AccountState:
         """What the section shows. ``names``: which of the step-12 fields to read (default all of them);
         the others read as ""."""
+        if (known := self._read_where_learned(names)) is not None:
+            return known
         wanted = self.NAME_FIELDS if names is None else names
         values = {field: self._el(f"portal.account.{field}").input_value() for field in self.NAME_FIELDS if field in wanted}
         return AccountState(
@@ -277,6 +332,9 @@ class UserAccountPage(Screen):
 
         A field that is not there exactly once as a plain form control is read by ``read``, whose
         waiting and strictness say what is wrong with it."""
+        if (known := self._read_where_learned(names)) is not None:
+            return known
+
         def one(key: str, script: str) -> str | bool | None:
             found = self._el(f"portal.account.{key}").evaluate_all(script)
             return found[0] if len(found) == 1 else None
@@ -294,6 +352,26 @@ class UserAccountPage(Screen):
             direct_address=str(address),
         )
 
+    def _read_where_learned(self, names: tuple[str, ...] | None) -> AccountState | None:
+        """``read`` in one call by the landmarks; None where they do not hold on this page."""
+        if self.landmarks is None:
+            return None
+        wanted = [f for f in self.NAME_FIELDS if names is None or f in names]
+        keys = tuple(f"portal.account.{f}" for f in (*wanted, "emergency_access", "poll_direct", "direct_address"))
+        found = self.landmarks.read(self.page, keys)
+        if found is None:
+            return None
+        values = {k.rsplit(".", 1)[1]: v for k, (v, _) in found.items()}
+        emergency, poll = found["portal.account.emergency_access"][1], found["portal.account.poll_direct"][1]
+        if emergency is None or poll is None or any(values[f] is None for f in (*wanted, "direct_address")):
+            return None  # not a plain form control after all: Playwright's own reads say what it is
+        return AccountState(
+            names=AccountNames(**{f: str(values[f]) for f in wanted}),
+            emergency_access=emergency,
+            poll_direct=poll,
+            direct_address=str(values["direct_address"]),
+        )
+
     def edit_names(self, edits: dict[str, str]) -> None:
         for field, value in edits.items():
             self._el(f"portal.account.{field}").fill(value)
@@ -303,10 +381,22 @@ class UserAccountPage(Screen):
         self._el("portal.account.confirm_password").fill(password)
 
     def clear_emergency_access(self) -> None:
-        self._el("portal.account.emergency_access").set_checked(False)
+        self._tick("portal.account.emergency_access", False)
 
     def check_poll_direct_mailbox(self) -> None:
-        self._el("portal.account.poll_direct").set_checked(True)
+        self._tick("portal.account.poll_direct", True)
+
+    def _tick(self, key: str, on: bool) -> None:
+        """Tick or untick a box with a click where it is, without waiting for the page to hold still
+        (that wait is most of a tick's time); a click that left the box as it was (covered, not ready)
+        is made again with all of Playwright's checks. Either way Playwright confirms the new state."""
+        box = self._el(key)
+        try:
+            box.set_checked(on, force=True)
+        except PlaywrightTimeout:
+            raise
+        except PlaywrightError:
+            box.set_checked(on)
 
     def type_direct_address(self, address: str) -> None:
         self._el("portal.account.direct_address").fill(address)
@@ -359,19 +449,27 @@ class UserAccountPage(Screen):
             css = _MODAL
         else:
             css = f"{css}, {_MODAL}"
-        self.page.evaluate(f"css => {{ window.__robotStamp = true; ({_MARK_SEEN})([...document.querySelectorAll(css)]); }}", css)
+        self.page.evaluate(f"css => {{ window.__robotStamp = true; ({_MARK_SEEN})([...document.querySelectorAll(css)]); "
+                           f"window.__robotWords = ({_WORDS_SHOWN})(); }}", css)
 
     def _await_answer(self, answers: _Answers, said: list[str]) -> SaveAnswer:
         """Look in the page's own world first (a page a Save loaded is only looked at, and the answer
         is often there at once); wait on a locator only while nothing has answered yet."""
         unseen = self.page.locator(f":not([{_SEEN}])")
         fresh = self._el("portal.account.saved").or_(self.page.locator(_MODAL)).and_(unseen).filter(has_text=_WORDS)
-        modal = self.page.locator(_MODAL).and_(unseen).filter(has_text=_WORDS)
         login = self._el("portal.login.submit")
         deadline = time.monotonic() + self._retry.timeout_s
         neutral, look = "", True
+        css = self._sel.css("portal.account.saved")  # plain CSS: looked for by the page's own script, no selector engine
         while not said:
-            texts = [t.strip() for t in fresh.evaluate_all(_VISIBLE_TEXTS) if t.strip()] if look else []
+            if not look:
+                texts, asks, new = [], False, None
+            elif css is not None:
+                texts, asks, new = self.page.evaluate(_ANSWER_BY_CSS, [f"{css}, {_MODAL}", _MODAL])
+            else:
+                texts, asks, new = fresh.evaluate_all(_ANSWER_TEXTS, _MODAL)
+                if not texts and new is False:
+                    texts = self.page.evaluate(_NEW_WORDS)
             look = True
             answers.raise_if_failed(self.site)
             if said:
@@ -379,14 +477,15 @@ class UserAccountPage(Screen):
             text = " ".join(texts)
             # A login page's own words ("session expired", "logged out") are no answer; a success is.
             # A login form comes on a new page (an ended session in place is a 401, seen by ``answers``).
-            if verdict(text) != "saved" and self._new_document() and self._count("portal.login.submit") and self.on_login_page():
+            if verdict(text) != "saved" and (self._new_document() if new is None else new) \
+                    and self._count("portal.login.submit") and self.on_login_page():
                 raise SessionExpired(self.site)
             if texts:
-                if self._confirm(modal):
+                if asks and self._confirm():
                     look = False  # the answer comes after the confirmation: wait for it
                     continue
                 if verdict(text) != "unknown":
-                    return self._answer(text, answers)
+                    return self._answer(text, answers, new_document=new)
                 neutral = text  # "Saving…": wait on for words that say what happened
                 fresh.evaluate_all(_MARK_SEEN)
             left = deadline - time.monotonic()
@@ -400,12 +499,12 @@ class UserAccountPage(Screen):
                 self.page.evaluate(_UNMARK_CHANGED)  # a message box that was there may have new words
         return self._answer(" ".join(said).strip(), answers, dialog=True)
 
-    def _confirm(self, modal: Locator) -> bool:
+    def _confirm(self) -> bool:
         """An HTML modal that asks to confirm the Save is confirmed; True if it was one.
 
         A question about saving, with a button to go on and one to go back (or a question mark);
         a modal that only answers ("Saved", "Could not save" with an OK) is the answer instead."""
-        found = modal.evaluate_all(_QUESTION, _CONFIRMING)
+        found = self.page.evaluate(_MODALS_ASK, [_MODAL, _CONFIRMING])
         if not found:
             return False
         text, buttons = found
@@ -417,9 +516,9 @@ class UserAccountPage(Screen):
         self.page.locator(f"[{_CONFIRMING}='{yes}']").first.click()
         return True
 
-    def _answer(self, text: str, answers: _Answers, *, dialog: bool = False) -> SaveAnswer:
+    def _answer(self, text: str, answers: _Answers, *, dialog: bool = False, new_document: bool | None = None) -> SaveAnswer:
         answers.raise_if_failed(self.site)
-        new_page = self._completion() == NEW_PAGE
+        new_page = self._completion(new_document) == NEW_PAGE
         judged = verdict(text)
         if judged == "saved":
             return SaveAnswer(confirmation=text, new_page=new_page, dialog=dialog)

@@ -21,11 +21,13 @@ import structlog
 from playwright.sync_api import CDPSession, Locator, Page
 from playwright.sync_api import Error as PlaywrightError
 
+from pages.landmarks import Landmarks
 from pages.locators import SECRET_KEYS, Selectors
 from robot.handoff import Handoff
 
 REDACTED = "[redacted]"
 MASK_COLOR = "#1f2933"
+_MARGIN = 12  # pixels above and below a band
 
 
 class Redactor:
@@ -110,7 +112,8 @@ class Audit:
         self.handoff = Handoff(run_dir / "handoff.csv") if handoff else None
 
     # --- pictures ------------------------------------------------------------------------------
-    def shot(self, page: Page, who: str, step: str, *, full_page: bool = False, region: Locator | None = None) -> str:
+    def shot(self, page: Page, who: str, step: str, *, full_page: bool = False, region: Locator | None = None,
+             landmarks: Landmarks | None = None) -> str:
         """Screenshot as ``NNN-<who>-<step>.png``, secrets masked; returns its path in the run folder.
 
         The viewport by default; with ``region``, the viewport scrolled so that the band from the first
@@ -121,7 +124,8 @@ class Audit:
         Chromium's own capture (DevTools' ``Page.captureScreenshot``, its fast PNG encoder) with the
         secret fields covered first, as Playwright's ``mask`` covers them, takes half the time of
         ``page.screenshot``; where that protocol is not there, or the band is taller than the
-        window, ``page.screenshot`` with ``mask`` does it.
+        window, ``page.screenshot`` with ``mask`` does it. With ``landmarks`` (the account page's controls
+        where they were learned) the band is found and the secrets covered in one call of the page's own.
         """
         with self._lock:
             self._count += 1
@@ -129,9 +133,10 @@ class Audit:
         name = f"{number:03d}-{_slug(who)}-{_slug(step)}.png"
         path = self.shots_dir / name
         try:
-            band = region.evaluate_all(_BAND_JS, 12) if region is not None else None
+            covered = None if full_page or landmarks is None or not self._cdp else landmarks.band_and_cover(page, MASK_COLOR, _MARGIN)
+            band = covered or (region.evaluate_all(_BAND_JS, _MARGIN) if region is not None else None)
             clip = band["clip"] if band is not None and band["full"] else None
-            if full_page or not self._capture(page, path, clip):
+            if full_page or not self._capture(page, path, clip, covered=covered is not None):
                 if band is None:
                     frame = {"full_page": full_page}
                 elif band["full"]:
@@ -144,9 +149,9 @@ class Audit:
             return ""
         return f"screenshots/{name}"
 
-    def _capture(self, page: Page, path: Path, clip: dict | None = None) -> bool:
+    def _capture(self, page: Page, path: Path, clip: dict | None = None, *, covered: bool = False) -> bool:
         """Chromium's capture of the viewport (or of ``clip``, a band of the page taller than the
-        window), secret fields covered; False: not available."""
+        window), secret fields covered (``covered``: already); False: not available."""
         if not self._cdp:
             return False
         try:
@@ -156,7 +161,8 @@ class Audit:
             self._cdp = False
             return False
         self._sessions[page] = session
-        self._masks(page).evaluate_all(_COVER_JS, MASK_COLOR)
+        if not covered:
+            self._masks(page).evaluate_all(_COVER_JS, MASK_COLOR)
         params: dict = {"format": "png", "optimizeForSpeed": True}
         if clip is not None:
             params.update(clip={**clip, "scale": 1}, captureBeyondViewport=True)

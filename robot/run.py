@@ -17,6 +17,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from pages.base import Retry
+from pages.landmarks import Landmarks
 from pages.maxmd import IdentityProofingPage, MaxmdHomePage, MaxmdLoginPage, WorkflowEntryText, WorkflowStatusPage
 from pages.portal import PortalLoginPage, PortalNavigation, UserAccountPage, UserSearchPage
 from robot import passwords, report, rules
@@ -110,6 +111,9 @@ def new_run_dir(out: Path, suffix: str = "") -> Path:
 # A browser that died (or whose remote server dropped it) fails every call with one of these, though
 # Playwright may go on calling it connected for a moment (a remote one, especially).
 _BROWSER_GONE = re.compile(r"Browser (has been )?closed|Target page, context or browser has been closed|Connection closed", re.I)
+# The page changed under a call (a script replaced the element, a navigation came): worth another attempt.
+_PAGE_CHANGED = re.compile(r"not attached to the DOM|Execution context was destroyed|Cannot find context with specified id"
+                           r"|frame (was|got) detached", re.I)
 
 _TIMEOUT_HINT = (
     "the control did not appear in time; if the site looks different, fix its locator in "
@@ -154,6 +158,8 @@ class Robot:
         self._handled = 0  # providers this worker has handled
         self._collect = True
         self._told: set[str] = set()
+        self.landmarks: Landmarks | None = None
+        self._learned = False
 
     # --- plumbing --------------------------------------------------------------------------------
     def _context(self) -> BrowserContext:
@@ -172,7 +178,8 @@ class Robot:
         return self.shared.outcomes
 
     def _shot(self, page: Page, who: str, name: str, shots: list[str], region: Locator | None = None) -> None:
-        if path := self.audit.shot(page, who, name, region=region):
+        # A region is the account's band: where its controls were learned, found in one call.
+        if path := self.audit.shot(page, who, name, region=region, landmarks=self.landmarks if region is not None else None):
             shots.append(path)
 
     def _mark(self, who: str, name: str) -> None:
@@ -334,7 +341,7 @@ class Robot:
             except (TransientFault, PlaywrightTimeout) as exc:
                 fault: BaseException = exc
             except PlaywrightError as exc:
-                if self.browser.is_connected() and not _BROWSER_GONE.search(str(exc)):
+                if self.browser.is_connected() and not _BROWSER_GONE.search(str(exc)) and not _PAGE_CHANGED.search(str(exc)):
                     raise  # a real error (a control matched twice, ...): retrying will not help
                 fault = exc
             self.audit.log.warning("transient fault", who=who, attempt=n, step=self._step, error=_first_line(fault))
@@ -421,7 +428,7 @@ class Robot:
         trace = self.tracing if self.tracing is not None and self.attempt > 1 else _NoTracing()
         trace.pause()  # a new attempt may log in again: no recording until a fresh page
         page = self._portal_page()
-        account = UserAccountPage(page, self.sel, self.retry)
+        account = UserAccountPage(page, self.sel, self.retry, self.landmarks)
         href = self.shared.links.get(c.npi)
         search = None if href else self._search_clinicians(page, who, shots)            # steps 7-9
         trace.resume()  # the page shows no secret: a search result, or the last account after its Save
@@ -447,6 +454,9 @@ class Robot:
             if search is not None:  # an account opened at its address already showed its Username
                 account.wait_for_account_information()
             state = account.read(names=tuple(c.settings.edits) if c.settings else ())
+            if not self._learned:  # once: where the account page's controls stand, for the pages after this one
+                self._learned = True
+                self.landmarks = account.landmarks = account.learn_landmarks()
         forced, resumed = c.npi in self.options.force, c.npi in self._save_clicked
         changes = rules.decide_changes(c.direct_address, state, c.settings, force=forced and not resumed)
         if resumed and changes.status is Status.ALREADY_CONFIGURED:

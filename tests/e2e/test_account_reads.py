@@ -107,6 +107,9 @@ def _write(html: str) -> str:
     ('<div role="status">The Direct password is invalid.</div>', "", "The Direct password is invalid."),
     ('<div class="toast show" aria-live="polite"><div class="toast-body">Changes have been saved</div></div>', "Changes have been saved", ""),
     ('<span class="invalid-feedback" style="display:block">Direct Address is required.</span>', "", "Direct Address is required."),
+    # A box of the portal's own, known only by a word in its class, or by nothing at all: new words in place.
+    ('<div class="summary-err">The account could not be saved at this time</div>', "", "The account could not be saved at this time"),
+    ('<p class="x9"><span>Changes were saved successfully</span></p>', "Changes were saved successfully", ""),
 ])
 def test_an_answer_in_place_is_judged_by_its_words_not_its_role(page: Page, shown: str, confirmation: str, errors: str) -> None:
     answer = _in_place(page, _write(shown)).save()
@@ -152,3 +155,9 @@ def test_a_modal_that_is_not_about_saving_is_not_confirmed_but_read(page: Page) 
 def test_a_javascript_confirm_about_saving_is_accepted_and_its_alert_is_the_answer(page: Page) -> None:
     answer = _in_place(page, "if (confirm('Save changes?')) alert('User account saved.');").save()
     assert (answer.confirmation, answer.dialog) == ("User account saved.", True)
+
+
+def test_words_that_were_on_the_page_before_save_are_no_answer_in_place(page: Page) -> None:
+    old = '<p class="x9">Last saved by you: never. Fix any error before you save.</p>'
+    answer = _in_place(page, _write('<p class="x9">User account saved.</p>'), extra=old).save()
+    assert (answer.confirmation, answer.errors) == ("User account saved.", "")

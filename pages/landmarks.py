@@ -1,0 +1,142 @@
+"""Where the account page's controls stand, learned once by their words and then looked up by plain paths.
+
+Every account page of a portal comes from one template. The first one the robot opens is read through
+the locator table (words, roles, labels); for each control it keeps a path in the page (an id, a name,
+or the elements' order) and a signature (its kind and the words that label it). On the next pages the
+same reads, the picture's band and its masks are one script of the page's own (no selector engine, no
+copy of Playwright's script in the page). A path that finds nothing, or a control whose signature is
+not the one learned, makes the whole look return nothing: the caller then finds it by its words again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from playwright.sync_api import Page
+
+from pages.locators import SECRET_KEYS, Selectors
+
+# The script's helpers: a control's path, its signature, and finding it again by both.
+_HELPERS = r"""
+const CONTROLS = "input:not([type=hidden]), select, textarea, [role=checkbox], [role=switch], [role=combobox], [role=textbox], [role=listbox]";
+const norm = s => (s || "").replace(/[\s\u00a0]+/g, " ").trim().toLowerCase().slice(0, 80);
+const unique = sel => { try { return document.querySelectorAll(sel).length === 1; } catch (e) { return false; } };
+const signature = el => {
+  let words = "";
+  if (el.labels && el.labels.length) words = [...el.labels].map(l => l.innerText).join(" ");
+  else if (el.getAttribute("aria-label")) words = el.getAttribute("aria-label");
+  else if (el.getAttribute("aria-labelledby"))
+    words = el.getAttribute("aria-labelledby").split(/\s+/).map(id => (document.getElementById(id) || {}).innerText || "").join(" ");
+  else if (el.matches(CONTROLS)) {
+    for (let a = el.parentElement; a && a.querySelectorAll(CONTROLS).length <= 1; a = a.parentElement) words = a.innerText;
+  } else words = el.innerText;
+  return el.tagName.toLowerCase() + "/" + (el.getAttribute("type") || el.getAttribute("role") || "") + ":" + norm(words);
+};
+const pathOf = el => {
+  if (el.id && unique("#" + CSS.escape(el.id))) return "#" + CSS.escape(el.id);
+  const name = el.getAttribute("name");
+  if (name && unique(el.tagName.toLowerCase() + "[name=" + JSON.stringify(name) + "]"))
+    return el.tagName.toLowerCase() + "[name=" + JSON.stringify(name) + "]";
+  const parts = [];
+  for (let e = el; e && e !== document.documentElement; e = e.parentElement) {
+    if (e !== el && e.id && unique("#" + CSS.escape(e.id))) { parts.unshift("#" + CSS.escape(e.id)); return parts.join(" > "); }
+    let i = 1;
+    for (let s = e.previousElementSibling; s; s = s.previousElementSibling) if (s.tagName === e.tagName) i++;
+    parts.unshift(e.tagName.toLowerCase() + ":nth-of-type(" + i + ")");
+  }
+  return "html > " + parts.join(" > ");
+};
+// Where it was learned, else (the page has shifted: a message above it) the one element of its kind with its signature.
+const find = ([path, sig]) => {
+  const at = document.querySelectorAll(path);
+  if (at.length === 1 && signature(at[0]) === sig) return at[0];
+  const same = [...document.getElementsByTagName(sig.split("/")[0])].filter(e => signature(e) === sig);
+  return same.length === 1 ? same[0] : null;
+};
+"""
+
+_LEARN = f"""(els) => {{ {_HELPERS} return els.map(e => [pathOf(e), signature(e)]); }}"""
+
+# Each wanted control's value and checked state; null when any of them is not where it was learned.
+_READ = f"""(spots) => {{ {_HELPERS}
+  const out = {{}};
+  for (const [key, spot] of Object.entries(spots)) {{
+    const e = find(spot);
+    if (!e) return null;
+    const value = e instanceof HTMLInputElement || e instanceof HTMLTextAreaElement || e instanceof HTMLSelectElement ? e.value : null;
+    let checked = null;
+    if (e instanceof HTMLInputElement && (e.type === "checkbox" || e.type === "radio")) checked = e.checked;
+    else if (["true", "false"].includes(e.getAttribute("aria-checked"))) checked = e.getAttribute("aria-checked") === "true";
+    out[key] = [value, checked];
+  }}
+  return out;
+}}"""
+
+# Scrolls the band (the section's title to the Direct Address) to the top less a margin, measures it,
+# and covers every secret field: where it was learned, every password box, and every control labelled
+# as one of them. Null (nothing covered, nothing scrolled) when a learned control is not where it was.
+_BAND_AND_COVER = f"""([band, secrets, color, margin]) => {{ {_HELPERS}
+  const ends = band.map(find), covered = secrets.map(find);
+  if (ends.includes(null) || covered.includes(null)) return null;
+  const words = new Set(secrets.map(s => s[1]));
+  for (const e of document.querySelectorAll("input[type=password], " + CONTROLS)) if (e.type === "password" || words.has(signature(e))) covered.push(e);
+  for (const old of document.querySelectorAll("[data-robot-mask]")) old.remove();
+  ends[0].scrollIntoView({{block: "start"}});
+  window.scrollBy(0, -margin);
+  const rects = ends.map(e => e.getBoundingClientRect());
+  const top = Math.min(...rects.map(r => r.top)), bottom = Math.max(...rects.map(r => r.bottom));
+  for (const e of covered) for (const r of e.getClientRects()) {{
+    const box = document.createElement("div");
+    box.setAttribute("data-robot-mask", "");
+    box.style.cssText = "position:absolute;margin:0;padding:0;border:0;pointer-events:none;z-index:2147483647;"
+      + `left:${{r.left + window.scrollX}}px;top:${{r.top + window.scrollY}}px;width:${{r.width}}px;height:${{r.height}}px;background:${{color}}`;
+    document.documentElement.appendChild(box);
+  }}
+  const y = Math.max(0, top - margin), end = bottom + margin;
+  return {{full: end > window.innerHeight, clip: {{x: 0, y: y + window.scrollY, width: document.documentElement.clientWidth, height: end - y}}}};
+}}"""
+
+# Whether the section's title is there, and whether the page shows ``npi`` as its Username (``{shows}``).
+_ACCOUNT_OF = """([title, npi]) => {{ %s return [find(title) !== null, ({shows})(npi)]; }}""" % _HELPERS.replace("{", "{{").replace("}", "}}")
+
+SECTION_KEY = "portal.account.section"
+FIELD_KEYS = ("display_name", "first_name", "last_name", "email", "emergency_access", "poll_direct", "direct_address")
+
+
+@dataclass(frozen=True)
+class Landmarks:
+    """The learned path and signature of each control of the account page, by key."""
+
+    spots: dict[str, tuple[str, str]]
+    secrets: tuple[tuple[str, str], ...]  # every secret field the account page showed, by path and signature
+
+    @classmethod
+    def learn(cls, page: Page, selectors: Selectors) -> Landmarks | None:
+        """Learn from the account page shown now; None where a control is not there exactly once."""
+        direct = selectors(f"portal.account.{FIELD_KEYS[-1]}", page)
+        locators = {SECTION_KEY: selectors(SECTION_KEY, page).filter(has_not=direct).first}
+        locators.update({f"portal.account.{k}": selectors(f"portal.account.{k}", page) for k in FIELD_KEYS})
+        spots: dict[str, tuple[str, str]] = {}
+        for key, loc in locators.items():
+            found = loc.evaluate_all(_LEARN)
+            if len(found) != 1:
+                return None
+            spots[key] = (found[0][0], found[0][1])
+        secrets = [tuple(s) for key in SECRET_KEYS for s in selectors(key, page).evaluate_all(_LEARN)]
+        return cls(spots, tuple(dict.fromkeys(secrets)))  # type: ignore[arg-type]
+
+    def read(self, page: Page, keys: tuple[str, ...]) -> dict[str, tuple[str | None, bool | None]] | None:
+        """Each key's (value, checked) from the page, in one call; None when any is not where it was."""
+        found = page.evaluate(_READ, {k: self.spots[k] for k in keys})
+        return None if found is None else {k: (v[0], v[1]) for k, v in found.items()}
+
+    def is_account_of(self, page: Page, npi: str, shows_username: str) -> bool | None:
+        """Whether the page is ``npi``'s account (``shows_username``: the script that tells by the
+        Username's value); None: the section's title is not there as learned (ask the locators)."""
+        titled, shows = page.evaluate(_ACCOUNT_OF.format(shows=shows_username), [self.spots[SECTION_KEY], npi])
+        return bool(shows) if titled else None
+
+    def band_and_cover(self, page: Page, color: str, margin: int) -> dict | None:
+        """Scroll to the band, cover the secrets and measure the band, in one call (see ``_BAND_AND_COVER``)."""
+        band = [self.spots[SECTION_KEY], self.spots["portal.account.direct_address"]]
+        return page.evaluate(_BAND_AND_COVER, [band, list(self.secrets), color, margin])
