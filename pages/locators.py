@@ -151,19 +151,24 @@ _NPI_NAME = re.compile(r"^\s*[12]\d{9}\s*$")
 EMAIL_TEXT = re.compile(r"[^\s@<>(),;:]+@[^\s@<>(),;:]+\.[A-Za-z]{2,}")
 # "Next", "Next page ›", "›" or ">" alone; never a page number, "«", or "»" (often the last page).
 NEXT_PAGE = re.compile(r"^[^\w«‹<←]*(next(\s+page)?|[›>→⟩])[^\w«‹<←]*$", re.I)
-_ACTION = ("button", "link", "menuitem")
+_ACTION = ("button", "link", "menuitem", "tab")
+# A login form's name field: "Username", "User name", "User ID", "Email", "E-mail address", "Login".
+_LOGIN_NAME = Loc(
+    "label", re.compile(r"^[\W\d_]*(user[\s_-]*(name|id)|e-?mail( address)?|log[\s-]*in( name| id)?)[\W\d_]*$", re.I), exact=False,
+    alternative=beside("Username"), summary="the field labelled 'Username' (or 'User name', 'Email', 'User ID')")
 # Where sites write what happened, by the usual roles and the usual frameworks' names for them.
 MESSAGES = (
     "[role=alert]", "[role=status]", "[role=alertdialog]", "[aria-live=assertive]", "[aria-live=polite]", "output",
     ".alert", ".toast", ".notification", ".flash", ".message", ".messages", ".error", ".errors", ".success",
     ".invalid-feedback", ".field-validation-error", ".validation-summary-errors", ".text-danger",
+    # and the usual words in a site's own class names ("summary-err", "save-notice", "msg-success")
+    "[class*=error]", "[class*=-err]", "[class*=err-]", "[class*=alert]", "[class*=notice]", "[class*=success]",
+    "[class*=danger]", "[class*=toast]", "[class*=snackbar]", "[class*=feedback]",
 )
 
 DEFAULTS: dict[str, Loc] = {
     # MaxMD provisioning tool (seed steps 2-5)
-    "maxmd.login.username": Loc(  # a login form may say "Email" or "User ID" instead
-        "label", re.compile(r"^[\W\d_]*(user\s*(name|id)|e-?mail( address)?|login)[\W\d_]*$", re.I), exact=False,
-        alternative=beside("Username"), summary="the field labelled 'Username' (or 'Email', 'User ID')"),
+    "maxmd.login.username": _LOGIN_NAME,
     "maxmd.login.password": field("Password"),
     "maxmd.login.submit": control(_SIGN_IN, "button", shown="Sign in' or 'Log in"),
     "maxmd.home.details": control("Details", *_ACTION),
@@ -176,7 +181,7 @@ DEFAULTS: dict[str, Loc] = {
     "maxmd.workflows.provider": Loc("entries", "", summary="each provider's entry, found by the page's structure"),
     "maxmd.workflows.direct_address": Loc("text", EMAIL_TEXT, exact=False, summary="the e-mail address inside the entry"),
     # Patient and Provider Portal (seed steps 6-18)
-    "portal.login.username": field("Username"),
+    "portal.login.username": _LOGIN_NAME,
     "portal.login.password": field("Password"),
     "portal.login.submit": control(_SIGN_IN, "button", shown="Sign in' or 'Log in"),
     "portal.nav.administration": control("Administration", "button", "link", "menuitem", "tab", plain="Administration"),

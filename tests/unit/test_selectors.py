@@ -81,7 +81,7 @@ def test_secret_keys_are_real_keys_and_cover_every_password_field():
         ("portal.account.emergency_access", "the field labelled 'Allow Emergency Access'"),
         ("portal.account.save", "a button named 'Save' or 'Save changes'"),
         ("portal.users.access_type", "the field labelled 'Access Type'"),
-        ("maxmd.home.details", "a button or link or menuitem named 'Details'"),
+        ("maxmd.home.details", "a button or link or menuitem or tab named 'Details'"),
     ],
 )
 def test_default_is_found_by_the_vendors_visible_words(key, described):
