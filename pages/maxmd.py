@@ -132,11 +132,13 @@ FIND_ENTRIES = r"""(attr) => {
   for (const e of holders) byParent.set(e.parentElement, (byParent.get(e.parentElement) || 0) + 1);
   const repeated = [...byParent.values()].some(n => n > 1);
   const kept = [...holders].filter(e => !repeated || byParent.get(e.parentElement) > 1);
-  // Beside the entries found by an NPI, their siblings of the same kind that show a name only.
+  // Beside the entries found by an NPI, their siblings of the same kind (a list item, a row, or an element
+  // of the same tag and classes) that show a name only.
   const entries = new Set(kept);
   for (const e of kept) {
     for (const s of (e.parentElement ? e.parentElement.children : [])) {
       if (entries.has(s) || s.tagName !== e.tagName || !shown(s)) continue;
+      if (!natural(s) && s.className !== e.className) continue;  // a "14 providers" line beside the cards is none of them
       if (s.closest("thead") || (s.tagName === "TR" && !s.querySelector("td"))) continue;
       const [npis, mails] = count(s);
       if (npis === 0 && mails <= 1 && /[A-Za-z\u00C0-\uFFFF]{2,}/.test(s.innerText || "")) entries.add(s);
