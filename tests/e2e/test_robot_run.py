@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from robot_helpers import ROOT, SeededRun, leaks, run_robot, sandbox_settings, snapshot
+from robot_helpers import ROOT, SeededRun, check_against_portal, leaks, run_robot, sandbox_settings, snapshot
 
 from pages.portal import UserAccountPage
 from robot.sandbox import Faults, Sandbox, SKINS
@@ -163,7 +163,10 @@ def test_force_resets_an_already_configured_provider(sandbox: Sandbox, tmp_path:
 def test_refused_save_fails_that_provider_with_the_portals_words(sandbox: Sandbox, tmp_path: Path) -> None:
     okafor = npi_of(sandbox, "Okafor")
     sandbox.faults.refuse_save = {okafor}
+    before = snapshot(sandbox)
     run = run_robot(sandbox, tmp_path, capture=True)
+    assert sandbox.state.account(okafor) == before[okafor]  # zero applied changes, on every rendering
+    check_against_portal(sandbox, run, before)
     outcome = run.provider(okafor)
     assert outcome["status"] == "failed"
     assert "Okafor" in outcome["error"] and "18 Save" in outcome["error"] and "MaxMD" in outcome["error"]
