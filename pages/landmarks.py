@@ -55,7 +55,12 @@ const find = ([path, sig]) => {
 };
 """
 
-_LEARN = f"""(els) => {{ {_HELPERS} return els.map(e => [pathOf(e), signature(e)]); }}"""
+# Each element's path and signature, and whether the signature names it alone on this page (words,
+# and no other element of its tag with the same ones): only such a control can be found again safely.
+_LEARN = f"""(els) => {{ {_HELPERS} return els.map(e => {{
+  const sig = signature(e), alone = [...document.getElementsByTagName(e.tagName)].filter(o => signature(o) === sig).length === 1;
+  return [pathOf(e), sig, alone && !sig.endsWith(":")];
+}}); }}"""
 
 # Each wanted control's value and checked state; null when any of them is not where it was learned.
 _READ = f"""(spots) => {{ {_HELPERS}
@@ -72,28 +77,60 @@ _READ = f"""(spots) => {{ {_HELPERS}
   return out;
 }}"""
 
-# Scrolls the band (the section's title to the Direct Address) to the top less a margin, measures it,
-# and covers every secret field: where it was learned, every password box, and every control labelled
-# as one of them. Null (nothing covered, nothing scrolled) when a learned control is not where it was.
-_BAND_AND_COVER = f"""([band, secrets, color, margin]) => {{ {_HELPERS}
-  const ends = band.map(find), covered = secrets.map(find);
-  if (ends.includes(null) || covered.includes(null)) return null;
-  const words = new Set(secrets.map(s => s[1]));
-  for (const e of document.querySelectorAll("input[type=password], " + CONTROLS)) if (e.type === "password" || words.has(signature(e))) covered.push(e);
-  for (const old of document.querySelectorAll("[data-robot-mask]")) old.remove();
-  ends[0].scrollIntoView({{block: "start"}});
+# Scrolls the band's first element to the top (less a margin) and measures the band, in one call,
+# in the page's coordinates ("clip"). A band taller than the window is "full": taken from the whole
+# page, so nothing of it is cut off.
+BAND_JS = """(els, margin) => {
+  const shown = els.filter(e => e.getClientRects().length);
+  if (!shown.length) return null;
+  shown[0].scrollIntoView({block: "start"});
   window.scrollBy(0, -margin);
-  const rects = ends.map(e => e.getBoundingClientRect());
-  const top = Math.min(...rects.map(r => r.top)), bottom = Math.max(...rects.map(r => r.bottom));
-  for (const e of covered) for (const r of e.getClientRects()) {{
-    const box = document.createElement("div");
-    box.setAttribute("data-robot-mask", "");
-    box.style.cssText = "position:absolute;margin:0;padding:0;border:0;pointer-events:none;z-index:2147483647;"
-      + `left:${{r.left + window.scrollX}}px;top:${{r.top + window.scrollY}}px;width:${{r.width}}px;height:${{r.height}}px;background:${{color}}`;
-    document.documentElement.appendChild(box);
+  let top = Infinity, bottom = -Infinity;
+  for (const e of shown) {
+    const r = e.getBoundingClientRect();
+    top = Math.min(top, r.top);
+    bottom = Math.max(bottom, r.bottom);
+  }
+  const y = Math.max(0, top - margin), end = bottom + margin, width = document.documentElement.clientWidth;
+  if (end - y < 40) return null;
+  return {
+    full: end > window.innerHeight,
+    clip: {x: 0, y: y + window.scrollY, width: width, height: end - y},
+  };
+}"""
+
+# Covers every secret field with a box of the mask colour, as Playwright's mask does (the boxes of
+# the last picture go first; they let clicks through and go with the page).
+COVER_JS = """(els, color) => {
+  for (const old of document.querySelectorAll("[data-robot-mask]")) old.remove();
+  for (const e of els) {
+    for (const r of e.getClientRects()) {
+      const box = document.createElement("div");
+      box.setAttribute("data-robot-mask", "");
+      // Where the field is in the page, not the window: a capture beyond the window keeps it covered.
+      box.style.cssText = "position:absolute;margin:0;padding:0;border:0;pointer-events:none;z-index:2147483647;"
+        + `left:${r.left + window.scrollX}px;top:${r.top + window.scrollY}px;width:${r.width}px;height:${r.height}px;background:${color}`;
+      document.documentElement.appendChild(box);
+    }
+  }
+}"""
+
+# Covers every secret and scrolls to the band, measured (``BAND_JS``): the secrets are the ones learned
+# (at their path or by their signature), every password box, and every control whose words say
+# "password", whatever its type (a box that comes only once Poll Direct Mailbox is ticked). Null, with
+# nothing covered, when the band's ends or a learned secret are not there as learned.
+_BAND_AND_COVER = f"""([band, secrets, color, margin]) => {{ {_HELPERS}
+  const ends = band.map(find);
+  if (ends.includes(null)) return null;
+  const covered = new Set(document.querySelectorAll("input[type=password]"));
+  for (const [path, sig] of secrets) {{
+    const same = [...document.querySelectorAll(path), ...document.getElementsByTagName(sig.split("/")[0])].filter(e => signature(e) === sig);
+    if (!same.length) return null;
+    same.forEach(e => covered.add(e));
   }}
-  const y = Math.max(0, top - margin), end = bottom + margin;
-  return {{full: end > window.innerHeight, clip: {{x: 0, y: y + window.scrollY, width: document.documentElement.clientWidth, height: end - y}}}};
+  for (const e of document.querySelectorAll(CONTROLS)) if (/password/.test(signature(e).split(":").slice(1).join(":"))) covered.add(e);
+  ({COVER_JS})([...covered], color);
+  return ({BAND_JS})(ends, margin);
 }}"""
 
 # Whether the section's title is there, and whether the page shows ``npi`` as its Username (``{shows}``).
@@ -109,21 +146,24 @@ class Landmarks:
 
     spots: dict[str, tuple[str, str]]
     secrets: tuple[tuple[str, str], ...]  # every secret field the account page showed, by path and signature
+    cover: bool = True  # False where an operator's override says where a secret is: masked by the locators alone
 
     @classmethod
     def learn(cls, page: Page, selectors: Selectors) -> Landmarks | None:
-        """Learn from the account page shown now; None where a control is not there exactly once."""
-        direct = selectors(f"portal.account.{FIELD_KEYS[-1]}", page)
+        """Learn from the account page shown now; None where a control is not there exactly once, or
+        has no words of its own to be told by."""
+        direct = selectors("portal.account.direct_address", page)
         locators = {SECTION_KEY: selectors(SECTION_KEY, page).filter(has_not=direct).first}
         locators.update({f"portal.account.{k}": selectors(f"portal.account.{k}", page) for k in FIELD_KEYS})
         spots: dict[str, tuple[str, str]] = {}
         for key, loc in locators.items():
             found = loc.evaluate_all(_LEARN)
-            if len(found) != 1:
+            if len(found) != 1 or not found[0][2]:
                 return None
             spots[key] = (found[0][0], found[0][1])
-        secrets = [tuple(s) for key in SECRET_KEYS for s in selectors(key, page).evaluate_all(_LEARN)]
-        return cls(spots, tuple(dict.fromkeys(secrets)))  # type: ignore[arg-type]
+        secrets = [(path, sig) for key in SECRET_KEYS for path, sig, _ in selectors(key, page).evaluate_all(_LEARN)]
+        cover = all(selectors.source(key) == "default" for key in SECRET_KEYS)
+        return cls(spots, tuple(dict.fromkeys(secrets)), cover)
 
     def read(self, page: Page, keys: tuple[str, ...]) -> dict[str, tuple[str | None, bool | None]] | None:
         """Each key's (value, checked) from the page, in one call; None when any is not where it was."""
@@ -138,5 +178,7 @@ class Landmarks:
 
     def band_and_cover(self, page: Page, color: str, margin: int) -> dict | None:
         """Scroll to the band, cover the secrets and measure the band, in one call (see ``_BAND_AND_COVER``)."""
+        if not self.cover:
+            return None
         band = [self.spots[SECTION_KEY], self.spots["portal.account.direct_address"]]
         return page.evaluate(_BAND_AND_COVER, [band, list(self.secrets), color, margin])

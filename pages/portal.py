@@ -8,7 +8,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from playwright.sync_api import Dialog, Locator, Page
-from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from pages.base import NEW_PAGE, SLICE_MS, LoginScreen, Retry, Screen, _Answers
@@ -90,9 +89,9 @@ _UNMARK_CHANGED = f"""() => document.querySelectorAll("[{_SEEN}]").forEach(e => 
 # the document is another than the one Save was clicked on: three questions, one call.
 _ANSWER_TEXTS = f"""(els, modal) => {{
   if (typeof els === "string") els = [...document.querySelectorAll(els)].filter(e => !e.hasAttribute("{_SEEN}") && /\\w/.test(e.textContent));
-  const shown = els.filter(e => e.offsetParent !== null || e.getClientRects().length)
+  const shown = els.filter(e => (e.offsetParent !== null || e.getClientRects().length) && !e.matches("button, a, input, select, textarea"))
     .filter((e, i, all) => !all.some(o => o !== e && o.contains(e)));
-  return [shown.map(e => (e.innerText || "").trim()).filter(Boolean), shown.some(e => e.matches(modal)),
+  return [shown.map(e => (e.innerText || "").trim()).filter(Boolean), shown.some(e => e.matches(modal) || e.querySelector(modal)),
           window.__robotStamp !== true];
 }}"""
 # ``_QUESTION`` for the modals shown now that were not there before Save (plain CSS: no selector engine).
@@ -100,20 +99,22 @@ _MODALS_ASK = f"""([css, attr]) => ({_QUESTION})([...document.querySelectorAll(c
   .filter(e => !e.hasAttribute("{_SEEN}") && /\\w/.test(e.textContent)), attr)"""
 # Every piece of text the page shows (text nodes, trimmed): before Save, so that words new after it can
 # be told, wherever the portal writes them (a box of its own, a line beside a field).
-_WORDS_SHOWN = """() => {
-  const out = new Set(), walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+_WORDS_SHOWN = """(root) => {
+  const out = new Set(), walk = document.createTreeWalker(root || document.body, NodeFilter.SHOW_TEXT);
   for (let n = walk.nextNode(); n; n = walk.nextNode()) {
     const t = (n.nodeValue || "").trim(), e = n.parentElement;
     if (t && e && !e.closest("script, style, option, select, textarea, [data-robot-mask]") && (e.offsetParent !== null || e.getClientRects().length)) out.add(t);
   }
   return out;
 }"""
-# The elements showing words that were not on the page before Save (same document only): the answer
-# of a portal that writes it where no usual message box is.
+# The elements showing words that were not there before Save, inside the form the robot typed in (the
+# same document only; a page without a form has no such answer): the answer of a portal that writes it
+# where no usual message box is, and never a clock or a chat widget elsewhere on the page.
 _NEW_WORDS = f"""() => {{
-  if (window.__robotStamp !== true || !window.__robotWords) return [];
-  const before = window.__robotWords, now = ({_WORDS_SHOWN})(), holders = [];
-  const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const scope = window.__robotScope;
+  if (window.__robotStamp !== true || !window.__robotWords || !scope || !scope.isConnected) return [];
+  const before = window.__robotWords, now = ({_WORDS_SHOWN})(scope), holders = [];
+  const walk = document.createTreeWalker(scope, NodeFilter.SHOW_TEXT);
   for (let n = walk.nextNode(); n; n = walk.nextNode()) {{
     const t = (n.nodeValue || "").trim(), e = n.parentElement;
     if (t && now.has(t) && !before.has(t) && /\\w/.test(t) && !holders.includes(e)) holders.push(e);
@@ -317,6 +318,9 @@ class UserAccountPage(Screen):
         the others read as ""."""
         if (known := self._read_where_learned(names)) is not None:
             return known
+        return self._read_by_words(names)
+
+    def _read_by_words(self, names: tuple[str, ...] | None) -> AccountState:
         wanted = self.NAME_FIELDS if names is None else names
         values = {field: self._el(f"portal.account.{field}").input_value() for field in self.NAME_FIELDS if field in wanted}
         return AccountState(
@@ -344,7 +348,7 @@ class UserAccountPage(Screen):
         emergency, poll = one("emergency_access", _CHECKED), one("poll_direct", _CHECKED)
         address = one("direct_address", _VALUE)
         if None in (*values.values(), emergency, poll, address):
-            return self.read(names)
+            return self._read_by_words(names)
         return AccountState(
             names=AccountNames(**values),  # type: ignore[arg-type]
             emergency_access=bool(emergency),
@@ -387,15 +391,14 @@ class UserAccountPage(Screen):
         self._tick("portal.account.poll_direct", True)
 
     def _tick(self, key: str, on: bool) -> None:
-        """Tick or untick a box with a click where it is, without waiting for the page to hold still
-        (that wait is most of a tick's time); a click that left the box as it was (covered, not ready)
-        is made again with all of Playwright's checks. Either way Playwright confirms the new state."""
+        """Tick or untick a box by a click event on the box itself, without Playwright's wait for the page
+        to hold still (most of a tick's time) and never on whatever may cover it; a box that did not
+        change (disabled, not ready, a widget that wants a real pointer) is set with all of Playwright's checks."""
         box = self._el(key)
-        try:
-            box.set_checked(on, force=True)
-        except PlaywrightTimeout:
-            raise
-        except PlaywrightError:
+        if box.is_checked() == on:
+            return
+        box.dispatch_event("click")
+        if box.is_checked() != on:
             box.set_checked(on)
 
     def type_direct_address(self, address: str) -> None:
@@ -450,7 +453,8 @@ class UserAccountPage(Screen):
         else:
             css = f"{css}, {_MODAL}"
         self.page.evaluate(f"css => {{ window.__robotStamp = true; ({_MARK_SEEN})([...document.querySelectorAll(css)]); "
-                           f"window.__robotWords = ({_WORDS_SHOWN})(); }}", css)
+                           f"window.__robotScope = document.activeElement && document.activeElement.closest('form'); "
+                           f"window.__robotWords = ({_WORDS_SHOWN})(window.__robotScope); }}", css)
 
     def _await_answer(self, answers: _Answers, said: list[str]) -> SaveAnswer:
         """Look in the page's own world first (a page a Save loaded is only looked at, and the answer

@@ -21,7 +21,7 @@ import structlog
 from playwright.sync_api import CDPSession, Locator, Page
 from playwright.sync_api import Error as PlaywrightError
 
-from pages.landmarks import Landmarks
+from pages.landmarks import BAND_JS, COVER_JS, Landmarks
 from pages.locators import SECRET_KEYS, Selectors
 from robot.handoff import Handoff
 
@@ -134,7 +134,7 @@ class Audit:
         path = self.shots_dir / name
         try:
             covered = None if full_page or landmarks is None or not self._cdp else landmarks.band_and_cover(page, MASK_COLOR, _MARGIN)
-            band = covered or (region.evaluate_all(_BAND_JS, _MARGIN) if region is not None else None)
+            band = covered or (region.evaluate_all(BAND_JS, _MARGIN) if region is not None else None)
             clip = band["clip"] if band is not None and band["full"] else None
             if full_page or not self._capture(page, path, clip, covered=covered is not None):
                 if band is None:
@@ -162,7 +162,7 @@ class Audit:
             return False
         self._sessions[page] = session
         if not covered:
-            self._masks(page).evaluate_all(_COVER_JS, MASK_COLOR)
+            self._masks(page).evaluate_all(COVER_JS, MASK_COLOR)
         params: dict = {"format": "png", "optimizeForSpeed": True}
         if clip is not None:
             params.update(clip={**clip, "scale": 1}, captureBeyondViewport=True)
@@ -198,42 +198,3 @@ class Audit:
 
     def close(self) -> None:
         self._log_file.close()
-
-
-# Scrolls the band's first element to the top (less a margin) and measures the band, in one call,
-# in the page's coordinates ("clip"). A band taller than the window is "full": taken from the whole
-# page, so nothing of it is cut off.
-_BAND_JS = """(els, margin) => {
-  const shown = els.filter(e => e.getClientRects().length);
-  if (!shown.length) return null;
-  shown[0].scrollIntoView({block: "start"});
-  window.scrollBy(0, -margin);
-  let top = Infinity, bottom = -Infinity;
-  for (const e of shown) {
-    const r = e.getBoundingClientRect();
-    top = Math.min(top, r.top);
-    bottom = Math.max(bottom, r.bottom);
-  }
-  const y = Math.max(0, top - margin), end = bottom + margin, width = document.documentElement.clientWidth;
-  if (end - y < 40) return null;
-  return {
-    full: end > window.innerHeight,
-    clip: {x: 0, y: y + window.scrollY, width: width, height: end - y},
-  };
-}"""
-
-# Covers every secret field with a box of the mask colour, as Playwright's mask does (the boxes of
-# the last picture go first; they let clicks through and go with the page).
-_COVER_JS = """(els, color) => {
-  for (const old of document.querySelectorAll("[data-robot-mask]")) old.remove();
-  for (const e of els) {
-    for (const r of e.getClientRects()) {
-      const box = document.createElement("div");
-      box.setAttribute("data-robot-mask", "");
-      // Where the field is in the page, not the window: a capture beyond the window keeps it covered.
-      box.style.cssText = "position:absolute;margin:0;padding:0;border:0;pointer-events:none;z-index:2147483647;"
-        + `left:${r.left + window.scrollX}px;top:${r.top + window.scrollY}px;width:${r.width}px;height:${r.height}px;background:${color}`;
-      document.documentElement.appendChild(box);
-    }
-  }
-}"""

@@ -456,7 +456,10 @@ class Robot:
             state = account.read(names=tuple(c.settings.edits) if c.settings else ())
             if not self._learned:  # once: where the account page's controls stand, for the pages after this one
                 self._learned = True
-                self.landmarks = account.landmarks = account.learn_landmarks()
+                try:
+                    self.landmarks = account.landmarks = account.learn_landmarks()
+                except PlaywrightError as exc:  # only a speed-up: the controls are found by their words instead
+                    self.audit.log.info("landmarks not learned", error=_first_line(exc))
         forced, resumed = c.npi in self.options.force, c.npi in self._save_clicked
         changes = rules.decide_changes(c.direct_address, state, c.settings, force=forced and not resumed)
         if resumed and changes.status is Status.ALREADY_CONFIGURED:

@@ -9,7 +9,7 @@ from playwright.sync_api import Page, Route
 
 from pages.locators import Selectors
 from pages.portal import UserAccountPage
-from robot.errors import SessionExpired
+from robot.errors import NotThere, SessionExpired
 
 pytestmark = pytest.mark.e2e
 
@@ -89,9 +89,10 @@ def test_a_save_that_lands_on_the_login_page_is_an_expired_session_not_an_answer
 
 # --- the Save's answer in place, whatever carries it -------------------------------------------------------
 
-def _in_place(page: Page, answer_js: str, *, extra: str = "") -> UserAccountPage:
-    """An account form whose Save never loads a page: a script answers after a moment, as an XHR would."""
-    form = (f"<form id=f>{SECTION.format(emergency='', poll=PLAIN_POLL, email='')}<button id=s>Save</button></form>{extra}"
+def _in_place(page: Page, answer_js: str, *, extra: str = "", inside: str = "") -> UserAccountPage:
+    """An account form whose Save never loads a page: a script answers after a moment, as an XHR would.
+    ``extra`` goes after the form, ``inside`` at its end."""
+    form = (f"<form id=f>{SECTION.format(emergency='', poll=PLAIN_POLL, email='')}{inside}<button id=s>Save</button></form>{extra}"
             f"<div id=out></div><script>document.getElementById('f').addEventListener('submit', ev => {{"
             f" ev.preventDefault(); setTimeout(() => {{ {answer_js} }}, 150); }});</script>")
     page.set_content(f"<!doctype html><html><body>{form}</body></html>")
@@ -109,7 +110,6 @@ def _write(html: str) -> str:
     ('<span class="invalid-feedback" style="display:block">Direct Address is required.</span>', "", "Direct Address is required."),
     # A box of the portal's own, known only by a word in its class, or by nothing at all: new words in place.
     ('<div class="summary-err">The account could not be saved at this time</div>', "", "The account could not be saved at this time"),
-    ('<p class="x9"><span>Changes were saved successfully</span></p>', "Changes were saved successfully", ""),
 ])
 def test_an_answer_in_place_is_judged_by_its_words_not_its_role(page: Page, shown: str, confirmation: str, errors: str) -> None:
     answer = _in_place(page, _write(shown)).save()
@@ -157,7 +157,28 @@ def test_a_javascript_confirm_about_saving_is_accepted_and_its_alert_is_the_answ
     assert (answer.confirmation, answer.dialog) == ("User account saved.", True)
 
 
-def test_words_that_were_on_the_page_before_save_are_no_answer_in_place(page: Page) -> None:
+def _into_form(html: str) -> str:
+    return f"document.getElementById('f').insertAdjacentHTML('beforeend', {html!r});"
+
+
+def test_words_new_in_the_form_are_the_answer_where_no_message_box_is(page: Page) -> None:
+    account = _in_place(page, _into_form('<p class="x9"><span>Changes were saved successfully</span></p>'))
+    page.get_by_label("Direct Address").fill("ada@direct.example.com")  # the robot typed in this form
+    assert account.save().confirmation == "Changes were saved successfully"
+
+
+def test_words_that_were_in_the_form_before_save_are_no_answer(page: Page) -> None:
     old = '<p class="x9">Last saved by you: never. Fix any error before you save.</p>'
-    answer = _in_place(page, _write('<p class="x9">User account saved.</p>'), extra=old).save()
+    account = _in_place(page, _into_form('<p class="x9">User account saved.</p>'), inside=old)
+    page.get_by_label("Direct Address").fill("ada@direct.example.com")
+    answer = account.save()
     assert (answer.confirmation, answer.errors) == ("User account saved.", "")
+
+
+def test_new_words_outside_the_form_in_no_message_box_are_no_answer(page: Page) -> None:
+    """A clock or a chat widget elsewhere on the page never answers a Save: no answer is unknown, not a guess."""
+    account = _in_place(page, _write('<p class="x9">Data updated 10:31:06</p>'))
+    page.get_by_label("Direct Address").fill("ada@direct.example.com")
+    account._retry = type(account._retry)(timeout_s=2)
+    with pytest.raises(NotThere):
+        account.save()

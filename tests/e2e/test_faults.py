@@ -92,8 +92,9 @@ def test_a_browser_killed_mid_run_is_replaced_and_the_run_goes_on(tmp_path: Path
 
 def test_sigterm_during_a_save_stops_after_that_step_and_the_handoff_matches_the_portal(tmp_path: Path) -> None:
     """SIGTERM while the second provider's Save is in flight (held by the sandbox until the signal
-    has arrived): that Save finishes, nothing after it starts, and every handoff row says what the
-    portal holds."""
+    has been sent): that Save finishes, nothing after it starts, and every handoff row says what the
+    portal holds. The default rendering answers Save with a new page, so the provider's verification
+    needs no step of its own (an in-place Save would stop before opening the account again)."""
     held, release = threading.Event(), threading.Event()
     with Sandbox(providers=5) as sb:
         before = snapshot(sb)

@@ -103,3 +103,29 @@ def test_a_picture_by_landmarks_masks_every_secret_whatever_its_type(page: Page,
     for label in in_view:
         assert _pixels(shot, page.get_by_label(label).bounding_box()) == {mask}, label
     assert len(_pixels(shot, page.get_by_label("Direct Address").bounding_box())) > 1  # readable
+
+
+def test_a_secret_that_comes_only_after_learning_is_masked_whatever_its_type(page: Page, tmp_path: Path) -> None:
+    account(page).page.evaluate("document.querySelectorAll('#dp, #cdp, [for=dp], [for=cdp]').forEach(e => e.remove())")
+    marks = UserAccountPage(page, Selectors()).learn_landmarks()  # no Direct password boxes on this page
+    assert marks is not None
+    shown = account(page, direct="jane@direct.example.com", direct_pw="Direct-Secret-7?",
+                    above='<div style="height: 900px">Above the fold</div>')
+    audit = Audit(tmp_path / "run", Selectors(), Redactor())
+    shot = tmp_path / "run" / audit.shot(page, "1234567893", "late secret", region=shown.account_information(), landmarks=marks)
+    audit.close()
+    mask = tuple(int(MASK_COLOR[i : i + 2], 16) for i in (1, 3, 5))
+    assert _pixels(shot, page.get_by_label("Change Direct Password").bounding_box()) == {mask}
+    assert len(_pixels(shot, page.get_by_label("Direct Address").bounding_box())) > 1
+
+
+def test_controls_without_words_of_their_own_are_not_learned(page: Page) -> None:
+    account(page).page.evaluate("document.querySelector('[for=d]').remove()")
+    overridden = Selectors({"portal.account.direct_address": "css=#d"})
+    assert UserAccountPage(page, overridden).learn_landmarks() is None  # found again only by the override
+
+
+def test_an_overridden_secret_is_masked_by_the_locators_alone(page: Page) -> None:
+    account(page)
+    marks = UserAccountPage(page, Selectors({"portal.account.direct_password": "css=#dp"})).learn_landmarks()
+    assert marks is not None and marks.band_and_cover(page, MASK_COLOR, 12) is None

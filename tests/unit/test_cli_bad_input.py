@@ -143,29 +143,23 @@ def test_unknown_option_exits_2_before_anything_runs(capsys):
     assert "--bogus" in capsys.readouterr().err
 
 
-def test_valid_input_does_reach_the_browser_choice(monkeypatch):
-    """The tripwire above is live: good input gets as far as choosing a browser."""
-
-    class Reached(Exception):
-        pass
-
-    def reached():
-        raise Reached
-
-    write("config/robot.yaml", "")
-    monkeypatch.setattr(robot.cli, "choose_browser", reached)
-    with pytest.raises(Reached):
-        main(["--sandbox", "--only", "1234567893", "--slow-mo", "0"])
-
-
-# --- no site configured: the sandbox only when asked for, or for a person at a terminal ----------------
-
 class Reached(Exception):
     """The run got as far as choosing a browser."""
 
 
 def _reached(*args, **kwargs):
     raise Reached
+
+
+def test_valid_input_does_reach_the_browser_choice(monkeypatch):
+    """The tripwire above is live: good input gets as far as choosing a browser."""
+    write("config/robot.yaml", "")
+    monkeypatch.setattr(robot.cli, "choose_browser", _reached)
+    with pytest.raises(Reached):
+        main(["--sandbox", "--only", "1234567893", "--slow-mo", "0"])
+
+
+# --- no site configured: the sandbox only when asked for, or for a person at a terminal ----------------
 
 
 def test_no_site_and_no_terminal_exits_2_naming_the_variables_and_where_env_was_looked_for(capsys, monkeypatch, isolated):
