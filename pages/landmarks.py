@@ -62,17 +62,21 @@ _LEARN = f"""(els) => {{ {_HELPERS} return els.map(e => {{
   return [pathOf(e), sig, alone && !sig.endsWith(":")];
 }}); }}"""
 
+# What Playwright's input_value and is_checked read of one element: null where they would refuse.
+VALUE_OF = """e => e instanceof HTMLInputElement || e instanceof HTMLTextAreaElement || e instanceof HTMLSelectElement ? e.value : null"""
+CHECKED_OF = """e => {
+  if (e instanceof HTMLInputElement && (e.type === "checkbox" || e.type === "radio")) return e.checked;
+  const role = e.getAttribute("role"), state = e.getAttribute("aria-checked");
+  return ["checkbox", "radio", "switch"].includes(role) && (state === "true" || state === "false") ? state === "true" : null;
+}"""
+
 # Each wanted control's value and checked state; null when any of them is not where it was learned.
 _READ = f"""(spots) => {{ {_HELPERS}
   const out = {{}};
   for (const [key, spot] of Object.entries(spots)) {{
     const e = find(spot);
     if (!e) return null;
-    const value = e instanceof HTMLInputElement || e instanceof HTMLTextAreaElement || e instanceof HTMLSelectElement ? e.value : null;
-    let checked = null;
-    if (e instanceof HTMLInputElement && (e.type === "checkbox" || e.type === "radio")) checked = e.checked;
-    else if (["true", "false"].includes(e.getAttribute("aria-checked"))) checked = e.getAttribute("aria-checked") === "true";
-    out[key] = [value, checked];
+    out[key] = [({VALUE_OF})(e), ({CHECKED_OF})(e)];
   }}
   return out;
 }}"""

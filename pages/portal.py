@@ -11,7 +11,7 @@ from playwright.sync_api import Dialog, Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from pages.base import NEW_PAGE, SLICE_MS, LoginScreen, Retry, Screen, _Answers
-from pages.landmarks import Landmarks
+from pages.landmarks import CHECKED_OF, VALUE_OF, Landmarks
 from pages.locators import Selectors, words
 from robot.errors import NotThere, SessionExpired
 from robot.model import AccountNames, AccountState
@@ -56,13 +56,8 @@ _SHOWS_USERNAME = r"""(npi) => {
   return [...document.querySelectorAll("h1, h2, h3, h4, [role=heading], legend, title")].some(holds);
 }"""
 # What Playwright's input_value and is_checked read, for read_back: null where they would refuse.
-_VALUE = """els => els.map(e => e instanceof HTMLInputElement || e instanceof HTMLTextAreaElement
-  || e instanceof HTMLSelectElement ? e.value : null)"""
-_CHECKED = """els => els.map(e => {
-  if (e instanceof HTMLInputElement && (e.type === "checkbox" || e.type === "radio")) return e.checked;
-  const role = e.getAttribute("role"), state = e.getAttribute("aria-checked");
-  return ["checkbox", "radio", "switch"].includes(role) && (state === "true" || state === "false") ? state === "true" : null;
-})"""
+_VALUE = f"els => els.map({VALUE_OF})"
+_CHECKED = f"els => els.map({CHECKED_OF})"
 # Messages that were there before Save, with their words then: only new words are an answer.
 _SEEN = "data-robot-seen"
 _CONFIRMING = "data-robot-confirm"
@@ -85,18 +80,6 @@ _MARK_SEEN = f"""els => els.forEach(e => {{ if ((e.offsetParent !== null || e.ge
   e.setAttribute("{_SEEN}", (e.innerText || "").trim()); }})"""
 _UNMARK_CHANGED = f"""() => document.querySelectorAll("[{_SEEN}]").forEach(e => {{
   if ((e.innerText || "").trim() !== e.getAttribute("{_SEEN}")) e.removeAttribute("{_SEEN}"); }})"""
-# The words of the messages (the outermost of each, shown), whether a modal is among them, and whether
-# the document is another than the one Save was clicked on: three questions, one call.
-_ANSWER_TEXTS = f"""(els, modal) => {{
-  if (typeof els === "string") els = [...document.querySelectorAll(els)].filter(e => !e.hasAttribute("{_SEEN}") && /\\w/.test(e.textContent));
-  const shown = els.filter(e => (e.offsetParent !== null || e.getClientRects().length) && !e.matches("button, a, input, select, textarea"))
-    .filter((e, i, all) => !all.some(o => o !== e && o.contains(e)));
-  return [shown.map(e => (e.innerText || "").trim()).filter(Boolean), shown.some(e => e.matches(modal) || e.querySelector(modal)),
-          window.__robotStamp !== true];
-}}"""
-# ``_QUESTION`` for the modals shown now that were not there before Save (plain CSS: no selector engine).
-_MODALS_ASK = f"""([css, attr]) => ({_QUESTION})([...document.querySelectorAll(css)]
-  .filter(e => !e.hasAttribute("{_SEEN}") && /\\w/.test(e.textContent)), attr)"""
 # Every piece of text the page shows (text nodes, trimmed): before Save, so that words new after it can
 # be told, wherever the portal writes them (a box of its own, a line beside a field).
 _WORDS_SHOWN = """(root) => {
@@ -121,12 +104,21 @@ _NEW_WORDS = f"""() => {{
   }}
   return holders.filter(e => !holders.some(o => o !== e && o.contains(e))).map(e => (e.innerText || "").trim()).filter(Boolean);
 }}"""
-# ``_ANSWER_TEXTS`` by the messages' CSS; where no message box has new words, the new words in place.
-_ANSWER_BY_CSS = f"""([css, modal]) => {{
-  const found = ({_ANSWER_TEXTS})(css, modal);
-  if (!found[0].length && !found[2]) found[0] = ({_NEW_WORDS})();
-  return found;
+# The words of the messages (the outermost of each, shown), whether a modal is among them, and whether
+# the document is another than the one Save was clicked on: three questions, one call.
+_ANSWER_TEXTS = f"""(els, modal) => {{
+  if (typeof els === "string") els = [...document.querySelectorAll(els)].filter(e => !e.hasAttribute("{_SEEN}") && /\\w/.test(e.textContent));
+  const shown = els.filter(e => (e.offsetParent !== null || e.getClientRects().length) && !e.matches("button, a, input, select, textarea"))
+    .filter((e, i, all) => !all.some(o => o !== e && o.contains(e)));
+  const texts = shown.map(e => (e.innerText || "").trim()).filter(Boolean), moved = window.__robotStamp !== true;
+  // Where no message box has new words, the words new in place.
+  return [texts.length || moved ? texts : ({_NEW_WORDS})(), shown.some(e => e.matches(modal) || e.querySelector(modal)), moved];
 }}"""
+# ``_ANSWER_TEXTS`` by the messages' CSS (plain CSS: the page's own script, no selector engine).
+_ANSWER_BY_CSS = f"""([css, modal]) => ({_ANSWER_TEXTS})(css, modal)"""
+# ``_QUESTION`` for the modals shown now that were not there before Save (plain CSS: no selector engine).
+_MODALS_ASK = f"""([css, attr]) => ({_QUESTION})([...document.querySelectorAll(css)]
+  .filter(e => !e.hasAttribute("{_SEEN}") && /\\w/.test(e.textContent)), attr)"""
 _WORDS = re.compile(r"\w")
 _NO_RESULTS = re.compile(r"\bno\s+(results?|records?|matching|matches|data|users?|user accounts?|accounts?)\b|nothing (was )?found|\b0 (results|records|accounts)\b", re.I)
 _MODAL = "[role=dialog], [role=alertdialog], dialog[open], [aria-modal=true]"
@@ -472,8 +464,6 @@ class UserAccountPage(Screen):
                 texts, asks, new = self.page.evaluate(_ANSWER_BY_CSS, [f"{css}, {_MODAL}", _MODAL])
             else:
                 texts, asks, new = fresh.evaluate_all(_ANSWER_TEXTS, _MODAL)
-                if not texts and new is False:
-                    texts = self.page.evaluate(_NEW_WORDS)
             look = True
             answers.raise_if_failed(self.site)
             if said:
