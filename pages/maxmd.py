@@ -19,9 +19,10 @@ class MaxmdHomePage(Screen):
     site = "maxmd"
 
     def open_details(self) -> str:
-        """Seed step 3; done when the practice's identity-proofing information shows."""
-        return self.act("maxmd.home.details", self._el("maxmd.details.identity_proofing"),
-                        "the practice's identity-proofing information")
+        """Seed step 3; done when what step 4 needs shows, its link to the workflows at the bottom of the
+        details (a "Loading identity proofing information…" line has the words, not the details)."""
+        return self.act("maxmd.home.details", self._el("maxmd.details.workflow_status"),
+                        "the practice's identity-proofing information and its link to the provisioning workflows")
 
 
 # Text holding an NPI (10 digits, first 1 or 2) or an e-mail address: what a provider's entry shows.
