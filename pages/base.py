@@ -20,7 +20,7 @@ from playwright.sync_api import Locator, Page, Response
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from pages.locators import MESSAGES, Selectors
-from robot.errors import NotFound, NotThere, SessionExpired, SiteError
+from pages.errors import NotFound, NotThere, SessionExpired, SiteError
 
 # How a step completed, as ``act`` saw it (the preflight reports it, the log keeps it).
 NEW_PAGE, IN_PLACE, DIALOG = "new page", "in place", "dialog"

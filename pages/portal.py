@@ -13,8 +13,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from pages.base import NEW_PAGE, SLICE_MS, LoginScreen, Retry, Screen, _Answers
 from pages.landmarks import CHECKED_OF, VALUE_OF, Landmarks
 from pages.locators import Selectors, words
-from robot.errors import NotThere, SessionExpired
-from robot.model import AccountNames, AccountState
+from pages.errors import NotThere, SessionExpired
+from pages.records import AccountNames, AccountState
 
 
 MAX_PAGES = 1000  # of search results: a bound, not an expectation

@@ -1,12 +1,16 @@
-"""The errors a user can meet, each carrying what the user needs to act on it."""
+"""The errors a user can meet, each carrying what the user needs to act on it.
+
+The page objects' own (``pages.errors``) are re-exported, so the robot catches them all from here.
+"""
 
 from __future__ import annotations
 
+from pages.errors import NotFound, NotThere, RobotError, SessionExpired, SiteError, TransientFault
 
-class RobotError(Exception):
-    """Base of every error the robot explains to its user; the CLI prints one line and exits."""
-
-    exit_code = 2
+__all__ = [
+    "BrowserFailed", "BrowserMissing", "ConfigError", "LoginRefused", "NotFound", "NotThere", "RobotError",
+    "RunStopped", "SessionExpired", "SiteError", "SiteUnreachable", "StepFailed", "TransientFault",
+]
 
 
 class ConfigError(RobotError):
@@ -44,52 +48,7 @@ class StepFailed(RobotError):
         super().__init__(f"{who}step '{step}' failed: {message}{tail}")
 
 
-class TransientFault(RobotError):
-    """A fault worth a retry: a timeout, a 5xx page, a session that ended.
-
-    Per provider it becomes that provider's failure; while reading the sites before any provider,
-    it means the run could not start (exit 2).
-    """
-
-
-class SiteError(TransientFault):
-    """A page answered with a server error (5xx)."""
-
-    def __init__(self, status: int, url: str) -> None:
-        self.status = status
-        self.url = url
-        super().__init__(f"the site answered HTTP {status} for {url}")
-
-
-class SessionExpired(TransientFault):
-    """A page landed on the login form: the administrator's session ended."""
-
-    def __init__(self, site: str) -> None:
-        self.site = site
-        super().__init__(f"the {site} session ended (the login page came back)")
-
-
 class RunStopped(RobotError):
     """Ctrl-C or SIGTERM: the run stopped between two steps."""
 
     exit_code = 130
-
-
-_SELECTOR_HINT = "if the site names it differently, set {key} in config/selectors.yaml (see docs/adapting-to-your-portal.md)"
-
-
-class NotFound(TransientFault):
-    """A control the step needs never showed: truly missing, or named otherwise than the default says."""
-
-    def __init__(self, key: str, described: str, shows: str) -> None:
-        self.key = key
-        super().__init__(f"{described} ({key}) was not found; the page shows {shows}; " + _SELECTOR_HINT.format(key=key))
-
-
-class NotThere(TransientFault):
-    """An action was done but what the next step needs did not come in time."""
-
-    def __init__(self, what: str, seconds: float, shows: str) -> None:
-        self.what = what
-        super().__init__(f"waited {seconds:g} s for {what}, and the page shows {shows} instead; "
-                         "if the site is only slow, raise run.timeout_seconds in robot.yaml")

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from pages.records import AccountNames, AccountState  # what the account page reads; the rules decide on it
+
 
 class Status(StrEnum):
-    """A provider's outcome; the values are the ones run.json and the report use (SPEC section 5)."""
+    """A provider's outcome; the values are the ones run.json and the report use."""
 
     CONFIGURED = "configured"
     ALREADY_CONFIGURED = "already-configured"
@@ -38,26 +40,6 @@ class MaxmdEntry:
     @property
     def complete(self) -> bool:
         return self.direct_address is not None
-
-
-@dataclass(frozen=True)
-class AccountNames:
-    """The step-12 fields of a portal account."""
-
-    display_name: str = ""
-    first_name: str = ""
-    last_name: str = ""
-    email: str = ""
-
-
-@dataclass(frozen=True)
-class AccountState:
-    """What an account page shows in its User Account Information section (passwords are never readable)."""
-
-    names: AccountNames
-    emergency_access: bool
-    poll_direct: bool
-    direct_address: str
 
 
 @dataclass(frozen=True)
