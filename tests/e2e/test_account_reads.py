@@ -8,7 +8,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, Route
 
 from pages.locators import Selectors
-from pages.portal import UserAccountPage
+from pages.account import UserAccountPage
 from robot.errors import NotThere, SessionExpired
 
 pytestmark = pytest.mark.e2e

@@ -11,7 +11,7 @@ from playwright.sync_api import Page
 
 from pages.landmarks import Landmarks
 from pages.locators import Selectors
-from pages.portal import UserAccountPage
+from pages.account import UserAccountPage
 from robot.audit import MASK_COLOR, Audit, Redactor
 
 pytestmark = pytest.mark.e2e

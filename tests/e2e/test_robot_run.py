@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from robot_helpers import ROOT, SeededRun, check_against_portal, leaks, run_robot, sandbox_settings, snapshot
 
-from pages.portal import UserAccountPage
+from pages.account import UserAccountPage
 from robot.sandbox import Faults, Sandbox, SKINS
 
 pytestmark = pytest.mark.e2e

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pages.portal import verdict
+from pages.account import verdict
 
 
 @pytest.mark.parametrize(("text", "judged"), [
