@@ -20,6 +20,7 @@ from robot.settings import Settings, Site, dotenv_candidates, load
 
 
 MAX_WORKERS = 16  # each is a browser with its own login; past the machine's cores they only queue
+DEFAULT_CONFIG = Path("config/robot.yaml")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -39,7 +40,8 @@ def parser() -> argparse.ArgumentParser:
                    help="read only: log in to both sites and confirm every control is found; exit 0 if all are, 2 naming the rest")
     p.add_argument("--only", action="append", default=[], metavar="NPI", help="handle only this provider (repeatable)")
     p.add_argument("--force", action="append", default=[], metavar="NPI", help="redo this provider even if already configured (repeatable)")
-    p.add_argument("--config", type=Path, default=Path("config/robot.yaml"), metavar="PATH", help="robot.yaml (default: config/robot.yaml)")
+    p.add_argument("--config", type=Path, default=None, metavar="PATH",
+                   help="robot.yaml (default: config/robot.yaml; with --sandbox and none there, the one installed with the robot)")
     p.add_argument("--out", type=Path, default=Path("runs"), metavar="DIR", help="where run folders go (default: runs/)")
     p.add_argument("--workers", type=int, default=1, metavar="N",
                    help=f"share the providers among N browsers, each logged in on its own (1-{MAX_WORKERS}; default 1)")
@@ -47,6 +49,18 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--sandbox-skin", choices=("default", "legacy", "modern"), default="default",
                    help="the sandbox's rendering: default, legacy (an older table-layout portal) or modern (widget libraries, in-place updates)")
     return p
+
+
+def config_path(given: Path | None, sandbox: bool) -> Path:
+    """``--config``, else config/robot.yaml here; a ``--sandbox`` run from a folder without one (an installed
+    robot started anywhere) uses the project's default, shipped with the sandbox. A missing ``--config`` stays an error."""
+    if given is not None:
+        return given
+    if not sandbox or DEFAULT_CONFIG.exists():
+        return DEFAULT_CONFIG
+    from robot.sandbox.files import DEFAULT_CONFIG as shipped  # only the CLI knows the sandbox
+
+    return shipped
 
 
 def _npis(values: list[str], flag: str) -> frozenset[str]:
@@ -122,7 +136,7 @@ def _stop_on_signals() -> StopRequest:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        settings = load(args.config, force_sandbox=args.sandbox)
+        settings = load(config_path(args.config, args.sandbox), force_sandbox=args.sandbox)
         options = RunOptions(
             out=args.out,
             headed=args.headed,

@@ -21,11 +21,12 @@ from urllib.parse import urlencode
 from flask import Flask, Response, g, jsonify, redirect, render_template, request, send_from_directory
 
 from robot.sandbox._state import SandboxState
+from robot.sandbox.files import FIXTURES_ROOT
 
-TEMPLATE_ROOT = Path(__file__).resolve().parents[2] / "fixtures" / "html"
+TEMPLATE_ROOT = FIXTURES_ROOT / "html"
 # The modern skin's third-party widget libraries (fixtures/vendor/<lib>/, each with its licence) and its
 # own scripts and styles (fixtures/html/modern/static/), served by the sites themselves: no CDN.
-VENDOR_ROOT = TEMPLATE_ROOT.parent / "vendor"
+VENDOR_ROOT = FIXTURES_ROOT / "vendor"
 MODERN_STATIC_ROOT = TEMPLATE_ROOT / "modern" / "static"
 STATIC_PREFIX = "/static/"
 
