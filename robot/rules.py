@@ -1,4 +1,4 @@
-"""The robot's rules (SPEC section 3) as pure functions: validation, matching, and every decision."""
+"""The robot's rules as pure functions: validation, matching, planning, and every decision about an account."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+
+from email_validator import EmailNotValidError, validate_email
 
 from robot.model import (
     AccountNames,
@@ -21,11 +23,6 @@ from robot.model import (
 # --- validation -----------------------------------------------------------------------------------
 
 _NPI_RE = re.compile(r"^[12]\d{9}$")
-# Pragmatic address check: one @, a dotted domain of letters, digits and hyphens, no spaces.
-_EMAIL_RE = re.compile(
-    r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-    r"@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
-)
 
 
 def npi_problem(npi: str) -> str | None:
@@ -55,7 +52,13 @@ def normalize_address(address: str) -> str:
 
 
 def is_valid_email(address: str) -> bool:
-    return len(address) <= 254 and bool(_EMAIL_RE.match(address.strip()))
+    """Syntax only: a Direct address is not reachable from the practice's machine by DNS anyway.
+    ASCII only, as a portal's Direct Address field takes it."""
+    try:
+        validate_email(address.strip(), check_deliverability=False, allow_smtputf8=False)
+    except EmailNotValidError:
+        return False
+    return True
 
 
 def domain_of(address: str) -> str:
@@ -389,3 +392,47 @@ def verify(changes: Changes, wanted_address: str, after: AccountState) -> list[s
         if getattr(after.names, key) != value:
             problems.append(f"{key.replace('_', ' ')} reads {getattr(after.names, key)!r}, expected {value!r}")
     return problems
+
+
+# --- a Save whose answer was lost ----------------------------------------------------------------
+
+def resumed_save(changes: Changes, *, resumed: bool, forced: bool) -> str:
+    """What an earlier attempt's Save, clicked but its answer lost, means now that the account is read again.
+
+    "" when there was none, or the account does not show it (Save again); "applied" when the account
+    shows it took; "unknown" for a forced Save, whose account looks the same either way.
+    """
+    if not resumed or changes.status is not Status.ALREADY_CONFIGURED:
+        return ""
+    return "unknown" if forced else "applied"
+
+
+# --- the audit trail's pictures ------------------------------------------------------------------
+
+def section_picture(changes: Changes, *, dry_run: bool) -> str:
+    """When a provider's one picture of User Account Information is taken: "found" when nothing is
+    to be saved, "filled in" in a dry run (the last thing to see), else "saved" (as the portal holds it)."""
+    if not changes.save_needed:
+        return "found"
+    return "filled in" if dry_run else "saved"
+
+
+def fill_picture_name(changes: Changes) -> str:
+    """The filled-in section's picture is named for the seed steps it shows (12-17)."""
+    done = [12] if changes.edits else []
+    done += [13] if changes.set_password else []
+    done += [14]  # Allow Emergency Access: left off, or turned off
+    done += [15] if changes.turn_on_poll else []
+    done += [16] if changes.type_direct_address else []
+    done += [17] if changes.set_direct_password else []
+    numbers = f"{done[0]}-{done[-1]}" if len(done) > 1 else str(done[0])
+    return f"{numbers} " + ("filled in" if len(done) > 1 else "Allow Emergency Access turned off")
+
+
+def found_note(state: AccountState) -> str:
+    """What the section held before the robot changed it, for the report."""
+    return (
+        "found: Allow Emergency Access " + ("checked" if state.emergency_access else "unchecked")
+        + ", Poll Direct Mailbox " + ("checked" if state.poll_direct else "unchecked")
+        + ", Direct Address " + (state.direct_address.strip() or "empty")
+    )
