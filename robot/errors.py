@@ -9,7 +9,7 @@ from pages.errors import NotFound, NotThere, RobotError, SessionExpired, SiteErr
 
 __all__ = [
     "BrowserFailed", "BrowserMissing", "ConfigError", "LoginRefused", "NotFound", "NotThere", "RobotError",
-    "RunStopped", "SessionExpired", "SiteError", "SiteUnreachable", "StepFailed", "TransientFault",
+    "RunStopped", "SessionExpired", "SiteError", "SiteUnreachable", "StepFailed", "TransientFault", "first_line",
 ]
 
 
@@ -52,3 +52,9 @@ class RunStopped(RobotError):
     """Ctrl-C or SIGTERM: the run stopped between two steps."""
 
     exit_code = 130
+
+
+def first_line(exc: BaseException) -> str:
+    """An exception in one line: Playwright's messages go on with a call log."""
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0]

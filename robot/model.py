@@ -7,6 +7,10 @@ from enum import StrEnum
 
 from pages.records import AccountNames, AccountState  # what the account page reads; the rules decide on it
 
+__all__ = [
+    "AccountNames", "AccountState", "Candidate", "Changes", "MaxmdEntry", "Outcome", "ProviderSettings", "Status",
+]
+
 
 class Status(StrEnum):
     """A provider's outcome; the values are the ones run.json and the report use."""
@@ -80,6 +84,11 @@ class Candidate:
     status: Status | None = None  # None: open the account and decide there
     error: str = ""
     settings: ProviderSettings | None = None
+
+    @property
+    def who(self) -> str:
+        """How messages name the provider."""
+        return f"{self.name} (NPI {self.npi})"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,364 @@
+"""The vendor's procedure, seed steps 2-18, one short method per step in the seed's order.
+
+It runs under a ``Session`` (retries, logins after a fault, pictures, traces) and decides nothing
+itself: ``robot.rules`` does. Names and pictures come from ``robot.steps``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from pages.account import SaveAnswer, UserAccountPage
+from pages.base import LoginScreen, Retry
+from pages.maxmd import IdentityProofingPage, MaxmdHomePage, MaxmdLoginPage, WorkflowEntryText, WorkflowStatusPage
+from pages.portal import PortalLoginPage, PortalNavigation, UserSearchPage
+from robot import passwords, rules
+from robot.audit import Audit
+from robot.errors import LoginRefused, SessionExpired, SiteUnreachable, StepFailed, TransientFault, first_line
+from robot.handoff import HandoffRow
+from robot.model import AccountNames, AccountState, Candidate, Changes, MaxmdEntry, Outcome, Status
+from robot.options import RunOptions, Shared
+from robot.rules import PortalClinician
+from robot.session import Session
+from robot.settings import Settings, Site
+from robot.steps import REOPENED, STEP, VERIFY
+
+PRACTICE = "practice"  # who the steps done once a run are for, in the log and the pictures' names
+
+
+class Procedure:
+    def __init__(self, session: Session, settings: Settings, options: RunOptions, maxmd: Site, portal: Site,
+                 audit: Audit, shared: Shared) -> None:
+        self.session, self.settings, self.options, self.audit, self.shared = session, settings, options, audit, shared
+        self.maxmd_site, self.portal_site = maxmd, portal
+        self.sel = settings.selectors
+        self.practice_shots: list[str] = []
+        self.save_clicked: set[str] = set()  # providers whose Save was clicked and whose answer is still unread
+        self._passwords: dict[str, tuple[str, str]] = {}
+        self._learned = False
+
+    @property
+    def waits(self) -> Retry:  # what one page-object action gets: its own short retries
+        return self.session.waits
+
+    # --- MaxMD, read only, once a run: seed steps 2-5 --------------------------------------------------
+    def read_maxmd(self) -> list[MaxmdEntry]:
+        def read() -> list[WorkflowEntryText]:
+            with contextlib.closing(self.session.context()) as ctx:
+                page = ctx.new_page()
+                self.log_in_to_maxmd(page)
+                self.open_details(page)
+                self.view_workflow_status(page)
+                return self.copy_direct_addresses(page)
+
+        raw = self.session.attempts(PRACTICE, read)
+        entries = [rules.parse_workflow_entry(r.text, r.direct_address) for r in raw]
+        self.audit.log.info("maxmd read", providers=len(entries), complete=sum(e.complete for e in entries))
+        return entries
+
+    def log_in_to_maxmd(self, page: Page) -> None:
+        self._log_in(page, MaxmdLoginPage(page, self.sel, self.waits), self.maxmd_site, STEP[2].name)
+
+    def open_details(self, page: Page) -> None:
+        with self.session.step(page, PRACTICE, STEP[3].picture, self.practice_shots):
+            self.session.completed(STEP[3].name, MaxmdHomePage(page, self.sel, self.waits).open_details())
+            IdentityProofingPage(page, self.sel, self.waits).identity_proofing().scroll_into_view_if_needed()
+
+    def view_workflow_status(self, page: Page) -> None:
+        with self.session.step(page, PRACTICE, STEP[4].picture, self.practice_shots):
+            self.session.completed(STEP[4].name, IdentityProofingPage(page, self.sel, self.waits).view_workflow_status())
+
+    def copy_direct_addresses(self, page: Page) -> list[WorkflowEntryText]:
+        with self.session.step(page, PRACTICE, STEP[5].name, self.practice_shots, picture=False):  # step 4's picture shows them
+            return WorkflowStatusPage(page, self.sel, self.waits).collect_providers()
+
+    # --- the portal: seed steps 6-9 ---------------------------------------------------------------------
+    def portal_page(self) -> Page:
+        """The logged-in portal page: seed step 6 first where the session has none (a new worker, a fault)."""
+        if self.session.portal is None or self.session.portal.is_closed():
+            page = self.session.new_portal_page()
+            self.log_in_to_portal(page)
+            self.session.portal = page  # only a page that is logged in is kept
+        return self.session.portal
+
+    def log_in_to_portal(self, page: Page) -> None:
+        self._log_in(page, PortalLoginPage(page, self.sel, self.waits), self.portal_site, STEP[6].name)
+
+    def open_user_accounts(self, page: Page, who: str, shots: list[str]) -> None:
+        with self.session.step(page, who, STEP[7].picture, shots):
+            self.session.completed(STEP[7].name, *PortalNavigation(page, self.sel, self.waits).open_user_accounts())
+
+    def choose_clinicians(self, search: UserSearchPage) -> None:
+        search.choose_clinicians()
+
+    def search(self, search: UserSearchPage) -> None:
+        self.session.completed(STEP[9].name, search.search())
+
+    def search_clinicians(self, page: Page, who: str, shots: list[str]) -> UserSearchPage:
+        """Seed steps 7-9: Administration > User Accounts, Access Type Clinician, Search."""
+        self.open_user_accounts(page, who, shots)
+        search = UserSearchPage(page, self.sel, self.waits)
+        with self.session.step(page, who, STEP[9].picture, shots):
+            self.choose_clinicians(search)
+            self.search(search)
+        return search
+
+    def read_portal(self, entries: list[MaxmdEntry]) -> list[PortalClinician]:
+        """Seed steps 6-9, once a run: every Clinician's Username, and the address its link opens."""
+        links = self.session.attempts(
+            PRACTICE, lambda: self.search_clinicians(self.portal_page(), PRACTICE, self.practice_shots).account_links())
+        self.shared.links = {username: href for username, href in links if href}
+        clinicians = [PortalClinician(username) for username, _ in links]
+        if any(e.npi is None for e in entries):
+            clinicians = self._names_for_matching(entries, clinicians)
+        self.audit.log.info("portal read", clinicians=len(clinicians))
+        return clinicians
+
+    def _names_for_matching(self, entries: list[MaxmdEntry], clinicians: list[PortalClinician]) -> list[PortalClinician]:
+        """MaxMD showed an entry without NPI: read the names of the accounts no NPI matched (read only)."""
+        unmatched = set(rules.unmatched_usernames(entries, [c.username for c in clinicians]))
+        out = []
+        for c in clinicians:
+            if c.username not in unmatched:
+                out.append(c)
+                continue
+            names = self.session.attempts(c.username, lambda username=c.username: self._account_names(username))
+            out.append(PortalClinician(c.username, names.first_name, names.last_name))
+        return out
+
+    def _account_names(self, username: str) -> AccountNames:
+        page = self.portal_page()
+        account = UserAccountPage(page, self.sel, self.waits)
+        if href := self.shared.links.get(username):
+            account.open(href)
+        elif not self.search_clinicians(page, PRACTICE, self.practice_shots).open_account(username):
+            return AccountNames()  # gone since the search: nothing to match by name
+        account.wait_for_account_information()
+        return account.read().names
+
+    # --- one provider: seed steps 10-18 -----------------------------------------------------------------
+    def configure(self, c: Candidate, outcome: Outcome) -> None:
+        """Seed steps 10-18 for one provider; its outcome says how it ended."""
+        assert c.direct_address is not None
+        trace = self.session.trace_window()
+        trace.pause()  # a new attempt may log in again: no recording until a fresh page
+        page = self.portal_page()
+        account = UserAccountPage(page, self.sel, self.waits, self.session.landmarks)
+        trace.resume()  # the page shows no secret: a search result, or the last account after its Save
+        state = self.open_account(page, c, account, outcome.screenshots)
+        forced = c.npi in self.options.force
+        changes = rules.decide_changes(c.direct_address, state, c.settings, force=forced and c.npi not in self.save_clicked)
+        if lost := rules.resumed_save(changes, resumed=c.npi in self.save_clicked, forced=forced):
+            self._picture_as_found(page, c, account, outcome)
+            return self._lost_answer(c, outcome, lost)
+        if rules.section_picture(changes, dry_run=self.options.dry_run) == "found":
+            self._picture_as_found(page, c, account, outcome)
+            outcome.status, outcome.error = changes.status, changes.error
+            return None
+        if not any(n.startswith("found: ") for n in outcome.notes):  # the first attempt saw it as it was
+            outcome.notes.append(rules.found_note(state))
+        secret = changes.set_password or changes.set_direct_password
+        if secret:
+            trace.pause()  # from the first typed secret until Save has loaded a fresh page
+        self.fill_in(page, c, changes, account, outcome.screenshots)
+        if self.options.dry_run:
+            outcome.status = Status.DRY_RUN
+            outcome.notes.append("dry run: filled in, not saved")
+            return None
+        self.save(page, c, changes, account, outcome)
+        trace.resume()  # a page fresh from the server: the password fields are empty again
+        return self.verify(c, changes, account, outcome)
+
+    def open_account(self, page: Page, c: Candidate, account: UserAccountPage, shots: list[str]) -> AccountState:
+        """Seed steps 10-11: the account at its address (or by its Username link), then its section read."""
+        href = self.shared.links.get(c.npi)
+        search = None if href else self.search_clinicians(page, c.npi, shots)
+        with self.session.step(page, c.npi, STEP[11].picture, shots, picture=False):
+            self.session.mark(c.npi, STEP[10].name)
+            if href is not None and not self._open_at(account, href, c.npi):
+                # Not this provider's account (addresses may depend on the session): open it by its link.
+                self.audit.log.warning("the account's address opened another page; searching", who=c.npi)
+                with self.shared.lock:
+                    self.shared.links.pop(c.npi, None)
+                search = self.search_clinicians(page, c.npi, shots)
+                self.session.mark(c.npi, STEP[10].name)
+            if search is not None and not search.open_account(c.npi):
+                raise StepFailed(STEP[10].name, "the Clinician search lists no Username with this NPI", provider=c.who,
+                                 hint="check the account in the portal (is it still a Clinician, and active?) and run again")
+            return self.find_account_information(c, account, waited=search is None)
+
+    def find_account_information(self, c: Candidate, account: UserAccountPage, *, waited: bool) -> AccountState:
+        self.session.mark(c.npi, STEP[11].name)
+        if not waited:  # an account opened at its address already showed its Username
+            account.wait_for_account_information()
+        state = account.read(names=tuple(c.settings.edits) if c.settings else ())
+        if not self._learned:  # once: where the account page's controls stand, for the pages after this one
+            self._learned = True
+            try:
+                self.session.landmarks = account.landmarks = account.learn_landmarks()
+            except PlaywrightError as exc:  # only a speed-up: the controls are found by their words instead
+                self.audit.log.info("landmarks not learned", error=first_line(exc))
+        return state
+
+    def fill_in(self, page: Page, c: Candidate, changes: Changes, account: UserAccountPage, shots: list[str]) -> None:
+        """Seed steps 12-17, pictured together in a dry run (after Save, the next picture shows them)."""
+        portal_pw, direct_pw = self._passwords_for(c) if changes.set_password or changes.set_direct_password else ("", "")
+        with self.session.step(page, c.npi, rules.fill_picture_name(changes), shots, region=account.account_information(),
+                               picture=rules.section_picture(changes, dry_run=self.options.dry_run) == "filled in"):
+            if changes.edits:
+                self.edit_names(c, account, changes.edits)
+            if changes.set_password:
+                self.change_password(c, account, portal_pw)
+            self.leave_emergency_access_off(c, account, turn_off=changes.turn_off_emergency)
+            if changes.turn_on_poll:
+                self.select_poll_direct_mailbox(c, account)
+            if changes.type_direct_address:
+                self.type_direct_address(c, account, changes.type_direct_address)
+            if changes.set_direct_password:
+                self.type_direct_password(c, account, direct_pw)
+        if not self.options.dry_run and (changes.set_password or changes.set_direct_password):
+            self.audit.handoff.add(  # on disk before Save is clicked
+                HandoffRow(c.npi, c.npi, c.name, portal_pw if changes.set_password else "", c.direct_address or "",
+                           direct_pw if changes.set_direct_password else ""))
+
+    def edit_names(self, c: Candidate, account: UserAccountPage, edits: dict[str, str]) -> None:
+        self.session.mark(c.npi, STEP[12].name)
+        account.edit_names(edits)
+
+    def change_password(self, c: Candidate, account: UserAccountPage, password: str) -> None:
+        self.session.mark(c.npi, STEP[13].name)
+        account.set_password(password)
+
+    def leave_emergency_access_off(self, c: Candidate, account: UserAccountPage, *, turn_off: bool) -> None:
+        self.session.mark(c.npi, f"{STEP[14].name} " + ("turned off" if turn_off else "left off"))
+        if turn_off:
+            account.clear_emergency_access()
+
+    def select_poll_direct_mailbox(self, c: Candidate, account: UserAccountPage) -> None:
+        self.session.mark(c.npi, STEP[15].name)
+        account.check_poll_direct_mailbox()
+
+    def type_direct_address(self, c: Candidate, account: UserAccountPage, address: str) -> None:
+        self.session.mark(c.npi, STEP[16].name)
+        account.type_direct_address(address)
+
+    def type_direct_password(self, c: Candidate, account: UserAccountPage, password: str) -> None:
+        self.session.mark(c.npi, STEP[17].name)
+        account.set_direct_password(password)
+
+    def save(self, page: Page, c: Candidate, changes: Changes, account: UserAccountPage, outcome: Outcome) -> None:
+        """Seed step 18: Save, and its answer read by its words; then the account as the server holds it."""
+        with self.session.step(page, c.npi, STEP[18].picture, outcome.screenshots, region=account.account_information()):
+            answer = account.save(just_before_click=lambda: self.save_clicked.add(c.npi))
+            self._judge(c, answer)
+        self.session.completed(STEP[18].name, "new page" if answer.new_page else "in place",
+                               *(["dialog"] if answer.dialog else []))
+        if answer.confirmation:
+            outcome.notes.append(f"the portal said: \"{answer.confirmation}\"")
+        if not (answer.new_page and account.is_account_of(c.npi)):
+            # Read back from the server, not the fields the robot itself typed.
+            with self.session.step(page, c.npi, REOPENED, outcome.screenshots, picture=False):
+                self._reopen(page, c, account, outcome.screenshots)
+
+    def _judge(self, c: Candidate, answer: SaveAnswer) -> None:
+        if answer.errors:
+            self.audit.handoff.mark(c.npi, applied=False)
+            raise StepFailed(STEP[18].name, f"the portal refused the Save: \"{answer.errors}\"", provider=c.who,
+                             hint="nothing was changed; fix the cause in the portal or providers.yaml and run again")
+        if answer.unknown:
+            self.audit.handoff.mark(c.npi, applied=None)
+            raise StepFailed(STEP[18].name, f"the portal answered the Save with words that say neither saved nor refused: "
+                             f"\"{answer.unknown}\"", provider=c.who,
+                             hint="open the account in the portal to see whether it was saved; its passwords are "
+                                  "in handoff.csv (applied=unknown)")
+
+    def verify(self, c: Candidate, changes: Changes, account: UserAccountPage, outcome: Outcome) -> None:
+        """After Save, the account read back and checked against what was set."""
+        self.session.mark(c.npi, VERIFY)
+        problems = rules.verify(changes, c.direct_address or "", account.read_back(names=tuple(changes.edits)))
+        if problems:
+            self.audit.handoff.mark(c.npi, applied=True)  # the portal said saved: the passwords are live
+            raise StepFailed(VERIFY, "; ".join(problems), provider=c.who,
+                             hint="open the account in the portal and compare it with this report")
+        note = "" if changes.set_password else "Allow Emergency Access turned off; passwords left as they were"
+        if changes.edits:
+            outcome.names_changed = rules.names_changed(changes.edits)
+        self.finish(c, outcome, Status.CONFIGURED, note=note)
+
+    def finish(self, c: Candidate, outcome: Outcome, status: Status, *, note: str = "") -> None:
+        self.save_clicked.discard(c.npi)
+        if self.audit.handoff.row(c.npi):
+            self.audit.handoff.mark(c.npi, applied=True)
+        outcome.status = status
+        if note:
+            outcome.notes.append(note)
+
+    # --- helpers of the steps above ------------------------------------------------------------------
+    def _log_in(self, page: Page, screen: LoginScreen, site: Site, name: str) -> None:
+        """Seed steps 2 and 6. A refused login ends the run (exit 2)."""
+        try:
+            screen.open(site.url)
+        except PlaywrightTimeout as exc:
+            raise TransientFault(f"{site.name}'s login page at {site.url} did not load in time ({first_line(exc)})") from None
+        except PlaywrightError as exc:
+            raise SiteUnreachable(f"{site.name} did not answer at {site.url} ({first_line(exc)}); check the address and the network") from None
+        with self.session.step(page, PRACTICE, name, self.practice_shots):
+            accepted = screen.log_in(site.username, site.password)
+        if not accepted:
+            words = screen.alert_text() or "the login page came back"
+            prefix = "MAXMD" if site.name == "MaxMD" else "PORTAL"
+            raise LoginRefused(
+                f"{site.name} login refused for {site.username} at {site.url}: \"{words}\"; "
+                f"check {prefix}_USERNAME and {prefix}_PASSWORD (see {self.practice_shots[-1]})"
+            )
+
+    def _picture_as_found(self, page: Page, c: Candidate, account: UserAccountPage, outcome: Outcome) -> None:
+        self.session.shot(page, c.npi, STEP[11].picture, outcome.screenshots, account.account_information())
+
+    def _lost_answer(self, c: Candidate, outcome: Outcome, lost: str) -> None:
+        """An earlier attempt's Save lost its answer, and the account now looks configured."""
+        if lost == "unknown":
+            self.audit.handoff.mark(c.npi, applied=None)
+            raise StepFailed(STEP[18].name, "the answer to the forced Save was lost, and the account looks the same either way",
+                             provider=c.who,
+                             hint="try the passwords in handoff.csv (applied=unknown); if they do not work, run again with --force")
+        outcome.names_changed = rules.names_changed(c.settings.edits) if c.settings else False
+        self.finish(c, outcome, Status.CONFIGURED, note="the answer to Save was lost, but the account shows it was applied")
+
+    @staticmethod
+    def _open_at(account: UserAccountPage, href: str, username: str, *, only_read: bool = False) -> bool:
+        """Open an account at its address; True if the page is that user's account, a login form an ended
+        session. ``only_read``: looked at in the page's own world first, where the read-back looks too."""
+        account.open(href)
+        if (only_read and account.is_account_of(username)) or account.shows_username(username):
+            return True
+        if account.on_login_page():
+            raise SessionExpired("portal")
+        return False
+
+    def _reopen(self, page: Page, c: Candidate, account: UserAccountPage, shots: list[str]) -> None:
+        """Open the account again from the server (after a Save answered in place)."""
+        if (href := self.shared.links.get(c.npi)) and self._open_at(account, href, c.npi, only_read=True):
+            return
+        if not self.search_clinicians(page, c.npi, shots).open_account(c.npi):
+            raise StepFailed(VERIFY, "the account could not be opened again after Save", provider=c.who,
+                             hint="open the account in the portal and compare it with this report")
+
+    def _passwords_for(self, c: Candidate) -> tuple[str, str]:
+        """The provider's passwords for this run: given in the environment, else generated once."""
+        if c.npi not in self._passwords:
+            given_portal, given_direct = self.settings.provider_passwords.get(c.npi, (None, None))
+            portal_pw = given_portal or passwords.generate(self.settings.policy)
+            if given_direct:
+                direct_pw = given_direct
+            elif self.settings.direct_same_as_portal:
+                direct_pw = portal_pw
+            else:
+                direct_pw = passwords.generate(self.settings.policy)
+            self.audit.redact.add(portal_pw, direct_pw)
+            self._passwords[c.npi] = (portal_pw, direct_pw)
+        return self._passwords[c.npi]

@@ -1,0 +1,200 @@
+"""The session policy every seed step runs under: one worker's browser and its portal page, step
+marks and pictures, retries with back-off from a fresh login, a new browser when the old one died,
+trace windows, and housekeeping between providers."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Callable, Iterator
+from typing import TypeVar
+
+from playwright.sync_api import Browser, BrowserContext, Locator, Page
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from pages.base import Retry
+from pages.landmarks import Landmarks
+from robot.audit import Audit
+from robot.browser import GC_EVERY, collect_garbage
+from robot.errors import RobotError, RunStopped, TransientFault, first_line
+from robot.options import RunOptions, StopRequest
+from robot.settings import Settings
+from robot.tracing import Tracing
+
+T = TypeVar("T")
+
+# A browser that died (or whose remote server dropped it) fails every call with one of these, though
+# Playwright may go on calling it connected for a moment (a remote one, especially).
+BROWSER_GONE = re.compile(r"Browser (has been )?closed|Target page, context or browser has been closed|Connection closed", re.I)
+# The page changed under a call (a script replaced the element, a navigation came): worth another attempt.
+_PAGE_CHANGED = re.compile(r"not attached to the DOM|Execution context was destroyed|Cannot find context with specified id"
+                           r"|frame (was|got) detached", re.I)
+
+_TIMEOUT_HINT = (
+    "the control did not appear in time; if the site looks different, fix its locator in "
+    "config/selectors.yaml (see docs/adapting-to-your-portal.md)"
+)
+
+
+class Session:
+    """One worker's browser and the policy around each step; the procedure calls it, never the reverse."""
+
+    def __init__(self, settings: Settings, options: RunOptions, audit: Audit, launcher: Callable[[], Browser],
+                 name: str = "") -> None:
+        self.settings = settings
+        self.options = options
+        self.audit = audit
+        self.name = name  # the worker's, in its log lines ("" when it works alone)
+        self._launch = launcher
+        self.browser = launcher()
+        self.tracing = Tracing(audit.run_dir, audit.log, audit.redact, name=name) if options.trace else None
+        self.waits = Retry(attempts=settings.retries + 1, backoff_seconds=options.backoff_seconds,
+                           timeout_s=settings.timeout_ms / 1000)  # what the page objects' actions get
+        self.portal: Page | None = None  # the logged-in portal page; None sends the next step through a login
+        self._portal_ctx: BrowserContext | None = None
+        self.landmarks: Landmarks | None = None  # where the account page's controls stand, once learned
+        self.step_name = ""
+        self.attempt = 0
+        self._handled = 0
+        self._collect = True
+        self._told: set[str] = set()
+
+    # --- browser and pages ---------------------------------------------------------------------------
+    def context(self) -> BrowserContext:
+        width, height = self.settings.viewport
+        # Reduced motion: sites that honour it (smooth scrolling, fades) hold no click back.
+        ctx = self.browser.new_context(
+            viewport={"width": width, "height": height}, ignore_https_errors=self.settings.ignore_tls_errors,
+            reduced_motion="reduce",
+        )
+        ctx.set_default_timeout(self.settings.timeout_ms)
+        return ctx
+
+    def new_portal_page(self) -> Page:
+        """A fresh context for the portal (the old one may have died with its browser), traced if asked."""
+        if self._portal_ctx is not None:
+            with contextlib.suppress(PlaywrightError):
+                self._portal_ctx.close()
+        self._portal_ctx = self.context()
+        if self.tracing:
+            self.tracing.attach(self._portal_ctx)
+        return self._portal_ctx.new_page()
+
+    def close(self) -> None:
+        with contextlib.suppress(PlaywrightError):
+            self.browser.close()
+
+    # --- steps: marks, pictures, failures ------------------------------------------------------------
+    def mark(self, who: str, name: str) -> None:
+        """A seed step begins: errors name it from here on, and the log says so."""
+        self.step_name = name
+        self.audit.log.info("step", who=who, step=name, **({"worker": self.name} if self.name else {}))
+
+    def shot(self, page: Page, who: str, name: str, shots: list[str], region: Locator | None = None) -> None:
+        # A region is the account's section: where its controls were learned, found in one call.
+        if path := self.audit.shot(page, who, name, region=region, landmarks=self.landmarks if region is not None else None):
+            shots.append(path)
+
+    @contextlib.contextmanager
+    def step(self, page: Page, who: str, name: str, shots: list[str], *, region: Locator | None = None,
+             picture: bool = True) -> Iterator[None]:
+        """Do one step (or one screen's steps, each marked), then picture ``region`` or the window.
+
+        A failure is pictured whole and names the step; a stop request is honoured here, between steps.
+        """
+        if self.options.stopping():
+            raise RunStopped(f"stopped by {self.options.stop.reason} before step '{name}'")  # type: ignore[union-attr]
+        self.mark(who, name)
+        try:
+            yield
+        except PlaywrightTimeout as exc:
+            self.shot(page, who, f"{self.step_name} failed", shots)
+            raise TransientFault(f"{first_line(exc)} {_waiting_for(exc)}; {_TIMEOUT_HINT}") from None
+        except (RobotError, PlaywrightError):
+            self.shot(page, who, f"{self.step_name} failed", shots)
+            raise
+        if picture:
+            self.shot(page, who, name, shots, region)
+
+    def completed(self, step: str, *how: str) -> None:
+        """How a step completed (a new page, in place), once a run: the log tells the user how their site behaves."""
+        if step not in self._told:
+            self._told.add(step)
+            self.audit.log.info("step completed", step=step, how=", ".join(how))
+
+    # --- retries ---------------------------------------------------------------------------------------
+    def attempts(self, who: str, action: Callable[[], T]) -> T:
+        """``action`` with bounded attempts and back-off; each new attempt starts from a fresh login,
+        the one address known to lead somewhere, and from a new browser if the old one died."""
+        tries = self.settings.retries + 1
+        for n in range(1, tries + 1):
+            self.attempt = n
+            try:
+                return action()
+            except (TransientFault, PlaywrightTimeout) as exc:
+                fault: BaseException = exc
+            except PlaywrightError as exc:
+                if self.browser.is_connected() and not BROWSER_GONE.search(str(exc)) and not _PAGE_CHANGED.search(str(exc)):
+                    raise  # a real error (a control matched twice, ...): retrying will not help
+                fault = exc
+            self.audit.log.warning("transient fault", who=who, attempt=n, step=self.step_name, error=first_line(fault))
+            if n == tries:
+                raise fault
+            self._recover(who, fault)
+            wait = self.options.backoff_seconds * 2 ** (n - 1)
+            (self.options.stop or StopRequest()).wait(wait)  # cut short by a stop
+        raise AssertionError("unreachable")
+
+    def _recover(self, who: str, fault: BaseException) -> None:
+        self.portal = None
+        if self.options.stopping():
+            raise RunStopped(f"stopped by {self.options.stop.reason} during step '{self.step_name}'")  # type: ignore[union-attr]
+        if not self.browser.is_connected() or BROWSER_GONE.search(str(fault)):
+            self.audit.log.warning("browser lost; starting a new one", who=who)
+            self.close()
+            self.browser = self._launch()
+            self._portal_ctx = None
+
+    # --- traces ----------------------------------------------------------------------------------------
+    def trace_window(self) -> Tracing | _NoTracing:
+        """Traces cost time on every step: only second and later attempts are recorded (Playwright's
+        "on-first-retry"), so the faults that need one to be understood get it."""
+        return self.tracing if self.tracing is not None and self.attempt > 1 else _NoTracing()
+
+    def keep_traces(self, npi: str, failed: bool) -> list[str]:
+        if not self.tracing:
+            return []
+        try:
+            return self.tracing.finish(keep_as=npi if failed else None)
+        except Exception as exc:  # noqa: BLE001 - a trace must never cost a provider's result
+            self.audit.log.warning("traces not kept", npi=npi, error=first_line(exc))
+            return []
+
+    # --- between providers -----------------------------------------------------------------------------
+    def housekeeping(self) -> None:
+        """Every GC_EVERY providers, the portal page's renderer collects its garbage (memory stays flat)."""
+        self._handled += 1
+        if not self._collect or self._handled % GC_EVERY or self.portal is None or self.portal.is_closed():
+            return
+        try:
+            collect_garbage(self.portal)
+        except PlaywrightError as exc:
+            if self.browser.is_connected() and not BROWSER_GONE.search(str(exc)):
+                # Not Chromium's protocol (another browser, a server that refuses it): memory just grows.
+                self.audit.log.info("garbage collection not available", error=first_line(exc))
+                self._collect = False
+
+
+class _NoTracing:
+    def pause(self) -> None: ...
+
+    def resume(self) -> None: ...
+
+
+def _waiting_for(exc: BaseException) -> str:
+    """The control Playwright was waiting for, from its call log, so the message names it."""
+    for line in str(exc).splitlines():
+        if "waiting for" in line:
+            return "(" + line.strip(" -") + ")"
+    return ""
