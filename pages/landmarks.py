@@ -1,11 +1,11 @@
 """Where the account page's controls stand, learned once by their words and then looked up by plain paths.
 
-Every account page of a portal comes from one template. The first one the robot opens is read through
-the locator table (words, roles, labels); for each control it keeps a path in the page (an id, a name,
-or the elements' order) and a signature (its kind and the words that label it). On the next pages the
-same reads, the picture's band and its masks are one script of the page's own (no selector engine, no
-copy of Playwright's script in the page). A path that finds nothing, or a control whose signature is
-not the one learned, makes the whole look return nothing: the caller then finds it by its words again.
+Every account page of a portal comes from one template. On the first one, each control is found
+through the locator table (words, roles, labels), and its path in the page (an id, a name, or the
+elements' order) and signature (its kind and the words that label it) are kept. On the next pages the
+reads, the picture's band and its masks are one script of the page's own, so no selector engine and no
+copy of Playwright's script is needed there. A path that finds nothing, or a signature not the one
+learned, makes the whole look return nothing, and the caller finds the controls by their words again.
 """
 
 from __future__ import annotations
@@ -81,9 +81,8 @@ _READ = f"""(spots) => {{ {_HELPERS}
   return out;
 }}"""
 
-# Scrolls the band's first element to the top (less a margin) and measures the band, in one call,
-# in the page's coordinates ("clip"). A band taller than the window is "full": taken from the whole
-# page, so nothing of it is cut off.
+# Scrolls the band's first element to the top (less a margin) and measures the band in page coordinates
+# ("clip"); a band taller than the window is "full", taken from the whole page so none of it is cut off.
 BAND_JS = """(els, margin) => {
   const shown = els.filter(e => e.getClientRects().length);
   if (!shown.length) return null;

@@ -81,7 +81,7 @@ class Loc:
         return text
 
 
-# Pages are told apart by what the robot marks in them (in this browser only, never on the site).
+# How the robot marks a list's entries in the page (in this browser only, never on the site).
 ENTRY_ATTRIBUTE = "data-robot-entry"
 
 _UPPER, _LOWER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz"

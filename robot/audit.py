@@ -38,7 +38,7 @@ class Redactor:
         self._lock = threading.Lock()
 
     def add(self, *secrets: str | None) -> None:
-        with self._lock:  # workers add while others redact: build a new list, then swap it in
+        with self._lock:  # workers add while others redact: swap in a new list, never change the one in use
             new = self._secrets + [s for s in dict.fromkeys(secrets) if s and s not in self._secrets]
             # Longest first, so a secret that contains another is removed whole.
             self._secrets = sorted(new, key=len, reverse=True)
@@ -116,16 +116,14 @@ class Audit:
              landmarks: Landmarks | None = None) -> str:
         """Screenshot as ``NNN-<who>-<step>.png``, secrets masked; returns its path in the run folder.
 
-        The viewport by default; with ``region``, the viewport scrolled so that the band from the first
-        of its elements to the last is at its top (what matters for the step); ``full_page`` for the
-        whole page. The window, not a clip of the band: Chromium copies a window it has already drawn,
-        while a clip makes it draw the band again (about 35 ms against 50 here, for 85 KB against 55).
+        The viewport by default; with ``region``, scrolled so the band from its first element to its
+        last is at the top; ``full_page`` for the whole page. The window rather than a clip of the band,
+        because Chromium copies a window it has already drawn but draws a clip again.
 
-        Chromium's own capture (DevTools' ``Page.captureScreenshot``, its fast PNG encoder) with the
-        secret fields covered first, as Playwright's ``mask`` covers them, takes half the time of
-        ``page.screenshot``; where that protocol is not there, or the band is taller than the
-        window, ``page.screenshot`` with ``mask`` does it. With ``landmarks`` (the account page's controls
-        where they were learned) the band is found and the secrets covered in one call of the page's own.
+        Chromium's own capture (DevTools' ``Page.captureScreenshot``) with the secret fields covered
+        first is faster than ``page.screenshot``, which (with ``mask``) stands in where that protocol is
+        missing or the band is taller than the window. With ``landmarks`` (the account page's learned
+        controls) the band is found and the secrets covered in one call of the page's own.
         """
         with self._lock:
             self._count += 1
@@ -150,8 +148,8 @@ class Audit:
         return f"screenshots/{name}"
 
     def _capture(self, page: Page, path: Path, clip: dict | None = None, *, covered: bool = False) -> bool:
-        """Chromium's capture of the viewport (or of ``clip``, a band of the page taller than the
-        window), secret fields covered (``covered``: already); False: not available."""
+        """Chromium's capture of the viewport, or of ``clip`` (a band taller than the window), secret
+        fields covered unless ``covered`` says they already are; False when it is not available."""
         if not self._cdp:
             return False
         try:

@@ -45,9 +45,8 @@ INSTALL_HINT = (
 )
 
 
-# A remote server: the header carrying the launch options, how long connecting (the server starting
-# its Chromium included) may take, and the client's network the remote browser may use: the robot's
-# own loopback, so that `localhost` in a site's URL (the sandbox, an SSH tunnel) means this machine.
+# A remote server. Connecting includes the server starting its Chromium; the network exposed is our own
+# loopback, so that `localhost` in a site's URL (the sandbox, an SSH tunnel) means this machine.
 LAUNCH_OPTIONS_HEADER = "x-playwright-launch-options"
 REMOTE_CONNECT_TIMEOUT_MS = 60_000
 REMOTE_EXPOSE_NETWORK = "<loopback>"
@@ -62,9 +61,8 @@ class BrowserChoice:
     # A local path; for "remote", a path on the server's host (ROBOT_BROWSER_WS_EXECUTABLE) or None.
     executable: str | None = None
     ws_endpoint: str | None = None
-    # For "system": Debian's chromium-headless-shell, used when no one watches (as Playwright uses
-    # its own headless shell): the same engine without the desktop browser's UI processes, a third
-    # less memory and faster (docs/benchmarks.md).
+    # For "system": Debian's chromium-headless-shell for headless runs, as Playwright uses its own:
+    # the same engine without the desktop browser's UI processes, so lighter and faster.
     headless_executable: str | None = None
 
 
@@ -128,8 +126,7 @@ def choose_browser(env: dict[str, str] | None = None) -> BrowserChoice:
 
 def launch_kwargs(choice: BrowserChoice, *, headed: bool = False, slow_mo: float = 0) -> dict:
     """Keyword arguments for ``chromium.launch`` (shared by the robot and the test fixtures)."""
-    # The robot handles Ctrl-C and SIGTERM itself (it stops after the current step), so the browser
-    # must not be closed under it by Playwright's own signal handlers.
+    # The robot stops after the current step on Ctrl-C or SIGTERM: Playwright must not close the browser under it.
     kwargs: dict = {
         "headless": not headed,
         "args": list(CHROMIUM_ARGS),
@@ -295,9 +292,8 @@ def _apt_install(*packages: str) -> None:
 def collect_garbage(page: Page) -> None:
     """Ask the page's renderer for a full garbage collection (Chromium's DevTools protocol).
 
-    A renderer that navigates the same site for hours collects lazily: on a 2-core VM its memory grew
-    by about 3 MB a provider. The robot asks every ``GC_EVERY`` providers (about 50 ms each time);
-    where the protocol is not there (another browser, a server that refuses it) nothing happens.
+    A renderer that navigates the same site for hours collects lazily, so its memory grows; the robot
+    asks every ``GC_EVERY`` providers, and goes on without it where the protocol is not there.
     """
     session = page.context.new_cdp_session(page)
     try:

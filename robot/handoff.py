@@ -1,9 +1,9 @@
 """The password handoff: the one file that holds the passwords, so they reach the providers (seed step 13).
 
-Created with mode 0600 before a byte is written. A row is on disk, flushed and synced, before its
-Save is clicked (applied = "pending"), then marked "yes", "no", or "unknown" when Save was clicked
-but the site's answer could not be read (check that account by hand). Every change rewrites the file
-through a 0600 temporary file and an atomic rename, so a crash leaves either the old or the new file.
+Created 0600 before a byte is written. A row is on disk, flushed and synced, before its Save is
+clicked (applied "pending"), then marked "yes", "no", or "unknown" (Save clicked but the site's answer
+unreadable: check that account by hand). Every change goes through a 0600 temporary file and an atomic
+rename, so a crash leaves either the old file or the new one.
 """
 
 from __future__ import annotations

@@ -1,15 +1,13 @@
 """The runs folder over time: how long each run folder is kept, and ``index.html`` listing them all.
 
-Retention. HIPAA-covered practices keep their security documentation six years (45 CFR
-164.316(b)(2)); a run that changed an account (set a password, turned on Poll Direct Mailbox, typed
-a Direct address) is such a record, so by default it is kept 2190 days. A run that changed nothing
-(every provider already configured, waiting, not provisioned, excluded, in conflict, or a dry run)
-documents no change and is kept 90 days, so a nightly schedule does not fill the disk with copies of
-the same "nothing to do". Whenever a folder's record cannot be read, it counts as a change: an
-audit record must never be lost to a parsing problem.
+Retention. HIPAA-covered practices keep security documentation six years (45 CFR 164.316(b)(2)); a
+run that changed an account (set a password, turned on Poll Direct Mailbox, typed a Direct address)
+is such a record, so by default it is kept 2190 days. A run that changed nothing (every provider
+already configured, waiting, not provisioned, excluded, in conflict, or a dry run) is kept 90 days,
+so a nightly schedule does not fill the disk with copies of "nothing to do". A folder whose record
+cannot be read counts as a change: an audit record must never be lost to a parsing problem.
 
-Only folders named like the runner names them (``YYYYMMDDTHHMMSSZ`` with an optional ``-N``) are
-run folders; nothing else in the runs folder is ever touched.
+Only folders named as the runner names them (``YYYYMMDDTHHMMSSZ``, optionally ``-N``) are ever touched.
 """
 
 from __future__ import annotations
@@ -33,14 +31,12 @@ INDEX_NAME = "index.html"
 RUN_NAME = re.compile(r"^(?P<stamp>\d{8}T\d{6}Z)(?:-(?P<n>[1-9]\d{0,5}))?$")
 STAMP_FORMAT = "%Y%m%dT%H%M%SZ"
 
-# Outcomes that change nothing on either site. "conflict" belongs here: the robot decides it before
-# any Save and never writes to such an account. "failed" does not: a provider can fail after its
-# Save was clicked (e.g. an Emergency Access fix, which has no handoff row), so keep it when unsure.
+# Outcomes that change nothing on either site. "conflict" is decided before any Save; "failed" is not
+# here: a provider can fail after its Save was clicked (an Emergency Access fix has no handoff row).
 UNCHANGED_STATUSES = frozenset(
     {"already-configured", "waiting-for-cda", "not-provisioned", "excluded", "dry-run", "conflict"}
 )
-# handoff.csv "applied" values meaning a password may be live on the portal. "pending" too: a row
-# still pending means the run was killed between writing it and clicking or reading Save.
+# handoff.csv "applied" values meaning a password may be live on the portal ("pending": the run died around its Save).
 CHANGED_APPLIED = frozenset({"yes", "unknown", "pending"})
 
 _env = Environment(
@@ -290,8 +286,7 @@ def write_index(out: Path) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     path = out / INDEX_NAME
     tmp = out / f".{INDEX_NAME}.tmp"
-    # Written aside and renamed, so a browser open on the index never sees half a page; 0600 like
-    # the run folders' contents, whatever the umask.
+    # Written aside and renamed so a browser never sees half a page; 0600 whatever the umask, like the run folders.
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
         os.fchmod(fd, 0o600)

@@ -1,13 +1,11 @@
 """One run at a time: an advisory lock on ``<out>/.robot.lock``, held for the whole run.
 
-The lock is ``fcntl.flock`` on an open file descriptor, not the file's existence: the kernel drops
-it when the holder's descriptor closes, which includes the holder dying (killed, out of memory, the
-machine rebooted). A lock left behind by a dead run is therefore simply free, and the next run takes
-it over without anyone deleting anything.
+``fcntl.flock`` on an open descriptor, not the file's existence: the kernel drops it when the holder
+dies (killed, out of memory, a reboot), so a dead run's lock is simply free and nobody deletes anything.
 
-The holder writes its PID and start time into the file so that a refused run can say who is
-running and since when. The file itself is never deleted: unlinking a lock file while another
-process has it open lets two runs lock two different files of the same name at once.
+The holder writes its PID and start time so a refused run can say who is running and since when. The
+file is never deleted: unlinking it while another process has it open lets two runs lock two different
+files of the same name at once.
 """
 
 from __future__ import annotations

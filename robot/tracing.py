@@ -1,13 +1,12 @@
 """Playwright traces of the portal, kept away from every secret, kept only for providers that failed.
 
-A trace records every action's arguments, snapshots of the DOM and the network (request bodies
-too), so a typed password would end up in it. Recording therefore runs only in windows with no
-secret typed, sent or on the page: each window is a whole ``tracing.start()``/``stop()`` (chunks
-are not enough: a chunk's network log still carries requests made between chunks). A window ends
-before a login or a password step and the next starts only on a fresh page (after Save, or after
-the next provider's search). Before a window is kept as ``traces/<npi>-<k>.zip`` for
-``playwright show-trace``, it is searched for every secret of the run; one that holds any is
-deleted instead. Windows of providers that did not fail are deleted.
+A trace records every action's arguments, DOM snapshots and the network (request bodies too), so a
+typed password would end up in it. So it records only in windows with no secret typed, sent or on the
+page, each a whole ``tracing.start()``/``stop()``: a chunk's network log still carries requests made
+between chunks. A window ends before a login or a password step; the next starts only on a fresh page
+(after Save, or after the next provider's search). A window is searched for every secret of the run
+before it is kept as ``traces/<npi>-<k>.zip`` (for ``playwright show-trace``), and deleted if it holds
+one; windows of providers that did not fail are deleted.
 """
 
 from __future__ import annotations

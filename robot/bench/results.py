@@ -15,7 +15,7 @@ from dataclasses import dataclass
 KB = 1024
 MB = 1024 * 1024
 
-# The issue's targets, on this 2-core machine.
+# The targets the benchmark judges its rows by.
 TARGET_N = 200  # the size the targets are judged at
 LINEAR_BASE_N = 50  # cost linear in N: s/provider at TARGET_N within LINEAR_TOLERANCE of this size's
 MAX_S_PER_PROVIDER = 1.0
@@ -256,8 +256,8 @@ def _judge(ok: bool) -> str:
 
 
 def evaluate_targets(rows: Sequence[Row], skin: str = DEFAULT_SKIN) -> list[Target]:
-    """Each of the issue's targets judged from the measured rows of one rendering (``skin``): at N=200
-    with one worker (linearity: and N=50). Other renderings' names say which one they judge.
+    """Each target judged from the measured rows of one rendering (``skin``): at N=200 with one worker
+    (linearity: and N=50). Other renderings' names say which one they judge.
 
     A row that FAILED measured nothing: its targets are "not measured", never met or not met.
     """

@@ -43,28 +43,29 @@ class Sandbox:
     ``providers=None`` serves the seeded Brightside Eye Care practice; ``providers=N`` serves N generated
     ready providers (deterministic from ``seed``).
 
-    ``odd_data=True`` adds (to either) six more ready providers whose data is hostile or odd, so tests
-    can prove the robot treats it as data: quotes and an apostrophe, markup (``<script>``), accents,
-    a 200-character name, a Direct address MaxMD shows in upper case, and extra whitespace around the
-    name, NPI and address in the workflows page's HTML. Their definitions are
-    ``robot.sandbox.ODD_PROVIDERS``; their NPIs, in that order, are ``odd_npis`` (empty when off).
-    Each has a MaxMD workflow Complete and a fresh Clinician account named by its NPI.
+    ``odd_data=True`` adds (to either) six more ready providers with hostile or odd data, so tests can
+    prove the robot treats it as data: quotes and an apostrophe, markup (``<script>``), accents, a
+    200-character name, a Direct address MaxMD shows in upper case, and extra whitespace around the
+    name, NPI and address in the workflows page's HTML. Each has a MaxMD workflow Complete and a fresh
+    Clinician account named by its NPI; they are ``robot.sandbox.ODD_PROVIDERS``, their NPIs, in that
+    order, ``odd_npis`` (empty when off).
 
-    ``skin`` picks how both sites look: ``"default"`` (``fixtures/html/<site>``) or ``"legacy"``
-    (``fixtures/html/legacy/<site>``: table layouts whose labels are not tied to their inputs, a hover
-    menu, ``<input type=submit>`` buttons, a paged search grid, an ``alert()`` after Save, a table of
-    providers on MaxMD). Same state, routes and form field names. With ``skin="legacy"`` and
-    ``providers=None`` the seeded practice gets ``LEGACY_EXTRA_PROVIDERS`` generated ready providers
-    more (NPIs in ``legacy_npis``), so the Clinician grid has two pages and Jane Okafor is on page 2.
+    ``skin`` picks how both sites look, with the same state, routes and form field names:
 
-    ``"modern"`` (``fixtures/html/modern/<site>``) is a current single-page-ish admin site on vendored
-    Bootstrap 5, jQuery, Select2 and DataTables (``fixtures/vendor/``, served at ``/static/vendor/``):
-    MaxMD's workflow list loaded into the Details page by XHR, a Select2 Access Type, search results
-    fetched by XHR into a client-side paged DataTables grid, an HTML confirmation modal before Save,
-    the Save sent by XHR and answered in a Bootstrap alert. XHRs get the same faults, in JSON (401 when
-    the session is gone, the page's script then goes to the login page). With ``providers=None`` the
-    seeded practice gets ``MODERN_EXTRA_PROVIDERS`` more (NPIs in ``modern_npis``), so the Clinician
-    grid has two pages of 10 and Jane Okafor is on page 2.
+    - ``"default"``: ``fixtures/html/<site>``.
+    - ``"legacy"``: ``fixtures/html/legacy/<site>``: table layouts whose labels are not tied to their
+      inputs, a hover menu, ``<input type=submit>`` buttons, a paged search grid, an ``alert()`` after
+      Save, a table of providers on MaxMD.
+    - ``"modern"``: ``fixtures/html/modern/<site>``, on vendored Bootstrap 5, jQuery, Select2 and
+      DataTables (``fixtures/vendor/``, served at ``/static/vendor/``): MaxMD's workflow list loaded
+      into the Details page by XHR, a Select2 Access Type, search results fetched by XHR into a grid
+      paged in the browser, a confirmation modal before Save, the Save sent by XHR and answered in a
+      Bootstrap alert. XHRs get the same faults, in JSON (401 when the session is gone, and the page's
+      script then goes to the login page).
+
+    With ``providers=None`` the legacy and modern skins add ``LEGACY_EXTRA_PROVIDERS`` and
+    ``MODERN_EXTRA_PROVIDERS`` generated ready providers (NPIs in ``legacy_npis``, ``modern_npis``),
+    so the Clinician grid has two pages and Jane Okafor is on page 2.
     """
 
     def __init__(

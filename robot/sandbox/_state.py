@@ -210,7 +210,7 @@ def _non_clinicians(admin_username: str, admin_password: str) -> list[PortalAcco
 
 
 def seeded_state(admin_username: str, admin_password: str) -> SandboxState:
-    """Brightside Eye Care with a provider in every state the robot must handle (SPEC section 3)."""
+    """Brightside Eye Care with a provider in every state the robot must handle (the README's statuses)."""
     practice = Practice()
     domain = practice.direct_domain
     n = SEEDED_NPIS
@@ -311,14 +311,13 @@ def generated_state(count: int, seed: int, admin_username: str, admin_password: 
 
 # --- legacy skin's larger practice ----------------------------------------------------------------
 
-# The legacy skin's paged grid needs more than one page of clinicians: this many generated ready
-# providers are added to the seeded practice. Their NPIs all start "10" or "11", so sorted by
-# username they fill page 1 (24 of them + Grace Whitfield) and push Jane Okafor, Marcus Lindqvist
-# and the other seeded clinicians onto page 2.
+# Generated ready providers added to the seeded practice so the legacy skin's paged grid has two pages:
+# their NPIs start "10" or "11", so sorted by username they fill page 1 (with Grace Whitfield) and push
+# Jane Okafor and the other seeded clinicians onto page 2.
 LEGACY_EXTRA_PROVIDERS = 24
 
-# The modern skin's client-side grid pages by 10 (DataTables' default): 9 generated ready providers
-# more (the first 9 the legacy skin gets) give 17 clinicians, two pages, with Jane Okafor first on page 2.
+# The modern skin's grid pages by 10 (DataTables' default): 9 generated ready providers (the legacy
+# skin's first 9) make two pages of clinicians, with Jane Okafor first on page 2.
 MODERN_EXTRA_PROVIDERS = 9
 
 
