@@ -243,6 +243,8 @@ _SHOWS = """(messages) => {
 class LoginScreen(Screen):
     """The login form both sites have (seed steps 2 and 6)."""
 
+    completion = ""
+
     def open(self, url: str) -> None:
         self._goto(url, expect_login=True)
 
@@ -251,7 +253,6 @@ class LoginScreen(Screen):
         self._el(f"{self.site}.login.username").fill(username)
         self._el(f"{self.site}.login.password").fill(password)
         submit = f"{self.site}.login.submit"
-        # Done when the form is gone (let in) or the site says something (refused).
         # Done when the form is gone (let in), the site says something, or a login form comes again.
         gone = self.page.locator("body").filter(has_not=self._el(submit))
         said = self.mark_old(self._el(f"{self.site}.page.alert")).filter(has_text=_ANY_WORD)
@@ -260,6 +261,6 @@ class LoginScreen(Screen):
         with self.watching() as answers:
             self.click(submit, self._el(submit))
             self.wait_for(gone.or_(said).or_(again), "the page after the login", answers, expect_login=True)
-        self._completion()
+        self.completion = self._completion()  # how the login completed, for --check to tell
         return not self.on_login_page()
 

@@ -1,10 +1,10 @@
 """``python -m robot --check``: a read-only preflight of both sites before the first real run.
 
-Logs in to both sites, walks every screen down to one provider's account page and resolves every
-canonical key of SPEC section 2 there, with its default locator or the operator's override. No Save,
-no account field touched (the only input is the Access Type filter, to reach the results). Every
-screen is photographed with the controls that were found outlined. Prints a table; exit 0 when every
-key was found, 2 naming the keys to fix in config/selectors.yaml.
+Logs in to both sites and walks every screen down to one provider's account page with the run's own
+page objects, resolving every selector key on its screen, default or override. No Save, no account
+field touched (the only input is the Access Type filter, to reach the results). Where a key finds
+nothing, the walk goes on by plain HTML so the later screens get checked too. Every screen is
+photographed with the controls found outlined. Exit 0 when every key was found, else 2 naming them.
 """
 
 from __future__ import annotations
@@ -19,34 +19,19 @@ from pathlib import Path
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, Playwright, sync_playwright
 
-from pages.base import Retry, Screen
+from pages.base import LoginScreen, Retry, Screen
 from pages.locators import DEFAULTS
-from pages.maxmd import NPI_OR_ADDRESS, WorkflowStatusPage
-from pages.portal import UserSearchPage
+from pages.maxmd import NPI_OR_ADDRESS, IdentityProofingPage, MaxmdHomePage, MaxmdLoginPage, WorkflowStatusPage
+from pages.portal import PortalLoginPage, PortalNavigation, UserSearchPage
 from robot.audit import Audit, Redactor
 from robot.browser import BrowserChoice, launch
 from robot.errors import LoginRefused, RobotError, SiteUnreachable
 from robot.run import new_run_dir
 from robot.settings import Settings, Site
+from robot.steps import screens
 
 # The screens in the order the seed walks them, each with the keys that live on it.
-SCREENS: list[tuple[str, tuple[str, ...]]] = [
-    ("MaxMD login", ("maxmd.login.username", "maxmd.login.password", "maxmd.login.submit")),
-    ("MaxMD home", ("maxmd.home.details",)),
-    ("MaxMD identity proofing", ("maxmd.details.identity_proofing", "maxmd.details.workflow_status")),
-    ("MaxMD provisioning workflows", ("maxmd.workflows.provider", "maxmd.workflows.direct_address")),
-    ("portal login", ("portal.login.username", "portal.login.password", "portal.login.submit")),
-    ("portal menu", ("portal.nav.administration", "portal.nav.user_accounts")),
-    ("portal user accounts", ("portal.users.access_type", "portal.users.search")),
-    ("portal search results", ("portal.users.username_link",)),
-    ("portal user account", (
-        "portal.account.section", "portal.account.display_name", "portal.account.first_name",
-        "portal.account.last_name", "portal.account.email", "portal.account.password",
-        "portal.account.confirm_password", "portal.account.emergency_access", "portal.account.poll_direct",
-        "portal.account.direct_address", "portal.account.direct_password", "portal.account.confirm_direct_password",
-        "portal.account.save",
-    )),
-]
+SCREENS: list[tuple[str, tuple[str, ...]]] = screens()
 # Keys that only show after something the check must not do (a refused login, a Save).
 NOT_CHECKED = ("maxmd.page.alert", "portal.page.alert", "portal.account.saved")
 OUTLINE = "3px solid #d0f"
@@ -137,32 +122,41 @@ def _nearest(walk: _Walk, keys: tuple[str, ...]) -> None:
             walk.results[key].instead = lowered[close[0]]
 
 
-def _go(walk: _Walk, screen: Screen, key: str, effect: Locator, what: str) -> None:
-    """Take the step by the key's control (or the fallback), and say how it completed."""
+def _go(walk: _Walk, screen: Screen, key: str, effect: Locator, what: str, run: Callable[[], str] | None = None) -> None:
+    """Take the step as the run does (``run``, the page object's action) where its key was found, else by
+    the key's control or its fallback, waiting for ``effect``; and say how it completed."""
     results = walk.results
     try:
-        how = screen.act(key, effect, what, control=_control(walk, key))
+        if run is not None and results[key].state == "found":
+            how = run()
+        else:
+            how = screen.act(key, effect, what, control=_control(walk, key))
     except (RobotError, PlaywrightError) as exc:
         how = f"not confirmed ({str(exc).splitlines()[0][:80]})"
     results[key].completed = how
 
 
-def _login(walk: _Walk, name: str, keys: tuple[str, ...]) -> None:
+def _login(walk: _Walk, login: LoginScreen, name: str, keys: tuple[str, ...]) -> None:
     site, prefix = walk.site, keys[0].split(".")[0]
-    screen = Screen(walk.page, walk.settings.selectors, walk.retry)
-    screen.site = prefix  # for its alert key
     try:
-        screen.goto(site.url)
+        login.open(site.url)
     except PlaywrightError as exc:
         raise SiteUnreachable(f"{site.name} did not answer at {site.url} ({str(exc).splitlines()[0]})") from None
     walk.resolve(name, keys)
-    _control(walk, f"{prefix}.login.username").fill(site.username)
-    _control(walk, f"{prefix}.login.password").fill(site.password)
-    gone = walk.page.locator("body").filter(has_not=walk.page.locator("input[type=password]"))
-    _go(walk, screen, f"{prefix}.login.submit", gone.or_(screen.mark_old(walk.page.locator("input[type=password]"))),
-        "the page after the login")
+    if all(walk.results[k].state == "found" for k in keys):
+        try:
+            login.log_in(site.username, site.password)
+            walk.results[f"{prefix}.login.submit"].completed = login.completion
+        except (RobotError, PlaywrightError) as exc:  # a refused login is told below, by the form
+            walk.results[f"{prefix}.login.submit"].completed = f"not confirmed ({str(exc).splitlines()[0][:80]})"
+    else:
+        _control(walk, f"{prefix}.login.username").fill(site.username)
+        _control(walk, f"{prefix}.login.password").fill(site.password)
+        gone = walk.page.locator("body").filter(has_not=walk.page.locator("input[type=password]"))
+        _go(walk, login, f"{prefix}.login.submit", gone.or_(login.mark_old(walk.page.locator("input[type=password]"))),
+            "the page after the login")
     if walk.page.locator("input[type=password]").count():  # still a login form: refused
-        raise LoginRefused(f"{site.name} login refused for {site.username} at {site.url}: \"{screen.alert_text()}\"")
+        raise LoginRefused(f"{site.name} login refused for {site.username} at {site.url}: \"{login.alert_text()}\"")
 
 
 def _changed(screen: Screen) -> Locator:
@@ -171,48 +165,41 @@ def _changed(screen: Screen) -> Locator:
 
 
 def _walk_maxmd(walk: _Walk) -> None:
-    page, screen = walk.page, Screen(walk.page, walk.settings.selectors, walk.quick)
+    page, sel, screen = walk.page, walk.settings.selectors, Screen(walk.page, walk.settings.selectors, walk.quick)
     screen.site = "maxmd"
     login, home, details, workflows = SCREENS[:4]
-    _login(walk, *login)
+    _login(walk, MaxmdLoginPage(page, sel, walk.quick), *login)
     walk.resolve(*home)
-    _go(walk, screen, "maxmd.home.details", walk.settings.selectors("maxmd.details.identity_proofing", page).or_(_changed(screen)),
-        "the identity-proofing information")
+    _go(walk, screen, "maxmd.home.details", sel("maxmd.details.identity_proofing", page).or_(_changed(screen)),
+        "the identity-proofing information", MaxmdHomePage(page, sel, walk.quick).open_details)
     walk.resolve(*details)
     _go(walk, screen, "maxmd.details.workflow_status", screen.mark_old(page.get_by_text(NPI_OR_ADDRESS)),
-        "the provisioned providers' entries")
-    listing = WorkflowStatusPage(page, walk.settings.selectors, walk.retry)
-    providers = listing.entries()
+        "the provisioned providers' entries", IdentityProofingPage(page, sel, walk.quick).view_workflow_status)
+    providers = WorkflowStatusPage(page, sel, walk.retry).entries()
     walk.resolve(*workflows, scope=lambda key: providers if key.endswith("direct_address") and providers.count() else page)
 
 
 def _walk_portal(walk: _Walk) -> None:
-    page, screen = walk.page, Screen(walk.page, walk.settings.selectors, walk.quick)
+    page, sel, screen = walk.page, walk.settings.selectors, Screen(walk.page, walk.settings.selectors, walk.quick)
     screen.site = "portal"
-    sel = walk.settings.selectors
     login, menu, users, results, account = SCREENS[4:]
-    _login(walk, *login)
+    _login(walk, PortalLoginPage(page, sel, walk.quick), *login)
+    nav = PortalNavigation(page, sel, walk.quick)
     walk.resolve(menu[0], menu[1][:1], shoot=False)  # the menu's own screenshot comes once it is open
     _go(walk, screen, "portal.nav.administration", sel("portal.nav.user_accounts", page).or_(_changed(screen)),
-        "the Administration menu")
+        "the Administration menu", nav.open_administration_menu)
     walk.resolve(*menu)
-    search_screen = sel("portal.users.access_type", page).or_(sel("portal.users.search", page))
-    if walk.results["portal.nav.user_accounts"].state == "found" or _control(walk, "portal.nav.user_accounts").is_visible():
-        _go(walk, screen, "portal.nav.user_accounts", search_screen.or_(_changed(screen)), "the User Accounts search")
-    else:  # no menu to open it by: another route, the address a hidden "User Accounts" link holds
-        href = page.get_by_text(re.compile(r"user\s*accounts?", re.I)).evaluate_all(
-            "els => els.map(e => e.closest('a') && e.closest('a').href).filter(Boolean)")
-        if href:
-            screen.goto(href[0])
-            walk.results["portal.nav.user_accounts"].completed = "by the address of a hidden link"
+    _user_accounts(walk, screen, nav)
     walk.resolve(*users)
+    search = UserSearchPage(page, sel, walk.quick)
     if walk.results["portal.users.access_type"].state == "found":
-        UserSearchPage(page, sel, walk.quick).choose_clinicians()
+        search.choose_clinicians()
     else:
         with contextlib.suppress(PlaywrightError):
             _control(walk, "portal.users.access_type").select_option(label="Clinician", timeout=walk.wait_ms)
     links = screen.mark_old(page.get_by_role("link", name=re.compile(r"^\s*[12]\d{9}\s*$")))
-    _go(walk, screen, "portal.users.search", sel("portal.users.username_link", page).or_(links), "the search results")
+    _go(walk, screen, "portal.users.search", sel("portal.users.username_link", page).or_(links), "the search results",
+        search.search)
     walk.resolve(*results)
     # Only a results list longer than one page has a "Next" link: absent is fine.
     following = sel("portal.users.next_page", page)
@@ -222,10 +209,24 @@ def _walk_portal(walk: _Walk) -> None:
                        "robot recognises its 'Next' link (portal.users.next_page).")
     _go(walk, screen, "portal.users.username_link", sel("portal.account.section", page).or_(_changed(screen)),
         "the account page")
-    section = sel("portal.account.section", page)
     with contextlib.suppress(PlaywrightError):
-        section.first.scroll_into_view_if_needed(timeout=walk.wait_ms)
+        sel("portal.account.section", page).first.scroll_into_view_if_needed(timeout=walk.wait_ms)
     walk.resolve(*account)
+
+
+def _user_accounts(walk: _Walk, screen: Screen, nav: PortalNavigation) -> None:
+    """Seed step 7's second half: User Accounts from the open menu, or the address a hidden link holds."""
+    page, sel = walk.page, walk.settings.selectors
+    search_screen = sel("portal.users.access_type", page).or_(sel("portal.users.search", page))
+    if walk.results["portal.nav.user_accounts"].state == "found" or _control(walk, "portal.nav.user_accounts").is_visible():
+        _go(walk, screen, "portal.nav.user_accounts", search_screen.or_(_changed(screen)), "the User Accounts search",
+            nav.choose_user_accounts)
+        return
+    href = page.get_by_text(re.compile(r"user\s*accounts?", re.I)).evaluate_all(
+        "els => els.map(e => e.closest('a') && e.closest('a').href).filter(Boolean)")
+    if href:
+        screen.goto(href[0])
+        walk.results["portal.nav.user_accounts"].completed = "by the address of a hidden link"
 
 
 def check(

@@ -1,4 +1,4 @@
-"""``python -m robot``: the command line of SPEC section 4. Bad input stops here, before a browser starts."""
+"""``python -m robot``: the command line (docs/reference.md). Bad input stops here, before a browser starts."""
 
 from __future__ import annotations
 

@@ -184,55 +184,19 @@ def load(
     if domain and not is_valid_email(f"x@{domain}"):
         raise ConfigError(f"{where}: practice.direct_domain {domain!r} is not a domain name")
 
-    policy = PasswordPolicy(
-        length=_int(pw.get("length", 16), f"{where}: passwords.length", 1, 10_000),
-        upper=_bool(pw.get("upper", True), f"{where}: passwords.upper"),
-        lower=_bool(pw.get("lower", True), f"{where}: passwords.lower"),
-        digit=_bool(pw.get("digit", True), f"{where}: passwords.digit"),
-        symbol=_bool(pw.get("symbol", True), f"{where}: passwords.symbol"),
-        **({"symbols": _str(pw["symbols"], f"{where}: passwords.symbols")} if "symbols" in pw else {}),
-    )
-    if problem := policy.problem():
-        raise ConfigError(f"{where}: passwords: {problem}")
+    policy = _policy(pw, where)
 
     providers_file = _named_file(config_path, files, "providers", where)
     selectors_file = _named_file(config_path, files, "selectors", where)
     providers = load_providers(providers_file) if providers_file.exists() else {}
     overrides = load_selectors(selectors_file) if selectors_file.exists() else {}
 
-    provider_passwords: dict[str, tuple[str | None, str | None]] = {}
-    for npi, p in providers.items():
-        got = []
-        for var in (p.password_env, p.direct_password_env):
-            if var is None:
-                got.append(None)
-                continue
-            value = env.get(var, "")
-            if not value:
-                raise ConfigError(f"{providers_file.name}: provider {npi} names {var}, which is not set in the environment or .env")
-            if not meets(value, policy):
-                raise ConfigError(
-                    f"{providers_file.name}: provider {npi}: the password in {var} is too weak for the portal "
-                    "(at least 8 characters with upper case, lower case, a digit and a symbol); choose another"
-                )
-            got.append(value)
-        provider_passwords[npi] = (got[0], got[1])
-
+    provider_passwords = _provider_passwords(providers, env, policy, providers_file.name)
+    urls = _urls(env, sites, where)
     maxmd = portal = None
-    urls: dict[str, tuple[str, str]] = {}  # variable -> (url, where it came from)
-    for var in ("MAXMD_URL", "PORTAL_URL"):
-        if env.get(var, "").strip():
-            urls[var] = (env[var].strip(), var)
-        else:
-            key = f"{where}: sites.{var.lower()}"
-            value = sites.get(var.lower())
-            if value is not None and not isinstance(value, str):
-                raise ConfigError(f"{key}: expected the site's login page as text (https://...), found {value!r}")
-            urls[var] = ((value or "").strip(), key)
     if not force_sandbox and (urls["MAXMD_URL"][0] or urls["PORTAL_URL"][0]):
         maxmd = _site("MaxMD", "MAXMD", *urls["MAXMD_URL"], env, sites)
         portal = _site("portal", "PORTAL", *urls["PORTAL_URL"], env, sites)
-
     return Settings(
         config_path=config_path,
         maxmd=maxmd,
@@ -254,6 +218,58 @@ def load(
         ),
         dotenv=dotenv_path,
     )
+
+
+def _policy(pw: Mapping, where: str) -> PasswordPolicy:
+    policy = PasswordPolicy(
+        length=_int(pw.get("length", 16), f"{where}: passwords.length", 1, 10_000),
+        upper=_bool(pw.get("upper", True), f"{where}: passwords.upper"),
+        lower=_bool(pw.get("lower", True), f"{where}: passwords.lower"),
+        digit=_bool(pw.get("digit", True), f"{where}: passwords.digit"),
+        symbol=_bool(pw.get("symbol", True), f"{where}: passwords.symbol"),
+        **({"symbols": _str(pw["symbols"], f"{where}: passwords.symbols")} if "symbols" in pw else {}),
+    )
+    if problem := policy.problem():
+        raise ConfigError(f"{where}: passwords: {problem}")
+    return policy
+
+
+def _provider_passwords(providers: Mapping[str, ProviderSettings], env: Mapping[str, str], policy: PasswordPolicy,
+                        where: str) -> dict[str, tuple[str | None, str | None]]:
+    """The passwords providers.yaml names by variable (``password_env``), each set and strong enough."""
+    out: dict[str, tuple[str | None, str | None]] = {}
+    for npi, p in providers.items():
+        got = []
+        for var in (p.password_env, p.direct_password_env):
+            if var is None:
+                got.append(None)
+                continue
+            value = env.get(var, "")
+            if not value:
+                raise ConfigError(f"{where}: provider {npi} names {var}, which is not set in the environment or .env")
+            if not meets(value, policy):
+                raise ConfigError(
+                    f"{where}: provider {npi}: the password in {var} is too weak for the portal "
+                    "(at least 8 characters with upper case, lower case, a digit and a symbol); choose another"
+                )
+            got.append(value)
+        out[npi] = (got[0], got[1])
+    return out
+
+
+def _urls(env: Mapping[str, str], sites: Mapping, where: str) -> dict[str, tuple[str, str]]:
+    """Each site's login page, from the environment or else robot.yaml's ``sites:``, and where it came from."""
+    urls: dict[str, tuple[str, str]] = {}  # variable -> (url, where it came from)
+    for var in ("MAXMD_URL", "PORTAL_URL"):
+        if env.get(var, "").strip():
+            urls[var] = (env[var].strip(), var)
+        else:
+            key = f"{where}: sites.{var.lower()}"
+            value = sites.get(var.lower())
+            if value is not None and not isinstance(value, str):
+                raise ConfigError(f"{key}: expected the site's login page as text (https://...), found {value!r}")
+            urls[var] = ((value or "").strip(), key)
+    return urls
 
 
 # The files robot.yaml names by default: optional while left as shipped (a practice may need neither).
