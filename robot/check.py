@@ -168,7 +168,7 @@ def _walk_maxmd(walk: _Walk) -> None:
     page, sel, screen = walk.page, walk.settings.selectors, Screen(walk.page, walk.settings.selectors, walk.quick)
     screen.site = "maxmd"
     login, home, details, workflows = SCREENS[:4]
-    _login(walk, MaxmdLoginPage(page, sel, walk.quick), *login)
+    _login(walk, MaxmdLoginPage(page, sel, walk.retry), *login)  # a login gets the full timeout
     walk.resolve(*home)
     _go(walk, screen, "maxmd.home.details", sel("maxmd.details.identity_proofing", page).or_(_changed(screen)),
         "the identity-proofing information", MaxmdHomePage(page, sel, walk.quick).open_details)
@@ -183,7 +183,7 @@ def _walk_portal(walk: _Walk) -> None:
     page, sel, screen = walk.page, walk.settings.selectors, Screen(walk.page, walk.settings.selectors, walk.quick)
     screen.site = "portal"
     login, menu, users, results, account = SCREENS[4:]
-    _login(walk, PortalLoginPage(page, sel, walk.quick), *login)
+    _login(walk, PortalLoginPage(page, sel, walk.retry), *login)
     nav = PortalNavigation(page, sel, walk.quick)
     walk.resolve(menu[0], menu[1][:1], shoot=False)  # the menu's own screenshot comes once it is open
     _go(walk, screen, "portal.nav.administration", sel("portal.nav.user_accounts", page).or_(_changed(screen)),

@@ -1,7 +1,7 @@
 """The vendor's procedure, seed steps 2-18, one short method per step in the seed's order.
 
-It runs under a ``Session`` (retries, logins after a fault, pictures, traces) and decides nothing
-itself: ``robot.rules`` does. Names and pictures come from ``robot.steps``.
+It runs under a ``Session`` (retries, logins after a fault, pictures, traces); what to change in an
+account is ``robot.rules``' to decide. Names and pictures come from ``robot.steps``.
 """
 
 from __future__ import annotations
@@ -92,10 +92,12 @@ class Procedure:
         with self.session.step(page, who, STEP[7].picture, shots):
             self.session.completed(STEP[7].name, *PortalNavigation(page, self.sel, self.waits).open_user_accounts())
 
-    def choose_clinicians(self, search: UserSearchPage) -> None:
+    def choose_clinicians(self, search: UserSearchPage, who: str) -> None:
+        self.session.mark(who, STEP[8].name)
         search.choose_clinicians()
 
-    def search(self, search: UserSearchPage) -> None:
+    def search(self, search: UserSearchPage, who: str) -> None:
+        self.session.mark(who, STEP[9].name)
         self.session.completed(STEP[9].name, search.search())
 
     def search_clinicians(self, page: Page, who: str, shots: list[str]) -> UserSearchPage:
@@ -103,8 +105,8 @@ class Procedure:
         self.open_user_accounts(page, who, shots)
         search = UserSearchPage(page, self.sel, self.waits)
         with self.session.step(page, who, STEP[9].picture, shots):
-            self.choose_clinicians(search)
-            self.search(search)
+            self.choose_clinicians(search, who)
+            self.search(search, who)
         return search
 
     def read_portal(self, entries: list[MaxmdEntry]) -> list[PortalClinician]:
@@ -148,8 +150,10 @@ class Procedure:
         trace.pause()  # a new attempt may log in again: no recording until a fresh page
         page = self.portal_page()
         account = UserAccountPage(page, self.sel, self.waits, self.session.landmarks)
+        href = self.shared.links.get(c.npi)
+        search = None if href else self.search_clinicians(page, c.npi, outcome.screenshots)  # no address known
         trace.resume()  # the page shows no secret: a search result, or the last account after its Save
-        state = self.open_account(page, c, account, outcome.screenshots)
+        state = self.open_account(page, c, account, href, search, outcome.screenshots)
         forced = c.npi in self.options.force
         changes = rules.decide_changes(c.direct_address, state, c.settings, force=forced and c.npi not in self.save_clicked)
         if lost := rules.resumed_save(changes, resumed=c.npi in self.save_clicked, forced=forced):
@@ -173,10 +177,9 @@ class Procedure:
         trace.resume()  # a page fresh from the server: the password fields are empty again
         return self.verify(c, changes, account, outcome)
 
-    def open_account(self, page: Page, c: Candidate, account: UserAccountPage, shots: list[str]) -> AccountState:
-        """Seed steps 10-11: the account at its address (or by its Username link), then its section read."""
-        href = self.shared.links.get(c.npi)
-        search = None if href else self.search_clinicians(page, c.npi, shots)
+    def open_account(self, page: Page, c: Candidate, account: UserAccountPage, href: str | None,
+                     search: UserSearchPage | None, shots: list[str]) -> AccountState:
+        """Seed steps 10-11: the account at its address, else by its Username link in ``search``'s results."""
         with self.session.step(page, c.npi, STEP[11].picture, shots, picture=False):
             self.session.mark(c.npi, STEP[10].name)
             if href is not None and not self._open_at(account, href, c.npi):

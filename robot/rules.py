@@ -52,8 +52,10 @@ def normalize_address(address: str) -> str:
 
 
 def is_valid_email(address: str) -> bool:
-    """Syntax only: a Direct address is not reachable from the practice's machine by DNS anyway.
-    ASCII only, as a portal's Direct Address field takes it."""
+    """Syntax only (no DNS: the robot's machine need not reach the Direct domain), ASCII only, as a
+    portal's Direct Address field takes it; email-validator refuses special-use domains (.test, .local)."""
+    if not address.isascii():
+        return False
     try:
         validate_email(address.strip(), check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError:

@@ -235,7 +235,7 @@ def _policy(pw: Mapping, where: str) -> PasswordPolicy:
 
 
 def _provider_passwords(providers: Mapping[str, ProviderSettings], env: Mapping[str, str], policy: PasswordPolicy,
-                        where: str) -> dict[str, tuple[str | None, str | None]]:
+                        file: str) -> dict[str, tuple[str | None, str | None]]:
     """The passwords providers.yaml names by variable (``password_env``), each set and strong enough."""
     out: dict[str, tuple[str | None, str | None]] = {}
     for npi, p in providers.items():
@@ -246,10 +246,10 @@ def _provider_passwords(providers: Mapping[str, ProviderSettings], env: Mapping[
                 continue
             value = env.get(var, "")
             if not value:
-                raise ConfigError(f"{where}: provider {npi} names {var}, which is not set in the environment or .env")
+                raise ConfigError(f"{file}: provider {npi} names {var}, which is not set in the environment or .env")
             if not meets(value, policy):
                 raise ConfigError(
-                    f"{where}: provider {npi}: the password in {var} is too weak for the portal "
+                    f"{file}: provider {npi}: the password in {var} is too weak for the portal "
                     "(at least 8 characters with upper case, lower case, a digit and a symbol); choose another"
                 )
             got.append(value)

@@ -16,7 +16,7 @@ from robot.settings import Settings, Site
 
 pytestmark = pytest.mark.e2e
 
-SPEC_KEYS = [key for _, keys in SCREENS for key in keys]
+CANONICAL_KEYS = [key for _, keys in SCREENS for key in keys]
 
 
 def run_check(sb: Sandbox, out: Path, settings: Settings, capsys) -> tuple[int, Path, str]:
@@ -41,7 +41,7 @@ def test_check_finds_every_key_on_the_sandbox_and_changes_nothing(sandbox: Sandb
     before = snapshot(sandbox)
     code, run_dir, out = run_check(sandbox, tmp_path, sandbox_settings(), capsys)
     assert code == 0, out
-    for key in SPEC_KEYS:
+    for key in CANONICAL_KEYS:
         assert any(line.split()[:2] == [key, "found"] for line in out.splitlines()), key
     assert snapshot(sandbox) == before
     assert not [r for r in sandbox.requests if r[1] == "POST" and "/admin/users/" in r[2]]

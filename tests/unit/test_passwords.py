@@ -1,4 +1,4 @@
-"""Provider passwords: generated with `secrets` to a policy the portal accepts (SPEC section 3)."""
+"""Provider passwords: generated with `secrets` to a policy the portal accepts."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The rules of SPEC section 3 as pure functions: validation, reading MaxMD, the plan, the account decision."""
+"""The robot's rules as pure functions: validation, reading MaxMD, the plan, the account decision."""
 
 from __future__ import annotations
 

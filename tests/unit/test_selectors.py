@@ -1,4 +1,4 @@
-"""The locator table: SPEC section 2 keys, their defaults by visible text, and operator overrides."""
+"""The locator table: the canonical keys (docs/reference.md), their defaults by visible text, and operator overrides."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from pages.locators import DEFAULTS, SECRET_KEYS, Selectors
 
 EXAMPLE = Path(__file__).parents[2] / "config" / "selectors.example.yaml"
 
-# Every key of the two tables in SPEC section 2, written out as the SPEC lists them.
-SPEC_KEYS = [
+# Every canonical key, written out as docs/reference.md lists them.
+CANONICAL_KEYS = [
     "maxmd.login.username",
     "maxmd.login.password",
     "maxmd.login.submit",
@@ -45,7 +45,7 @@ SPEC_KEYS = [
 ]
 
 
-@pytest.mark.parametrize("key", SPEC_KEYS)
+@pytest.mark.parametrize("key", CANONICAL_KEYS)
 def test_every_spec_key_has_a_default(key):
     assert key in DEFAULTS
 
