@@ -1,4 +1,5 @@
-"""report.html: one card per provider, the Resources Setup reminder, escaping, relative screenshot links."""
+"""report.html: the top table, one card per provider, the Resources Setup reminder, escaping, relative
+screenshot links, and the records written before the before → after fields and picture kinds."""
 
 from __future__ import annotations
 
@@ -17,8 +18,14 @@ class Page(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.articles: list[dict[str, str]] = []
         self.hrefs: list[str] = []
+        self.fragments: list[str] = []  # links within the page: the top table's and "back to the table"
         self.srcs: list[str] = []
         self.scripts = 0
+        self.external_scripts = 0
+        self.script_text = ""
+        self.tables: list[dict] = []  # {"attrs", "rows": [{"attrs", "cells": [text]}]}
+        self.figcaptions: list[str] = []
+        self._in_script = self._in_cell = self._in_figcaption = False
         self.reminder_items: list[str] = []
         self._in_reminders = False
         self._in_li = False
@@ -29,11 +36,23 @@ class Page(HTMLParser):
         if tag == "article":
             self.articles.append(a)
         elif tag == "a" and "href" in a:
-            self.hrefs.append(a["href"])
+            (self.fragments if a["href"].startswith("#") else self.hrefs).append(a["href"])
         elif tag == "img":
             self.srcs.append(a["src"])
         elif tag == "script":
             self.scripts += 1
+            self.external_scripts += "src" in a
+            self._in_script = True
+        elif tag == "table":
+            self.tables.append({"attrs": a, "rows": []})
+        elif tag == "tr":
+            self.tables[-1]["rows"].append({"attrs": a, "cells": []})
+        elif tag in ("td", "th"):
+            self.tables[-1]["rows"][-1]["cells"].append("")
+            self._in_cell = True
+        elif tag == "figcaption":
+            self.figcaptions.append("")
+            self._in_figcaption = True
         elif tag == "section" and a.get("aria-label") == "Reminders":
             self._in_reminders = True
         elif tag == "li" and self._in_reminders:
@@ -45,8 +64,23 @@ class Page(HTMLParser):
             self._in_reminders = False
         elif tag == "li":
             self._in_li = False
+        elif tag == "script":
+            self._in_script = False
+        elif tag in ("td", "th"):
+            self._in_cell = False
+            cells = self.tables[-1]["rows"][-1]["cells"]
+            cells[-1] = " ".join(cells[-1].split())
+        elif tag == "figcaption":
+            self._in_figcaption = False
+            self.figcaptions[-1] = " ".join(self.figcaptions[-1].split())
 
     def handle_data(self, data):
+        if self._in_script:
+            self.script_text += data
+        if self._in_cell:
+            self.tables[-1]["rows"][-1]["cells"][-1] += data
+        if self._in_figcaption:
+            self.figcaptions[-1] += data
         if self._in_li and self._in_reminders:
             self.reminder_items[-1] += data
 
@@ -137,7 +171,7 @@ def test_hostile_names_and_errors_are_escaped():
     assert HOSTILE not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<b>Sons</b>" not in html
-    assert page.scripts == 0
+    assert page.scripts == Page(render(record([]))).scripts == 1  # the report's own, nothing injected
     # The attribute survived intact: the parser reads back exactly the names.
     assert sorted(a["aria-label"] for a in page.articles) == sorted(p["name"] for p in hostile)
     assert "José Núñez, OD" in html
@@ -167,5 +201,154 @@ def test_run_error_is_shown():
 def test_report_loads_nothing_from_elsewhere():
     html = render(record(PROVIDERS, ["screenshots/001-practice-log-in.png"]))
     page = Page(html)
-    assert "<link" not in html and page.scripts == 0
+    assert "<link" not in html and page.external_scripts == 0
     assert not [u for u in page.hrefs + page.srcs if "://" in u or u.startswith("/")]
+    # The one inline script reads the page only: it fetches nothing.
+    assert not [w for w in ("://", "fetch(", "XMLHttpRequest", "import", "src=") if w in page.script_text]
+
+
+# --- the top table, and the fields and pictures a run describes --------------------------------
+
+FIELDS = [
+    {"field": "Allow Emergency Access", "before": "checked", "after": "unchecked"},
+    {"field": "Poll Direct Mailbox", "before": "unchecked", "after": "checked"},
+    {"field": "Direct Address", "before": "", "after": "jane@direct.example.com"},
+    {"field": "Portal password", "before": "", "after": "password set, see handoff"},
+    {"field": "First Name", "before": "Jane", "after": "Jane"},
+    {"field": "Last Name", "before": "Okafor", "after": None},
+]
+
+
+def described(name: str, npi: str, status: Status = Status.CONFIGURED, **extra) -> dict:
+    p = provider(name, npi, status)
+    p["screenshots"] = [f"screenshots/00{i}-{npi}-{k}.png" for i, k in enumerate(["source", "before", "after"], 1)]
+    p["pictures"] = [
+        {"kind": "source", "path": p["screenshots"][0], "caption": "MaxMD entry with its Direct address"},
+        {"kind": "before", "path": p["screenshots"][1], "caption": "User Account Information as found"},
+        {"kind": "after", "path": p["screenshots"][2], "caption": "after Save, with the portal's answer"},
+    ]
+    p["changed"] = "Poll Direct Mailbox on; Direct Address set; passwords set"
+    p["fields"] = FIELDS
+    return {**p, **extra}
+
+
+def table(page: Page, cls: str) -> dict:
+    return next(t for t in page.tables if cls in t["attrs"].get("class", "").split())
+
+
+def test_top_table_has_a_row_per_provider_linking_to_its_card():
+    page = Page(render(record(PROVIDERS)))
+    rows = table(page, "providers")["rows"][1:]
+    assert sorted(r["cells"][0] for r in rows) == sorted(p["name"] for p in PROVIDERS)
+    by_name = {p["name"]: p for p in PROVIDERS}
+    for r in rows:
+        name, npi, status, direct, _ = r["cells"]
+        assert (npi, status, direct) == (by_name[name]["npi"], by_name[name]["status"], by_name[name]["direct_address"])
+        assert r["attrs"]["data-status"] == status
+    ids = {a["id"] for a in page.articles}
+    links = [f for f in page.fragments if f != "#providers"]
+    assert len(links) == len(PROVIDERS) and {f[1:] for f in links} == ids
+    # Each link reaches the card of the same provider.
+    assert {a["id"]: a["aria-label"] for a in page.articles} == {f[1:]: r["cells"][0] for f, r in zip(links, rows, strict=True)}
+
+
+def test_filter_bar_is_one_box_per_status_present_and_hidden_until_the_script_runs():
+    html = render(record(PROVIDERS))
+    assert '<div class="filters" role="group" aria-label="Show providers by status" hidden>' in html
+    for status, n in [("failed", 1), ("configured", 1), ("already-configured", 1), ("waiting-for-cda", 1), ("excluded", 1)]:
+        assert f'<input type="checkbox" value="{status}" checked>{status} <b>{n}</b>' in html
+    assert 'value="conflict"' not in html
+
+
+def test_an_old_record_without_the_new_fields_still_renders_everything():
+    old = provider("Jane Okafor, OD", "1234567893", Status.CONFIGURED, reminder=True, shots=2)
+    assert not {"pictures", "fields", "changed"} & old.keys()
+    rec = record([old], ["screenshots/001-practice-log-in.png"])
+    del rec["practice"]["name"]
+    page = Page(render(rec))
+    # Captions are the files' names; no before → after table; "what changed" is unknown, not "nothing".
+    assert page.figcaptions == ["001-1234567893-step-1.png", "002-1234567893-step-2.png", "001-practice-log-in.png"]
+    assert [t["attrs"]["class"] for t in page.tables] == ["providers"]
+    assert table(page, "providers")["rows"][1]["cells"][4] == "—"
+    assert page.srcs == old["screenshots"] + ["screenshots/001-practice-log-in.png"]
+
+
+def test_an_old_record_without_a_practice_or_providers_renders():
+    rec = record([])
+    del rec["practice"]
+    page = Page(render(rec))
+    assert page.articles == [] and page.tables == []
+
+
+def test_nothing_changed_reads_nothing():
+    page = Page(render(record([described("Ravi Patel, MD", "1245319599", Status.ALREADY_CONFIGURED, changed="")])))
+    assert table(page, "providers")["rows"][1]["cells"][4] == "nothing"
+
+
+def test_top_table_says_what_changed():
+    page = Page(render(record([described("Jane Okafor, OD", "1234567893")])))
+    assert table(page, "providers")["rows"][1]["cells"][4] == "Poll Direct Mailbox on; Direct Address set; passwords set"
+
+
+def test_before_after_table_lists_every_field_and_marks_the_changed_ones():
+    page = Page(render(record([described("Jane Okafor, OD", "1234567893")])))
+    rows = table(page, "changes")["rows"]
+    assert rows[0]["cells"] == ["Field", "Before", "After"]
+    assert [r["cells"] for r in rows[1:]] == [
+        ["Allow Emergency Access", "checked", "unchecked"],
+        ["Poll Direct Mailbox", "unchecked", "checked"],
+        ["Direct Address", "(empty)", "jane@direct.example.com"],
+        ["Portal password", "(empty)", "password set, see handoff"],
+        ["First Name", "Jane", "Jane"],
+        ["Last Name", "Okafor", "not saved"],
+    ]
+    assert ["changed" in r["attrs"].get("class", "") for r in rows[1:]] == [True, True, True, True, False, False]
+
+
+def test_a_password_field_never_shows_anything_but_the_handoff_words():
+    leaky = described("Jane Okafor, OD", "1234567893", fields=[
+        {"field": "Portal password", "before": "Old-Secret-1", "after": "New-Secret-2!"},
+        {"field": "Change Direct Password", "before": "", "after": "password set, see handoff"},
+    ])
+    html = render(record([leaky]))
+    assert "Secret" not in html
+    rows = [r["cells"] for r in table(Page(html), "changes")["rows"][1:]]
+    assert rows == [["Portal password", "(not shown)", "(not shown)"], ["Change Direct Password", "(empty)", "password set, see handoff"]]
+
+
+def test_pictures_are_captioned_with_their_kind_in_order_and_open_from_the_run_folder():
+    p = described("Jane Okafor, OD", "1234567893")
+    page = Page(render(record([p])))
+    assert page.figcaptions == [
+        "source — MaxMD entry with its Direct address · 001-1234567893-source.png",
+        "before — User Account Information as found · 002-1234567893-before.png",
+        "after — after Save, with the portal's answer · 003-1234567893-after.png",
+    ]
+    assert page.srcs == page.hrefs == p["screenshots"]
+
+
+def test_the_workflow_list_is_pictured_once_in_the_practice_card():
+    rec = record([], ["screenshots/001-practice-log-in.png"])
+    rec["practice"]["workflow_list"] = "screenshots/004-practice-workflow-list.png"
+    page = Page(render(rec))
+    assert page.srcs == ["screenshots/001-practice-log-in.png", "screenshots/004-practice-workflow-list.png"]
+    rec["practice"]["screenshots"].append("screenshots/004-practice-workflow-list.png")
+    page = Page(render(rec))
+    assert page.srcs == ["screenshots/001-practice-log-in.png", "screenshots/004-practice-workflow-list.png"]
+    assert page.figcaptions[1].startswith("workflow list")
+
+
+def test_each_card_repeats_its_step_12_reminder():
+    html = render(record([provider("Jane Okafor, OD", "1234567893", reminder=True), provider("Ravi Patel, MD", "1245319599")]))
+    assert html.count('class="step12"') == 1
+
+
+def test_hostile_fields_captions_and_changes_are_escaped():
+    p = described(HOSTILE, "1234567893", changed=HOSTILE, fields=[{"field": HOSTILE, "before": HOSTILE, "after": HOSTILE + "!"}])
+    p["pictures"][0] |= {"kind": HOSTILE, "caption": HOSTILE}
+    html = render(record([p]))
+    page = Page(html)
+    assert HOSTILE not in html and page.scripts == 1
+    assert table(page, "changes")["rows"][1]["cells"] == [HOSTILE, HOSTILE, HOSTILE + "!"]
+    assert table(page, "providers")["rows"][1]["cells"][4] == HOSTILE
+    assert page.figcaptions[0].startswith(f"{HOSTILE} — {HOSTILE}")
