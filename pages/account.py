@@ -98,6 +98,19 @@ _ANSWER_BY_CSS = f"""([css, modal]) => ({_ANSWER_TEXTS})(css, modal)"""
 # ``_QUESTION`` for the modals shown now that were not there before Save (plain CSS: no selector engine).
 _MODALS_ASK = f"""([css, attr]) => ({_QUESTION})([...document.querySelectorAll(css)]
   .filter(e => !e.hasAttribute("{_SEEN}") && /\\w/.test(e.textContent)), attr)"""
+# The first outermost message box that shows (part of) ``words`` and fits in the window, in page coordinates.
+_BOX_OF = """(els, words) => {
+  const norm = t => (t || "").replace(/\\s+/g, " ").trim();
+  const said = norm(words);
+  const shown = els.filter(e => (e.offsetParent !== null || e.getClientRects().length) && !e.matches("button, a, input, select, textarea"))
+    .filter(e => { const t = norm(e.innerText); return t && (said.includes(t) || t.includes(said)); })
+    .filter((e, i, all) => !all.some(o => o !== e && o.contains(e)));
+  for (const e of shown) {
+    const r = e.getBoundingClientRect();
+    if (r.height <= window.innerHeight) return {x: r.left + window.scrollX, y: r.top + window.scrollY, width: r.width, height: r.height};
+  }
+  return null;
+}"""
 _WORDS = re.compile(r"\w")
 _MODAL = "[role=dialog], [role=alertdialog], dialog[open], [aria-modal=true]"
 _CONFIRM = re.compile(r"^\W*(yes|ok|okay|confirm|save|continue|apply|proceed|submit)\b", re.I)
@@ -183,6 +196,15 @@ class UserAccountPage(Screen):
         field = self._el("portal.account.direct_address")
         # The section's title, not a region or group around the whole form (a band as tall as the form).
         return self._el("portal.account.section").filter(has_not=field).or_(field)
+
+    def answer_box(self, words: str) -> dict | None:
+        """Where the message box that shows the Save's answer (``words``) is in the page, or None."""
+        if not words:
+            return None
+        css = self._sel.css("portal.account.saved")
+        if css is not None:  # plain CSS: the page's own script, no selector engine on a page a Save loaded
+            return self.page.evaluate(f"([css, words]) => ({_BOX_OF})([...document.querySelectorAll(css)], words)", [css, words])
+        return self._el("portal.account.saved").evaluate_all(_BOX_OF, words)
 
     def read(self, names: tuple[str, ...] | None = None) -> AccountState:
         """What the section shows. ``names``: which of the step-12 fields to read (default all of them);

@@ -28,6 +28,12 @@ from robot.handoff import Handoff
 REDACTED = "[redacted]"
 MASK_COLOR = "#1f2933"
 _MARGIN = 12  # pixels above and below a band
+_CROP_MARGIN = 6  # pixels around a part cut from a page
+# Where each element is in the page (not the window); null for one not shown.
+_RECTS_JS = """els => els.map(e => {
+  const r = e.getBoundingClientRect();
+  return r.width && r.height ? {x: r.left + window.scrollX, y: r.top + window.scrollY, width: r.width, height: r.height} : null;
+})"""
 
 
 class Redactor:
@@ -114,7 +120,22 @@ class Audit:
     # --- pictures ------------------------------------------------------------------------------
     def shot(self, page: Page, who: str, step: str, *, full_page: bool = False, region: Locator | None = None,
              landmarks: Landmarks | None = None) -> str:
-        """Screenshot as ``NNN-<who>-<step>.png``, secrets masked; returns its path in the run folder.
+        """Screenshot as ``NNN-<who>-<step>.png``, secrets masked; returns its path in the run folder ("" if none)."""
+        data = self.capture(page, who, step, full_page=full_page, region=region, landmarks=landmarks)
+        return self.keep(who, step, data) if data else ""
+
+    def keep(self, who: str, step: str, data: bytes) -> str:
+        """Write a captured picture as the next one of the run; returns its path in the run folder."""
+        with self._lock:
+            self._count += 1
+            number = self._count
+        name = f"{number:03d}-{_slug(who)}-{_slug(step)}.png"
+        (self.shots_dir / name).write_bytes(data)
+        return f"screenshots/{name}"
+
+    def capture(self, page: Page, who: str, step: str, *, full_page: bool = False, region: Locator | None = None,
+                landmarks: Landmarks | None = None) -> bytes | None:
+        """A picture, secrets masked, not yet kept (None if it could not be taken).
 
         The viewport by default; with ``region``, scrolled so the band from its first element to its
         last is at the top; ``full_page`` for the whole page. The window rather than a clip of the band,
@@ -125,39 +146,59 @@ class Audit:
         missing or the band is taller than the window. With ``landmarks`` (the account page's learned
         controls) the band is found and the secrets covered in one call of the page's own.
         """
-        with self._lock:
-            self._count += 1
-            number = self._count
-        name = f"{number:03d}-{_slug(who)}-{_slug(step)}.png"
-        path = self.shots_dir / name
         try:
             covered = None if full_page or landmarks is None or not self._cdp else landmarks.band_and_cover(page, MASK_COLOR, _MARGIN)
             band = covered or (region.evaluate_all(BAND_JS, _MARGIN) if region is not None else None)
             clip = band["clip"] if band is not None and band["full"] else None
-            if full_page or not self._capture(page, path, clip, covered=covered is not None):
+            data = None if full_page else self._capture(page, clip, covered=covered is not None)
+            if data is None:
                 if band is None:
                     frame = {"full_page": full_page}
                 elif band["full"]:
                     frame = {"clip": band["clip"], "full_page": True}
                 else:
                     frame = {}
-                page.screenshot(path=path, mask=[self._masks(page)], mask_color=MASK_COLOR, animations="disabled", **frame)
+                data = page.screenshot(mask=[self._masks(page)], mask_color=MASK_COLOR, animations="disabled", **frame)
+        except Exception as exc:  # noqa: BLE001 - a missing picture must not end the provider's work
+            self.log.warning("screenshot failed", who=who, step=step, error=str(exc))
+            return None
+        return data
+
+    def crops(self, page: Page, parts: Locator, whos: list[str], step: str) -> list[str]:
+        """Each of ``parts`` cut from the page it is on (one page, many pictures), named for its ``whos``;
+        "" for a part not shown. The page's secrets are covered once for all of them."""
+        try:
+            rects = parts.evaluate_all(_RECTS_JS)
+            if self._cdp:
+                self._masks(page).evaluate_all(COVER_JS, MASK_COLOR)
+        except Exception as exc:  # noqa: BLE001 - pictures must not end the run's reading of the sites
+            self.log.warning("screenshot failed", who="practice", step=step, error=str(exc))
+            return ["" for _ in whos]
+        return [self.crop(page, rect, who, step, covered=True) if rect else "" for who, rect in zip(whos, rects, strict=False)]
+
+    def crop(self, page: Page, rect: dict, who: str, step: str, *, covered: bool = False) -> str:
+        """The part of the page at ``rect`` (page coordinates), with a margin, secrets masked; its path or ""."""
+        x, y = max(0.0, rect["x"] - _CROP_MARGIN), max(0.0, rect["y"] - _CROP_MARGIN)
+        clip = {"x": x, "y": y, "width": rect["width"] + 2 * _CROP_MARGIN, "height": rect["height"] + 2 * _CROP_MARGIN}
+        try:
+            data = self._capture(page, clip, covered=covered) or page.screenshot(
+                clip=clip, full_page=True, mask=[self._masks(page)], mask_color=MASK_COLOR, animations="disabled")
         except Exception as exc:  # noqa: BLE001 - a missing picture must not end the provider's work
             self.log.warning("screenshot failed", who=who, step=step, error=str(exc))
             return ""
-        return f"screenshots/{name}"
+        return self.keep(who, step, data)
 
-    def _capture(self, page: Page, path: Path, clip: dict | None = None, *, covered: bool = False) -> bool:
+    def _capture(self, page: Page, clip: dict | None = None, *, covered: bool = False) -> bytes | None:
         """Chromium's capture of the viewport, or of ``clip`` (a band taller than the window), secret
-        fields covered unless ``covered`` says they already are; False when it is not available."""
+        fields covered unless ``covered`` says they already are; None when it is not available."""
         if not self._cdp:
-            return False
+            return None
         try:
             session = self._sessions.get(page) or page.context.new_cdp_session(page)
         except PlaywrightError as exc:  # not Chromium, or a server that does not pass the protocol on
             self.log.info("chromium capture not available; using page.screenshot", error=str(exc).splitlines()[0])
             self._cdp = False
-            return False
+            return None
         self._sessions[page] = session
         if not covered:
             self._masks(page).evaluate_all(COVER_JS, MASK_COLOR)
@@ -168,9 +209,8 @@ class Audit:
             data = session.send("Page.captureScreenshot", params)["data"]
         except PlaywrightError:
             self._sessions.pop(page, None)
-            return False  # a session gone with its page: page.screenshot will say what is wrong
-        path.write_bytes(base64.b64decode(data))
-        return True
+            return None  # a session gone with its page: page.screenshot will say what is wrong
+        return base64.b64decode(data)
 
     def _masks(self, page: Page) -> Locator:
         """Every secret field as one locator (one lookup in the page, not one a key)."""

@@ -12,7 +12,7 @@ from playwright.sync_api import Playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from robot.errors import RobotError, RunStopped, SessionExpired, SiteError, StepFailed, TransientFault, first_line
-from robot.model import Candidate, Outcome, Status
+from robot.model import Candidate, Outcome, Picture, Status
 from robot.options import RunOptions
 from robot.procedure import Procedure
 from robot.session import Session
@@ -29,7 +29,7 @@ class Worker:
         self.audit = procedure.audit
 
     def handle(self, c: Candidate) -> Outcome:
-        outcome = Outcome(c.npi, c.name, c.direct_address, Status.FAILED)
+        outcome = outcome_of(c, Status.FAILED)
         try:
             self.session.attempts(c.npi, lambda: self.procedure.configure(c, outcome))
         except RunStopped as exc:
@@ -96,7 +96,7 @@ class Crew:
         if self.options.stopping() and self._queue:
             raise RunStopped(f"stopped by {self.options.stop.reason}; {len(self._queue)} providers were not started")  # type: ignore[union-attr]
 
-    def practice_shots(self) -> list[str]:
+    def practice_shots(self) -> list[Picture]:
         return [s for w in self._others for s in w.procedure.practice_shots]
 
     def not_started(self) -> int:
@@ -114,7 +114,7 @@ class Crew:
                 if c.status is None:
                     worker.handle(c)
                 else:
-                    worker.record(Outcome(c.npi, c.name, c.direct_address, c.status, c.error))
+                    worker.record(outcome_of(c, c.status, c.error))
         except BaseException:
             self._halt.set()
             raise
@@ -133,6 +133,12 @@ class Crew:
                 self.first.audit.say(f"  ({name} did not start: {first_line(exc)}; the others go on)")
                 return
             self._work(worker)
+
+
+def outcome_of(c: Candidate, status: Status, error: str = "") -> Outcome:
+    """A provider's outcome as it starts: where its Direct address came from comes first."""
+    source = [Picture("source", c.source_picture, "MaxMD's entry with its Direct address")] if c.source_picture else []
+    return Outcome(c.npi, c.name, c.direct_address, status, error, pictures=source)
 
 
 def _describe(exc: BaseException) -> str:

@@ -8,7 +8,8 @@ from enum import StrEnum
 from pages.records import AccountNames, AccountState  # what the account page reads; the rules decide on it
 
 __all__ = [
-    "AccountNames", "AccountState", "Candidate", "Changes", "MaxmdEntry", "Outcome", "ProviderSettings", "Status",
+    "PICTURE_KINDS", "SCREENSHOT_MODES", "AccountNames", "AccountState", "Candidate", "Changes", "MaxmdEntry", "Outcome",
+    "Picture", "ProviderSettings", "Status",
 ]
 
 
@@ -40,6 +41,7 @@ class MaxmdEntry:
     npi: str | None
     workflow_status: str
     direct_address: str | None
+    source_picture: str = ""  # its entry, cut from the workflow page: where the address came from
 
     @property
     def complete(self) -> bool:
@@ -84,6 +86,7 @@ class Candidate:
     status: Status | None = None  # None: open the account and decide there
     error: str = ""
     settings: ProviderSettings | None = None
+    source_picture: str = ""  # its MaxMD entry's picture, if MaxMD lists it
 
     @property
     def who(self) -> str:
@@ -109,6 +112,23 @@ class Changes:
         return self.status is Status.CONFIGURED
 
 
+@dataclass(frozen=True)
+class Picture:
+    """One picture of the audit trail: its kind (``PICTURE_KINDS``), its path in the run folder, what it shows."""
+
+    kind: str
+    path: str
+    caption: str
+
+    def as_json(self) -> dict:
+        return {"kind": self.kind, "path": self.path, "caption": self.caption}
+
+
+# The kinds of picture, and what ``screenshots:`` in robot.yaml keeps of them.
+PICTURE_KINDS = ("source", "workflow list", "before", "filled in", "answer", "after", "failure", "step")
+SCREENSHOT_MODES = ("evidence", "every-step", "failures")
+
+
 @dataclass
 class Outcome:
     """A provider's result as run.json and the report show it."""
@@ -119,9 +139,15 @@ class Outcome:
     status: Status
     error: str = ""
     notes: list[str] = field(default_factory=list)
-    screenshots: list[str] = field(default_factory=list)
+    pictures: list[Picture] = field(default_factory=list)
     traces: list[str] = field(default_factory=list)
     names_changed: bool = False
+    fields: list[dict] = field(default_factory=list)  # before -> after of what was read or set (evidence.field_rows)
+    changed: str = ""  # what changed, in a few words ("" nothing)
+
+    @property
+    def screenshots(self) -> list[str]:
+        return [p.path for p in self.pictures]
 
     def as_json(self) -> dict:
         return {
@@ -132,6 +158,9 @@ class Outcome:
             "error": self.error or None,
             "notes": list(self.notes),
             "resources_setup_reminder": self.names_changed,
-            "screenshots": list(self.screenshots),
+            "screenshots": self.screenshots,
+            "pictures": [p.as_json() for p in self.pictures],
+            "changed": self.changed,
+            "fields": list(self.fields),
             "traces": list(self.traces),
         }

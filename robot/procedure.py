@@ -7,6 +7,7 @@ account is ``robot.rules``' to decide. Names and pictures come from ``robot.step
 from __future__ import annotations
 
 import contextlib
+from dataclasses import replace
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
@@ -14,13 +15,13 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from pages.account import SaveAnswer, UserAccountPage
 from pages.base import LoginScreen, Retry
-from pages.maxmd import IdentityProofingPage, MaxmdHomePage, MaxmdLoginPage, WorkflowEntryText, WorkflowStatusPage
+from pages.maxmd import IdentityProofingPage, MaxmdHomePage, MaxmdLoginPage, WorkflowStatusPage
 from pages.portal import PortalLoginPage, PortalNavigation, UserSearchPage
-from robot import passwords, rules
+from robot import evidence, passwords, rules
 from robot.audit import Audit
 from robot.errors import LoginRefused, SessionExpired, SiteUnreachable, StepFailed, TransientFault, first_line
 from robot.handoff import HandoffRow
-from robot.model import AccountNames, AccountState, Candidate, Changes, MaxmdEntry, Outcome, Status
+from robot.model import AccountNames, AccountState, Candidate, Changes, MaxmdEntry, Outcome, Picture, Status
 from robot.options import RunOptions, Shared
 from robot.rules import PortalClinician
 from robot.session import Session
@@ -36,10 +37,11 @@ class Procedure:
         self.session, self.settings, self.options, self.audit, self.shared = session, settings, options, audit, shared
         self.maxmd_site, self.portal_site = maxmd, portal
         self.sel = settings.selectors
-        self.practice_shots: list[str] = []
+        self.practice_shots: list[Picture] = []
         self.save_clicked: set[str] = set()  # providers whose Save was clicked and whose answer is still unread
         self._passwords: dict[str, tuple[str, str]] = {}
         self._learned = False
+        self._filled_in: tuple[str, bytes | None] | None = None  # the filled-in section, until the Save's answer says whether to keep it
 
     @property
     def waits(self) -> Retry:  # what one page-object action gets: its own short retries
@@ -47,7 +49,7 @@ class Procedure:
 
     # --- MaxMD, read only, once a run: seed steps 2-5 --------------------------------------------------
     def read_maxmd(self) -> list[MaxmdEntry]:
-        def read() -> list[WorkflowEntryText]:
+        def read() -> list[MaxmdEntry]:
             with contextlib.closing(self.session.context()) as ctx:
                 page = ctx.new_page()
                 self.log_in_to_maxmd(page)
@@ -55,8 +57,7 @@ class Procedure:
                 self.view_workflow_status(page)
                 return self.copy_direct_addresses(page)
 
-        raw = self.session.attempts(PRACTICE, read)
-        entries = [rules.parse_workflow_entry(r.text, r.direct_address) for r in raw]
+        entries = self.session.attempts(PRACTICE, read)
         self.audit.log.info("maxmd read", providers=len(entries), complete=sum(e.complete for e in entries))
         return entries
 
@@ -72,9 +73,17 @@ class Procedure:
         with self.session.step(page, PRACTICE, STEP[4].picture, self.practice_shots):
             self.session.completed(STEP[4].name, IdentityProofingPage(page, self.sel, self.waits).view_workflow_status())
 
-    def copy_direct_addresses(self, page: Page) -> list[WorkflowEntryText]:
-        with self.session.step(page, PRACTICE, STEP[5].name, self.practice_shots, picture=False):  # step 4's picture shows them
-            return WorkflowStatusPage(page, self.sel, self.waits).collect_providers()
+    def copy_direct_addresses(self, page: Page) -> list[MaxmdEntry]:
+        """Seed step 5: every entry's green box, and the entry cut from the page as where its address came from."""
+        with self.session.step(page, PRACTICE, STEP[5].name, self.practice_shots, picture=""):
+            listing = WorkflowStatusPage(page, self.sel, self.waits)
+            entries = [rules.parse_workflow_entry(r.text, r.direct_address) for r in listing.collect_providers()]
+            self.session.shot(page, PRACTICE, "5 workflow list", self.practice_shots, kind="workflow list",
+                              caption="MaxMD's provisioning workflows, the whole list", full_page=True)
+            if not evidence.takes(self.settings.screenshots, "source"):
+                return entries
+            pictures = self.audit.crops(page, listing.entries(), [e.npi or e.name for e in entries], "5 source")
+            return [replace(e, source_picture=path) for e, path in zip(entries, pictures, strict=True)]
 
     # --- the portal: seed steps 6-9 ---------------------------------------------------------------------
     def portal_page(self) -> Page:
@@ -88,7 +97,7 @@ class Procedure:
     def log_in_to_portal(self, page: Page) -> None:
         self._log_in(page, PortalLoginPage(page, self.sel, self.waits), self.portal_site, STEP[6].name)
 
-    def open_user_accounts(self, page: Page, who: str, shots: list[str]) -> None:
+    def open_user_accounts(self, page: Page, who: str, shots: list[Picture]) -> None:
         with self.session.step(page, who, STEP[7].picture, shots):
             self.session.completed(STEP[7].name, *PortalNavigation(page, self.sel, self.waits).open_user_accounts())
 
@@ -100,7 +109,7 @@ class Procedure:
         self.session.mark(who, STEP[9].name)
         self.session.completed(STEP[9].name, search.search())
 
-    def search_clinicians(self, page: Page, who: str, shots: list[str]) -> UserSearchPage:
+    def search_clinicians(self, page: Page, who: str, shots: list[Picture]) -> UserSearchPage:
         """Seed steps 7-9: Administration > User Accounts, Access Type Clinician, Search."""
         self.open_user_accounts(page, who, shots)
         search = UserSearchPage(page, self.sel, self.waits)
@@ -151,34 +160,33 @@ class Procedure:
         page = self.portal_page()
         account = UserAccountPage(page, self.sel, self.waits, self.session.landmarks)
         href = self.shared.links.get(c.npi)
-        search = None if href else self.search_clinicians(page, c.npi, outcome.screenshots)  # no address known
+        search = None if href else self.search_clinicians(page, c.npi, outcome.pictures)  # no address known
         trace.resume()  # the page shows no secret: a search result, or the last account after its Save
-        state = self.open_account(page, c, account, href, search, outcome.screenshots)
+        state = self.open_account(page, c, account, href, search, outcome.pictures)
         forced = c.npi in self.options.force
         changes = rules.decide_changes(c.direct_address, state, c.settings, force=forced and c.npi not in self.save_clicked)
+        outcome.fields = evidence.field_rows(state, changes, None)
         if lost := rules.resumed_save(changes, resumed=c.npi in self.save_clicked, forced=forced):
-            self._picture_as_found(page, c, account, outcome)
             return self._lost_answer(c, outcome, lost)
-        if rules.section_picture(changes, dry_run=self.options.dry_run) == "found":
-            self._picture_as_found(page, c, account, outcome)
+        if not changes.save_needed:  # nothing to do, or a conflict: the before picture shows it
             outcome.status, outcome.error = changes.status, changes.error
             return None
         if not any(n.startswith("found: ") for n in outcome.notes):  # the first attempt saw it as it was
-            outcome.notes.append(rules.found_note(state))
+            outcome.notes.append(evidence.found_note(state))
         secret = changes.set_password or changes.set_direct_password
         if secret:
             trace.pause()  # from the first typed secret until Save has loaded a fresh page
-        self.fill_in(page, c, changes, account, outcome.screenshots)
+        self.fill_in(page, c, changes, account, outcome.pictures)
         if self.options.dry_run:
             outcome.status = Status.DRY_RUN
             outcome.notes.append("dry run: filled in, not saved")
             return None
         self.save(page, c, changes, account, outcome)
         trace.resume()  # a page fresh from the server: the password fields are empty again
-        return self.verify(c, changes, account, outcome)
+        return self.verify(c, state, changes, account, outcome)
 
     def open_account(self, page: Page, c: Candidate, account: UserAccountPage, href: str | None,
-                     search: UserSearchPage | None, shots: list[str]) -> AccountState:
+                     search: UserSearchPage | None, shots: list[Picture]) -> AccountState:
         """Seed steps 10-11: the account at its address, else by its Username link in ``search``'s results."""
         with self.session.step(page, c.npi, STEP[11].picture, shots, picture=False):
             self.session.mark(c.npi, STEP[10].name)
@@ -192,9 +200,11 @@ class Procedure:
             if search is not None and not search.open_account(c.npi):
                 raise StepFailed(STEP[10].name, "the Clinician search lists no Username with this NPI", provider=c.who,
                                  hint="check the account in the portal (is it still a Clinician, and active?) and run again")
-            return self.find_account_information(c, account, waited=search is None)
+            return self.find_account_information(c, account, shots, waited=search is None)
 
-    def find_account_information(self, c: Candidate, account: UserAccountPage, *, waited: bool) -> AccountState:
+    def find_account_information(self, c: Candidate, account: UserAccountPage, shots: list[Picture], *,
+                                 waited: bool) -> AccountState:
+        """Seed step 11: the section read, and pictured as found, before anything is typed."""
         self.session.mark(c.npi, STEP[11].name)
         if not waited:  # an account opened at its address already showed its Username
             account.wait_for_account_information()
@@ -205,67 +215,92 @@ class Procedure:
                 self.session.landmarks = account.landmarks = account.learn_landmarks()
             except PlaywrightError as exc:  # only a speed-up: the controls are found by their words instead
                 self.audit.log.info("landmarks not learned", error=first_line(exc))
+        self.session.shot(account.page, c.npi, "11 before", shots, account.account_information(), kind="before",
+                          caption="User Account Information as found, before anything was typed")
         return state
 
-    def fill_in(self, page: Page, c: Candidate, changes: Changes, account: UserAccountPage, shots: list[str]) -> None:
-        """Seed steps 12-17, pictured together in a dry run (after Save, the next picture shows them)."""
+    def fill_in(self, page: Page, c: Candidate, changes: Changes, account: UserAccountPage, shots: list[Picture]) -> None:
+        """Seed steps 12-17; the filled-in section is pictured, kept at once in a dry run, else only if
+        the Save is refused or its answer lost (``save``)."""
         portal_pw, direct_pw = self._passwords_for(c) if changes.set_password or changes.set_direct_password else ("", "")
-        with self.session.step(page, c.npi, rules.fill_picture_name(changes), shots, region=account.account_information(),
-                               picture=rules.section_picture(changes, dry_run=self.options.dry_run) == "filled in"):
+        name = evidence.fill_picture_name(changes)
+        with self.session.step(page, c.npi, name, shots, picture=""):
             if changes.edits:
-                self.edit_names(c, account, changes.edits)
+                self.edit_names(c, account, changes.edits, shots)
             if changes.set_password:
-                self.change_password(c, account, portal_pw)
-            self.leave_emergency_access_off(c, account, turn_off=changes.turn_off_emergency)
+                self.change_password(c, account, portal_pw, shots)
+            self.leave_emergency_access_off(c, account, shots, turn_off=changes.turn_off_emergency)
             if changes.turn_on_poll:
-                self.select_poll_direct_mailbox(c, account)
+                self.select_poll_direct_mailbox(c, account, shots)
             if changes.type_direct_address:
-                self.type_direct_address(c, account, changes.type_direct_address)
+                self.type_direct_address(c, account, changes.type_direct_address, shots)
             if changes.set_direct_password:
-                self.type_direct_password(c, account, direct_pw)
+                self.type_direct_password(c, account, direct_pw, shots)
+            self._filled_in = (name, self.session.capture(page, c.npi, name, account.account_information(), "filled in"))
+        if self.options.dry_run:
+            self._keep_filled_in(c, shots, failed=False)
         if not self.options.dry_run and (changes.set_password or changes.set_direct_password):
             self.audit.handoff.add(  # on disk before Save is clicked
                 HandoffRow(c.npi, c.npi, c.name, portal_pw if changes.set_password else "", c.direct_address or "",
                            direct_pw if changes.set_direct_password else ""))
 
-    def edit_names(self, c: Candidate, account: UserAccountPage, edits: dict[str, str]) -> None:
+    def edit_names(self, c: Candidate, account: UserAccountPage, edits: dict[str, str], shots: list[Picture]) -> None:
         self.session.mark(c.npi, STEP[12].name)
         account.edit_names(edits)
+        self._step_picture(c, account, STEP[12].name, shots)
 
-    def change_password(self, c: Candidate, account: UserAccountPage, password: str) -> None:
+    def change_password(self, c: Candidate, account: UserAccountPage, password: str, shots: list[Picture]) -> None:
         self.session.mark(c.npi, STEP[13].name)
         account.set_password(password)
+        self._step_picture(c, account, STEP[13].name, shots)
 
-    def leave_emergency_access_off(self, c: Candidate, account: UserAccountPage, *, turn_off: bool) -> None:
-        self.session.mark(c.npi, f"{STEP[14].name} " + ("turned off" if turn_off else "left off"))
+    def leave_emergency_access_off(self, c: Candidate, account: UserAccountPage, shots: list[Picture], *, turn_off: bool) -> None:
+        name = f"{STEP[14].name} " + ("turned off" if turn_off else "left off")
+        self.session.mark(c.npi, name)
         if turn_off:
             account.clear_emergency_access()
+        self._step_picture(c, account, name, shots)
 
-    def select_poll_direct_mailbox(self, c: Candidate, account: UserAccountPage) -> None:
+    def select_poll_direct_mailbox(self, c: Candidate, account: UserAccountPage, shots: list[Picture]) -> None:
         self.session.mark(c.npi, STEP[15].name)
         account.check_poll_direct_mailbox()
+        self._step_picture(c, account, STEP[15].name, shots)
 
-    def type_direct_address(self, c: Candidate, account: UserAccountPage, address: str) -> None:
+    def type_direct_address(self, c: Candidate, account: UserAccountPage, address: str, shots: list[Picture]) -> None:
         self.session.mark(c.npi, STEP[16].name)
         account.type_direct_address(address)
+        self._step_picture(c, account, STEP[16].name, shots)
 
-    def type_direct_password(self, c: Candidate, account: UserAccountPage, password: str) -> None:
+    def type_direct_password(self, c: Candidate, account: UserAccountPage, password: str, shots: list[Picture]) -> None:
         self.session.mark(c.npi, STEP[17].name)
         account.set_direct_password(password)
+        self._step_picture(c, account, STEP[17].name, shots)
 
     def save(self, page: Page, c: Candidate, changes: Changes, account: UserAccountPage, outcome: Outcome) -> None:
-        """Seed step 18: Save, and its answer read by its words; then the account as the server holds it."""
-        with self.session.step(page, c.npi, STEP[18].picture, outcome.screenshots, region=account.account_information()):
-            answer = account.save(just_before_click=lambda: self.save_clicked.add(c.npi))
-            self._judge(c, answer)
+        """Seed step 18: Save, and its answer read by its words and pictured; then the account as the
+        server holds it, pictured."""
+        shots = outcome.pictures
+        with self.session.step(page, c.npi, STEP[18].name, shots, picture=""):
+            try:
+                answer = account.save(just_before_click=lambda: self.save_clicked.add(c.npi))
+                self._judge(c, answer)
+            except BaseException:
+                self._keep_filled_in(c, shots, failed=True)
+                raise
+        self._filled_in = None
         self.session.completed(STEP[18].name, "new page" if answer.new_page else "in place",
                                *(["dialog"] if answer.dialog else []))
         if answer.confirmation:
             outcome.notes.append(f"the portal said: \"{answer.confirmation}\"")
+        # The answer alone (it may stand far above the section, or go with the page), then the account.
+        self.session.crop(page, c.npi, "18 answer", account.answer_box(answer.confirmation), shots, "answer",
+                          "the portal's answer to Save")
         if not (answer.new_page and account.is_account_of(c.npi)):
             # Read back from the server, not the fields the robot itself typed.
-            with self.session.step(page, c.npi, REOPENED, outcome.screenshots, picture=False):
-                self._reopen(page, c, account, outcome.screenshots)
+            with self.session.step(page, c.npi, REOPENED, shots, picture=""):
+                self._reopen(page, c, account, shots)
+        self.session.shot(page, c.npi, "18 after", shots, account.account_information(), kind="after",
+                          caption="after Save, User Account Information as the portal holds it")
 
     def _judge(self, c: Candidate, answer: SaveAnswer) -> None:
         if answer.errors:
@@ -279,10 +314,13 @@ class Procedure:
                              hint="open the account in the portal to see whether it was saved; its passwords are "
                                   "in handoff.csv (applied=unknown)")
 
-    def verify(self, c: Candidate, changes: Changes, account: UserAccountPage, outcome: Outcome) -> None:
+    def verify(self, c: Candidate, before: AccountState, changes: Changes, account: UserAccountPage, outcome: Outcome) -> None:
         """After Save, the account read back and checked against what was set."""
         self.session.mark(c.npi, VERIFY)
-        problems = rules.verify(changes, c.direct_address or "", account.read_back(names=tuple(changes.edits)))
+        after = account.read_back(names=tuple(changes.edits))
+        outcome.fields = evidence.field_rows(before, changes, after)
+        outcome.changed = evidence.changed_words(outcome.fields)
+        problems = rules.verify(changes, c.direct_address or "", after)
         if problems:
             self.audit.handoff.mark(c.npi, applied=True)  # the portal said saved: the passwords are live
             raise StepFailed(VERIFY, "; ".join(problems), provider=c.who,
@@ -312,15 +350,23 @@ class Procedure:
         with self.session.step(page, PRACTICE, name, self.practice_shots):
             accepted = screen.log_in(site.username, site.password)
         if not accepted:
+            self.session.shot(page, PRACTICE, f"{name} refused", self.practice_shots, kind="failure")
             words = screen.alert_text() or "the login page came back"
             prefix = "MAXMD" if site.name == "MaxMD" else "PORTAL"
-            raise LoginRefused(
-                f"{site.name} login refused for {site.username} at {site.url}: \"{words}\"; "
-                f"check {prefix}_USERNAME and {prefix}_PASSWORD (see {self.practice_shots[-1]})"
-            )
+            seen = f" (see {self.practice_shots[-1].path})" if self.practice_shots else ""
+            raise LoginRefused(f"{site.name} login refused for {site.username} at {site.url}: \"{words}\"; "
+                               f"check {prefix}_USERNAME and {prefix}_PASSWORD{seen}")
 
-    def _picture_as_found(self, page: Page, c: Candidate, account: UserAccountPage, outcome: Outcome) -> None:
-        self.session.shot(page, c.npi, STEP[11].picture, outcome.screenshots, account.account_information())
+    def _step_picture(self, c: Candidate, account: UserAccountPage, name: str, shots: list[Picture]) -> None:
+        self.session.shot(account.page, c.npi, name, shots, account.account_information(), kind="step")
+
+    def _keep_filled_in(self, c: Candidate, shots: list[Picture], *, failed: bool) -> None:
+        if self._filled_in is None:
+            return
+        name, data = self._filled_in
+        self._filled_in = None
+        if evidence.keeps_filled_in(dry_run=self.options.dry_run, save_clicked=c.npi in self.save_clicked, failed=failed):
+            self.session.keep(c.npi, name, data, shots, "filled in", "filled in, just before Save")
 
     def _lost_answer(self, c: Candidate, outcome: Outcome, lost: str) -> None:
         """An earlier attempt's Save lost its answer, and the account now looks configured."""
@@ -330,6 +376,7 @@ class Procedure:
                              provider=c.who,
                              hint="try the passwords in handoff.csv (applied=unknown); if they do not work, run again with --force")
         outcome.names_changed = rules.names_changed(c.settings.edits) if c.settings else False
+        outcome.changed = "saved by an earlier attempt whose answer was lost"
         self.finish(c, outcome, Status.CONFIGURED, note="the answer to Save was lost, but the account shows it was applied")
 
     @staticmethod
@@ -343,7 +390,7 @@ class Procedure:
             raise SessionExpired("portal")
         return False
 
-    def _reopen(self, page: Page, c: Candidate, account: UserAccountPage, shots: list[str]) -> None:
+    def _reopen(self, page: Page, c: Candidate, account: UserAccountPage, shots: list[Picture]) -> None:
         """Open the account again from the server (after a Save answered in place)."""
         if (href := self.shared.links.get(c.npi)) and self._open_at(account, href, c.npi, only_read=True):
             return
@@ -365,3 +412,4 @@ class Procedure:
             self.audit.redact.add(portal_pw, direct_pw)
             self._passwords[c.npi] = (portal_pw, direct_pw)
         return self._passwords[c.npi]
+

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -211,28 +211,10 @@ def plan(
     out: list[Candidate] = []
     seen: set[str] = set()
     for entry in entries:
-        name = entry.name or f"{entry.first_name} {entry.last_name}".strip()
-        npi, status, error = _match(entry, by_name, pinned, npi_counts)
-        if status is not None:
-            out.append(Candidate(npi or "", name, entry.direct_address, status, error))
-            if npi:
-                seen.add(npi)
-            continue
-        if npi is None:
-            # Nothing in the portal carries this name yet: the provider has not sent a CDA.
-            out.append(
-                Candidate(
-                    "",
-                    name,
-                    entry.direct_address,
-                    Status.WAITING_FOR_CDA if entry.complete else Status.NOT_PROVISIONED,
-                    "MaxMD shows no NPI and no portal account has this name"
-                    + ("" if entry.complete else "; the MaxMD workflow is not complete yet"),
-                )
-            )
-            continue
-        seen.add(npi)
-        out.append(_decide_entry(entry, npi, name, accounts, providers.get(npi), domain, domain_reason))
+        c = _plan_entry(entry, _match(entry, by_name, pinned, npi_counts), accounts, providers, domain, domain_reason)
+        if c.npi:
+            seen.add(c.npi)
+        out.append(replace(c, source_picture=entry.source_picture))
 
     for username in accounts:
         if username in seen:
@@ -245,6 +227,22 @@ def plan(
     if only:
         out = [c for c in out if c.npi in only]
     return out
+
+
+def _plan_entry(entry: MaxmdEntry, match: tuple[str | None, Status | None, str], accounts: Mapping[str, PortalClinician],
+                providers: Mapping[str, ProviderSettings], domain: str | None, domain_reason: str) -> Candidate:
+    name = entry.name or f"{entry.first_name} {entry.last_name}".strip()
+    npi, status, error = match
+    if status is not None:
+        return Candidate(npi or "", name, entry.direct_address, status, error)
+    if npi is None:
+        # Nothing in the portal carries this name yet: the provider has not sent a CDA.
+        return Candidate(
+            "", name, entry.direct_address, Status.WAITING_FOR_CDA if entry.complete else Status.NOT_PROVISIONED,
+            "MaxMD shows no NPI and no portal account has this name"
+            + ("" if entry.complete else "; the MaxMD workflow is not complete yet"),
+        )
+    return _decide_entry(entry, npi, name, accounts, providers.get(npi), domain, domain_reason)
 
 
 def _account_name(c: PortalClinician) -> str:
@@ -407,34 +405,3 @@ def resumed_save(changes: Changes, *, resumed: bool, forced: bool) -> str:
     if not resumed or changes.status is not Status.ALREADY_CONFIGURED:
         return ""
     return "unknown" if forced else "applied"
-
-
-# --- the audit trail's pictures ------------------------------------------------------------------
-
-def section_picture(changes: Changes, *, dry_run: bool) -> str:
-    """When a provider's one picture of User Account Information is taken: "found" when nothing is
-    to be saved, "filled in" in a dry run (the last thing to see), else "saved" (as the portal holds it)."""
-    if not changes.save_needed:
-        return "found"
-    return "filled in" if dry_run else "saved"
-
-
-def fill_picture_name(changes: Changes) -> str:
-    """The filled-in section's picture is named for the seed steps it shows (12-17)."""
-    done = [12] if changes.edits else []
-    done += [13] if changes.set_password else []
-    done += [14]  # Allow Emergency Access: left off, or turned off
-    done += [15] if changes.turn_on_poll else []
-    done += [16] if changes.type_direct_address else []
-    done += [17] if changes.set_direct_password else []
-    numbers = f"{done[0]}-{done[-1]}" if len(done) > 1 else str(done[0])
-    return f"{numbers} " + ("filled in" if len(done) > 1 else "Allow Emergency Access turned off")
-
-
-def found_note(state: AccountState) -> str:
-    """What the section held before the robot changed it, for the report."""
-    return (
-        "found: Allow Emergency Access " + ("checked" if state.emergency_access else "unchecked")
-        + ", Poll Direct Mailbox " + ("checked" if state.poll_direct else "unchecked")
-        + ", Direct Address " + (state.direct_address.strip() or "empty")
-    )

@@ -17,7 +17,7 @@ from robot.crew import Crew, PlaywrightFactory, Worker
 from robot.errors import BrowserFailed, RobotError, RunStopped, first_line
 from robot.history import prune, write_index
 from robot.lock import RunLock
-from robot.model import Outcome
+from robot.model import Outcome, Picture
 from robot.options import RunOptions, Shared, StopRequest
 from robot.procedure import Procedure
 from robot.session import Session
@@ -70,7 +70,7 @@ class _Run:
         self.shared = Shared()
         self.first: Worker | None = None
         self.crew: Crew | None = None
-        self.practice_shots: list[str] = []
+        self.practice_shots: list[Picture] = []
 
     def execute(self, playwright_factory: PlaywrightFactory) -> RunResult:
         started = _now()
@@ -143,7 +143,11 @@ class _Run:
 
     def _record(self, started: str, exit_code: int, run_error: str) -> dict:
         outcomes = self.shared.outcomes
-        first_shots = self.first.procedure.practice_shots if self.first else []
+        shots = (self.first.procedure.practice_shots if self.first else []) + self.practice_shots
+        practice = {"name": self.settings.practice_name, "screenshots": [p.path for p in shots],
+                    "pictures": [p.as_json() for p in shots]}
+        if whole := [p.path for p in shots if p.kind == "workflow list"]:
+            practice["workflow_list"] = whole[0]
         record = {
             "started": started,
             "finished": _now(),
@@ -152,7 +156,7 @@ class _Run:
             "error": run_error or None,
             "browser": self.choice.source,
             "sites": {"maxmd": self.maxmd.url, "portal": self.portal.url, "sandbox": self.sandbox},
-            "practice": {"name": self.settings.practice_name, "screenshots": first_shots + self.practice_shots},
+            "practice": practice,
             "providers": [o.as_json() for o in outcomes],
             "counts": dict(report.counts([o.as_json() for o in outcomes])),
         }

@@ -17,7 +17,9 @@ from pages.base import Retry
 from pages.landmarks import Landmarks
 from robot.audit import Audit
 from robot.browser import GC_EVERY, collect_garbage
+from robot import evidence
 from robot.errors import RobotError, RunStopped, TransientFault, first_line
+from robot.model import Picture
 from robot.options import RunOptions, StopRequest
 from robot.settings import Settings
 from robot.tracing import Tracing
@@ -30,6 +32,9 @@ BROWSER_GONE = re.compile(r"Browser (has been )?closed|Target page, context or b
 # The page changed under a call (a script replaced the element, a navigation came): worth another attempt.
 _PAGE_CHANGED = re.compile(r"not attached to the DOM|Execution context was destroyed|Cannot find context with specified id"
                            r"|frame (was|got) detached", re.I)
+
+# Pictures of the account's section alone: its learned controls say where it is (an answer above it is not one of them).
+_SECTION_ONLY = ("before", "filled in", "after", "step")
 
 _TIMEOUT_HINT = (
     "the control did not appear in time; if the site looks different, fix its locator in "
@@ -91,31 +96,51 @@ class Session:
         self.step_name = name
         self.audit.log.info("step", who=who, step=name, **({"worker": self.name} if self.name else {}))
 
-    def shot(self, page: Page, who: str, name: str, shots: list[str], region: Locator | None = None) -> None:
-        # A region is the account's section: where its controls were learned, found in one call.
-        if path := self.audit.shot(page, who, name, region=region, landmarks=self.landmarks if region is not None else None):
-            shots.append(path)
+    def shot(self, page: Page, who: str, name: str, shots: list[Picture], region: Locator | None = None, *,
+             kind: str = "step", caption: str = "", full_page: bool = False) -> None:
+        """A picture of ``kind``, where ``screenshots:`` keeps that kind; ``region`` scrolled to, else the window."""
+        if not evidence.takes(self.settings.screenshots, kind):
+            return
+        # The learned controls find the account's section in one call; other regions are looked for.
+        learned = self.landmarks if region is not None and kind in _SECTION_ONLY else None
+        if path := self.audit.shot(page, who, name, region=region, landmarks=learned, full_page=full_page):
+            shots.append(Picture(kind, path, caption or name))
+
+    def capture(self, page: Page, who: str, name: str, region: Locator, kind: str) -> bytes | None:
+        """A picture taken now and kept later, or never (``keep``); None where ``kind`` is not kept."""
+        if not evidence.takes(self.settings.screenshots, kind):
+            return None
+        learned = self.landmarks if kind in _SECTION_ONLY else None
+        return self.audit.capture(page, who, name, region=region, landmarks=learned)
+
+    def crop(self, page: Page, who: str, name: str, rect: dict | None, shots: list[Picture], kind: str, caption: str) -> None:
+        """The part of the page at ``rect`` alone, where ``screenshots:`` keeps ``kind``."""
+        if rect and evidence.takes(self.settings.screenshots, kind) and (path := self.audit.crop(page, rect, who, name)):
+            shots.append(Picture(kind, path, caption))
+
+    def keep(self, who: str, name: str, data: bytes | None, shots: list[Picture], kind: str, caption: str) -> None:
+        if data and (path := self.audit.keep(who, name, data)):
+            shots.append(Picture(kind, path, caption))
 
     @contextlib.contextmanager
-    def step(self, page: Page, who: str, name: str, shots: list[str], *, region: Locator | None = None,
-             picture: bool = True) -> Iterator[None]:
-        """Do one step (or one screen's steps, each marked), then picture ``region`` or the window.
-
-        A failure is pictured whole and names the step; a stop request is honoured here, between steps.
-        """
+    def step(self, page: Page, who: str, name: str, shots: list[Picture], *, region: Locator | None = None,
+             picture: str = "step") -> Iterator[None]:
+        """Do one step (or one screen's steps, each marked), then picture ``region`` or the window as a
+        ``picture`` ("" none). A failure is pictured whole and names the step; a stop request is honoured
+        here, between steps."""
         if self.options.stopping():
             raise RunStopped(f"stopped by {self.options.stop.reason} before step '{name}'")  # type: ignore[union-attr]
         self.mark(who, name)
         try:
             yield
         except PlaywrightTimeout as exc:
-            self.shot(page, who, f"{self.step_name} failed", shots)
+            self.shot(page, who, f"{self.step_name} failed", shots, kind="failure")
             raise TransientFault(f"{first_line(exc)} {_waiting_for(exc)}; {_TIMEOUT_HINT}") from None
         except (RobotError, PlaywrightError):
-            self.shot(page, who, f"{self.step_name} failed", shots)
+            self.shot(page, who, f"{self.step_name} failed", shots, kind="failure")
             raise
         if picture:
-            self.shot(page, who, name, shots, region)
+            self.shot(page, who, name, shots, region, kind=picture)
 
     def completed(self, step: str, *how: str) -> None:
         """How a step completed (a new page, in place), once a run: the log tells the user how their site behaves."""

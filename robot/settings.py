@@ -17,7 +17,7 @@ from dotenv import dotenv_values
 
 from pages.locators import DEFAULTS, Selectors
 from robot.errors import ConfigError
-from robot.model import ProviderSettings
+from robot.model import SCREENSHOT_MODES, ProviderSettings
 from robot.history import Retention
 from robot.passwords import PasswordPolicy, meets
 from robot.rules import is_valid_email, npi_problem
@@ -66,6 +66,7 @@ class Settings:
     retries: int = 2
     viewport: tuple[int, int] = (1280, 800)
     dotenv: Path | None = None  # the .env that was read, if any (named when no site is configured)
+    screenshots: str = "evidence"  # which pictures a run keeps (robot.model.SCREENSHOT_MODES)
 
     @property
     def sandbox(self) -> bool:
@@ -174,8 +175,11 @@ def load(
         str(config_path),
     )
     where = config_path.name
-    _check_keys(raw, set(_ROBOT_KEYS), where)
+    _check_keys(raw, {*_ROBOT_KEYS, "screenshots"}, where)
     sections = {name: _mapping(raw.get(name), f"{where}: {name}") for name in _ROBOT_KEYS}
+    screenshots = _str(raw.get("screenshots") or "evidence", f"{where}: screenshots")
+    if screenshots not in SCREENSHOT_MODES:
+        raise ConfigError(f"{where}: screenshots: {screenshots!r} is not one of {', '.join(SCREENSHOT_MODES)}")
     for name, keys in _ROBOT_KEYS.items():
         _check_keys(sections[name], keys, f"{where}: {name}")
 
@@ -217,6 +221,7 @@ def load(
             _int(run.get("viewport_height", 800), f"{where}: run.viewport_height", 240, 4320),
         ),
         dotenv=dotenv_path,
+        screenshots=screenshots,
     )
 
 

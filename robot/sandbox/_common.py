@@ -45,6 +45,8 @@ class Faults:
     session_expiry_after: int | None = None  # a login session ends after this many requests
     refuse_save: set[str] = field(default_factory=set)  # portal usernames whose Save is refused
     save_5xx: set[str] = field(default_factory=set)  # usernames whose Save is applied but answered 500
+    # The account page shows its password fields as text, in magenta: a test finds any unmasked secret by colour.
+    secrets_as_text: bool = False
     # Called with the username when a Save arrives, before it is applied: a test holds a Save in flight there.
     before_save: Callable[[str], None] | None = field(default=None, repr=False)
 

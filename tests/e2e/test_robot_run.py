@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -80,13 +81,8 @@ def test_full_run_configures_every_ready_provider_and_leaves_the_rest(seeded_run
     assert files and files[0].startswith("001-practice-")
     assert [int(f[:3]) for f in files] == list(range(1, len(files) + 1))
     okafor = run.provider(npi_of(sandbox, "Okafor"))
-    # One picture of the section as saved and verified; what it held before, in words ...
-    assert [Path(s).name.split("-", 1)[1] for s in okafor["screenshots"]] == [f"{okafor['npi']}-18-save.png"]
     assert "found: Allow Emergency Access unchecked, Poll Direct Mailbox unchecked, Direct Address empty" in okafor["notes"]
     assert any(n.startswith("found: Allow Emergency Access checked") for n in run.provider(npi_of(sandbox, "Herrera"))["notes"])
-    # ... and a provider with nothing to do: the section pictured as found.
-    raman = run.provider(npi_of(sandbox, "Raman"))
-    assert [Path(s).name.split("-", 2)[2] for s in raman["screenshots"]] == ["10-11-user-account-information.png"]
     assert all((run.dir / s).is_file() for s in okafor["screenshots"])
     # ... and a log line for every seed step, in order.
     log = [json.loads(line) for line in (run.dir / "robot.log").read_text().splitlines()]
@@ -98,6 +94,64 @@ def test_full_run_configures_every_ready_provider_and_leaves_the_rest(seeded_run
                      "16 Direct Address", "17 Direct Password", "18 Save", *again, "verify"], steps
     for name in ("run.json", "report.html", "robot.log", "handoff.csv"):
         assert (run.dir / name).is_file()
+
+
+# Each status's evidence pictures (screenshots: evidence): kinds and the seed step each is named for.
+EVIDENCE = {
+    "configured": [("source", "5-source"), ("before", "11-before"), ("answer", "18-answer"), ("after", "18-after")],
+    "already-configured": [("source", "5-source"), ("before", "11-before")],
+    "conflict": [("source", "5-source"), ("before", "11-before")],
+    "waiting-for-cda": [("source", "5-source")],
+}
+
+
+def test_each_status_gets_exactly_its_pictures(seeded_run: SeededRun) -> None:
+    sandbox, run = seeded_run.sandbox, seeded_run.run
+    for p in run.record["providers"]:
+        expected = list(EVIDENCE.get(p["status"], [("source", "5-source")]))
+        if p["status"] == "configured" and sandbox.skin == "legacy":
+            expected.remove(("answer", "18-answer"))  # its answer is a JavaScript alert(): in the notes, in words
+        if p["npi"] == npi_of(sandbox, "Park"):
+            expected = []  # MaxMD does not list her: no entry to picture
+        names = [Path(s).name for s in p["screenshots"]]
+        assert [k for k, _ in expected] == [x["kind"] for x in p["pictures"]], (p["name"], p["pictures"])
+        # A source is named as MaxMD shows the entry: by its NPI, or by its name where it shows none.
+        whos = [_slug(p["name"]) if step == "5-source" and p["name"].split(",")[0] in _no_npi(sandbox) else p["npi"]
+                for _, step in expected]
+        assert [n.split("-", 1)[1] for n in names] == [f"{who}-{step}.png" for who, (_, step) in zip(whos, expected)], names
+        assert names == sorted(names)  # numbered in the order they were taken
+        assert all((run.dir / s).is_file() for s in p["screenshots"])
+    # The practice: MaxMD's whole workflow list, once.
+    assert [x["kind"] for x in run.record["practice"]["pictures"]] == ["workflow list"]
+    assert run.record["practice"]["workflow_list"] == run.record["practice"]["screenshots"][0]
+    files = sorted(p.name for p in (run.dir / "screenshots").iterdir())
+    kept = [s for p in run.record["providers"] for s in p["screenshots"]] + run.record["practice"]["screenshots"]
+    assert sorted(Path(s).name for s in kept) == files  # no picture the record does not name
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def _no_npi(sb: Sandbox) -> set[str]:
+    return {f"{e.first_name} {e.last_name}" for e in sb.state.maxmd_entries if not e.npi}
+
+
+def test_before_and_after_rows_match_the_portal(seeded_run: SeededRun) -> None:
+    sandbox, before, run = seeded_run.sandbox, seeded_run.before, seeded_run.run
+    for last in READY:
+        npi = npi_of(sandbox, last)
+        rows = {r["field"]: r for r in run.provider(npi)["fields"]}
+        was, now = before[npi], sandbox.state.account(npi)
+        box = {True: "checked", False: "unchecked"}
+        assert (rows["Allow Emergency Access"]["before"], rows["Allow Emergency Access"]["after"]) == (
+            box[was.emergency_access], box[now.emergency_access])
+        assert (rows["Poll Direct Mailbox"]["before"], rows["Poll Direct Mailbox"]["after"]) == (box[was.poll_direct], box[now.poll_direct])
+        assert (rows["Direct Address"]["before"], rows["Direct Address"]["after"]) == (was.direct_address or "", now.direct_address)
+        assert rows["Portal password"]["after"] == rows["Direct password"]["after"] == "password set, see handoff"
+        assert "Poll Direct Mailbox on" in run.provider(npi)["changed"]
+    raman = run.provider(npi_of(sandbox, "Raman"))
+    assert all(r["after"] is None for r in raman["fields"]) and raman["changed"] == ""
 
 
 def test_emergency_access_already_on_ends_unchecked(seeded_run: SeededRun) -> None:
@@ -137,7 +191,8 @@ def test_dry_run_fills_in_but_never_saves(sandbox: Sandbox, tmp_path: Path) -> N
     assert not any(method == "POST" and "/admin/users/" in path for site, method, path, status in sandbox.requests)
     # A dry run pictures the section filled in, since it is the last thing to see (password fields masked).
     okafor = run.provider(npi_of(sandbox, "Okafor"))
-    assert [Path(s).name.split("-", 2)[2] for s in okafor["screenshots"]] == ["13-17-filled-in.png"]
+    assert [p["kind"] for p in okafor["pictures"]] == ["source", "before", "filled in"]
+    assert Path(okafor["screenshots"][-1]).name.endswith(f"-{okafor['npi']}-13-17-filled-in.png")
 
 
 def test_only_handles_just_the_named_provider(sandbox: Sandbox, tmp_path: Path) -> None:
@@ -170,7 +225,10 @@ def test_refused_save_fails_that_provider_with_the_portals_words(sandbox: Sandbo
     outcome = run.provider(okafor)
     assert outcome["status"] == "failed"
     assert "Okafor" in outcome["error"] and "18 Save" in outcome["error"] and "MaxMD" in outcome["error"]
-    assert any("18-save" in s for s in outcome["screenshots"])
+    # Where the address came from, the account as found, filled in just before the refused Save, the failure.
+    assert [p["kind"] for p in outcome["pictures"]] == ["source", "before", "filled in", "failure"]
+    assert [Path(s).name.split("-", 2)[2] for s in outcome["screenshots"]] == [
+        "5-source.png", "11-before.png", "13-17-filled-in.png", "18-save-failed.png"]
     assert not sandbox.state.account(okafor).poll_direct
     assert run.handoff()[okafor]["applied"] == "no"
     assert run.status(npi_of(sandbox, "Lindqvist")) == "configured"  # the others go on

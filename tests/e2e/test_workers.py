@@ -39,7 +39,7 @@ def test_three_workers_share_the_providers_of_one_run(tmp_path: Path) -> None:
         assert [int(f[:3]) for f in files] == list(range(1, len(files) + 1))
         for p in run.record["providers"]:
             steps = [Path(s).name.split("-", 2)[2] for s in p["screenshots"]]
-            assert steps == ["18-save.png"], steps
+            assert steps == ["5-source.png", "11-before.png", "18-answer.png", "18-after.png"], steps
         # Each worker logged in on its own (the log names it); each provider was handled once, by
         # whichever worker took it (which one is the machine's business, not the test's).
         log = [json.loads(line) for line in (run.dir / "robot.log").read_text().splitlines()]

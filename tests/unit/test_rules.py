@@ -533,8 +533,8 @@ def test_a_workflow_status_written_as_workflow_colon_is_read() -> None:
     assert parse_workflow_entry("Jane Okafor, OD\nNPI: 1234567893\nWorkflow status: Complete", "j@d.example.com").workflow_status == "Complete"
 
 
-# --- a resumed Save, the section's picture, what was found -------------------------------------------
-from robot.rules import found_note, resumed_save, section_picture  # noqa: E402
+# --- a resumed Save ------------------------------------------------------------------------------------
+from robot.rules import resumed_save  # noqa: E402
 
 
 def test_a_lost_save_the_account_shows_was_applied_unless_forced():
@@ -547,16 +547,3 @@ def test_a_lost_save_the_account_does_not_show_is_saved_again():
     todo = Changes(Status.CONFIGURED, set_password=True)
     assert resumed_save(todo, resumed=True, forced=False) == ""
     assert resumed_save(Changes(Status.ALREADY_CONFIGURED), resumed=False, forced=True) == ""
-
-
-def test_the_section_is_pictured_as_found_filled_in_or_saved():
-    assert section_picture(Changes(Status.CONFLICT), dry_run=False) == "found"
-    assert section_picture(Changes(Status.ALREADY_CONFIGURED), dry_run=True) == "found"
-    assert section_picture(Changes(Status.CONFIGURED, set_password=True), dry_run=True) == "filled in"
-    assert section_picture(Changes(Status.CONFIGURED, set_password=True), dry_run=False) == "saved"
-
-
-def test_found_note_says_what_the_section_held():
-    assert found_note(state(poll=True, address=" a@d.example.com ", emergency=True)) == (
-        "found: Allow Emergency Access checked, Poll Direct Mailbox checked, Direct Address a@d.example.com")
-    assert found_note(state()) == "found: Allow Emergency Access unchecked, Poll Direct Mailbox unchecked, Direct Address empty"

@@ -6,7 +6,7 @@ import pytest
 
 from pages.maxmd import first_box_of_each
 from robot.model import Changes, Status
-from robot.rules import fill_picture_name as _fill_step_name
+from robot.evidence import fill_picture_name as _fill_step_name
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,80 @@
+"""What the audit trail shows, as pure functions: which pictures a run keeps, what they are named,
+and the before -> after of every field the robot read or set."""
+
+from __future__ import annotations
+
+from robot.model import AccountState, Changes
+
+
+def fill_picture_name(changes: Changes) -> str:
+    """The filled-in section's picture is named for the seed steps it shows (12-17)."""
+    done = [12] if changes.edits else []
+    done += [13] if changes.set_password else []
+    done += [14]  # Allow Emergency Access: left off, or turned off
+    done += [15] if changes.turn_on_poll else []
+    done += [16] if changes.type_direct_address else []
+    done += [17] if changes.set_direct_password else []
+    numbers = f"{done[0]}-{done[-1]}" if len(done) > 1 else str(done[0])
+    return f"{numbers} " + ("filled in" if len(done) > 1 else "Allow Emergency Access turned off")
+
+
+def found_note(state: AccountState) -> str:
+    """What the section held before the robot changed it, for the report."""
+    return (
+        "found: Allow Emergency Access " + ("checked" if state.emergency_access else "unchecked")
+        + ", Poll Direct Mailbox " + ("checked" if state.poll_direct else "unchecked")
+        + ", Direct Address " + (state.direct_address.strip() or "empty")
+    )
+
+
+def takes(mode: str, kind: str) -> bool:
+    """Whether ``screenshots: mode`` keeps a picture of ``kind``: failures always; the evidence under
+    ``evidence`` and ``every-step``; a picture of each seed step only under ``every-step``."""
+    if kind == "failure":
+        return True
+    if kind == "step":
+        return mode == "every-step"
+    return mode != "failures"
+
+
+def keeps_filled_in(*, dry_run: bool, save_clicked: bool, failed: bool) -> bool:
+    """The filled-in section is evidence where it is the last word: a dry run, or a Save refused or lost."""
+    return dry_run or (save_clicked and failed)
+
+
+_SET = "password set, see handoff"
+
+
+def field_rows(before: AccountState, changes: Changes, after: AccountState | None) -> list[dict]:
+    """Before -> after of every field the robot read or set; ``after`` None when nothing was saved."""
+    def box(on: bool) -> str:
+        return "checked" if on else "unchecked"
+
+    rows = [
+        ("Allow Emergency Access", box(before.emergency_access), after and box(after.emergency_access)),
+        ("Poll Direct Mailbox", box(before.poll_direct), after and box(after.poll_direct)),
+        ("Direct Address", before.direct_address.strip(), after and after.direct_address.strip()),
+    ]
+    labels = {"display_name": "Display Name", "first_name": "First Name", "last_name": "Last Name", "email": "Email Address"}
+    for key in changes.edits:
+        rows.append((labels[key], getattr(before.names, key), after and getattr(after.names, key)))
+    if changes.set_password:
+        rows.append(("Portal password", "", after and _SET))
+    if changes.set_direct_password:
+        rows.append(("Direct password", "", after and _SET))
+    return [{"field": f, "before": b, "after": a} for f, b, a in rows]
+
+
+def changed_words(rows: list[dict]) -> str:
+    """What a Save changed, in a few words for the report's table ("" when nothing)."""
+    words = []
+    for row in rows:
+        if row["after"] is None or row["after"] == row["before"]:
+            continue
+        if row["after"] == _SET:
+            words.append(f"{row['field']} set")
+        elif row["after"] in ("checked", "unchecked"):
+            words.append(f"{row['field']} " + ("on" if row["after"] == "checked" else "off"))
+        else:
+            words.append(f"{row['field']} set" if not row["before"] else f"{row['field']} changed")
+    return "; ".join(words)
