@@ -24,6 +24,7 @@ from playwright.sync_api import Error as PlaywrightError
 from pages.landmarks import BAND_JS, COVER_JS, Landmarks
 from pages.locators import SECRET_KEYS, Selectors
 from robot.handoff import Handoff
+from robot.progress import Progress
 
 REDACTED = "[redacted]"
 MASK_COLOR = "#1f2933"
@@ -116,6 +117,7 @@ class Audit:
             ],
         )
         self.handoff = Handoff(run_dir / "handoff.csv") if handoff else None
+        self.progress: Progress | None = None  # while providers are handled: places, time left, keepalive lines
 
     # --- pictures ------------------------------------------------------------------------------
     def shot(self, page: Page, who: str, step: str, *, full_page: bool = False, region: Locator | None = None,
@@ -222,6 +224,8 @@ class Audit:
     def say(self, line: str) -> None:
         with self._lock:
             print(self.redact(line), file=self._out, flush=True)
+        if self.progress is not None:
+            self.progress.heard()
 
     # --- files ---------------------------------------------------------------------------------
     def write_json(self, name: str, record: dict) -> Path:

@@ -47,7 +47,7 @@ class Worker:
         finally:
             self._settle_handoff(c, outcome)
             outcome.traces = self.session.keep_traces(c.npi, failed=outcome.status is Status.FAILED)
-            self.record(outcome)
+            self.record(outcome, worked=True)
             self.session.housekeeping()
         return outcome
 
@@ -61,12 +61,14 @@ class Worker:
             outcome.notes.append("Save was clicked but its answer could not be read: check this account; "
                                  "its passwords are in handoff.csv (applied=unknown)")
 
-    def record(self, outcome: Outcome) -> None:
+    def record(self, outcome: Outcome, *, worked: bool = False) -> None:
+        """``worked``: handled in the browser (not decided by the plan), for the time left."""
         shared = self.procedure.shared
         with shared.lock:
             shared.outcomes.append(outcome)
         self.audit.log.info("provider", npi=outcome.npi, status=str(outcome.status), error=outcome.error)
-        line = f"  {outcome.status:<19} {outcome.npi or '-':<10}  {outcome.name}"
+        place = self.audit.progress.place(worked=worked) + " " if self.audit.progress is not None else "  "
+        line = f"{place}{outcome.status:<19} {outcome.npi or '-':<10}  {outcome.name}"
         self.audit.say(line + (f"\n      {outcome.error}" if outcome.error else ""))
 
 

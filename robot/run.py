@@ -20,6 +20,7 @@ from robot.lock import RunLock
 from robot.model import Outcome, Picture
 from robot.options import RunOptions, Shared, StopRequest
 from robot.procedure import Procedure
+from robot.progress import Progress
 from robot.session import Session
 from robot.settings import Settings, Site
 
@@ -108,6 +109,15 @@ class _Run:
 
     def _job(self, playwright_factory: PlaywrightFactory) -> int:
         """Read both sites, plan, and hand the providers to the crew; the exit code when nothing went wrong."""
+        self.audit.progress = Progress(self.audit.say)
+        self.audit.progress.start()
+        try:
+            return self._read_plan_and_handle(playwright_factory)
+        finally:
+            self.audit.progress.stop()
+            self.audit.progress = None
+
+    def _read_plan_and_handle(self, playwright_factory: PlaywrightFactory) -> int:
         with playwright_factory() as pw:
             self.first = self._worker("", pw)
             try:
@@ -116,6 +126,7 @@ class _Run:
                 candidates = rules.plan(entries, clinicians, self.settings.providers,
                                         direct_domain=self.settings.direct_domain, only=self.options.only)
                 self.audit.say(f"{len(candidates)} providers: MaxMD lists {len(entries)}, the portal {len(clinicians)} Clinician accounts")
+                self.audit.progress.plan(len(candidates), sum(c.status is None for c in candidates))  # type: ignore[union-attr]
                 self.crew = Crew(self.first, candidates, self.options)
                 try:
                     self.crew.run(lambda name, own: self._worker(name, own), playwright_factory)

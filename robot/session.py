@@ -95,6 +95,8 @@ class Session:
         """A seed step begins: errors name it from here on, and the log says so."""
         self.step_name = name
         self.audit.log.info("step", who=who, step=name, **({"worker": self.name} if self.name else {}))
+        if self.audit.progress is not None:
+            self.audit.progress.doing(self.name, f"{who} at step '{name}'")
 
     def shot(self, page: Page, who: str, name: str, shots: list[Picture], region: Locator | None = None, *,
              kind: str = "step", caption: str = "", full_page: bool = False) -> None:
@@ -168,6 +170,8 @@ class Session:
                 raise fault
             self._recover(who, fault)
             wait = self.options.backoff_seconds * 2 ** (n - 1)
+            if self.audit.progress is not None:
+                self.audit.progress.doing(self.name, f"{who} waiting {wait:g} s before attempt {n + 1} ({first_line(fault)[:80]})")
             (self.options.stop or StopRequest()).wait(wait)  # cut short by a stop
         raise AssertionError("unreachable")
 

@@ -49,10 +49,14 @@ def assert_exact_or_failed(sb: Sandbox, run: Finished) -> None:
 
 def test_three_seconds_of_latency_per_request_fails_no_step(tmp_path: Path) -> None:
     with Sandbox(providers=1, faults=Faults(latency_ms=3000)) as sb:
-        run = run_robot(sb, tmp_path)
+        run = run_robot(sb, tmp_path, capture=True)
         (npi,) = clinician_npis(sb)
         assert run.status(npi) == "configured", run.provider(npi)
         assert sb.state.account(npi).password == run.handoff()[npi]["portal_password"]
+    # A slow site: no line of the run's own for many seconds, so the terminal hears it is alive, and at what.
+    alive = [line for line in run.stdout.splitlines() if "still working" in line]
+    assert alive and all(" at step '" in line for line in alive), run.stdout
+    assert "[1/1 " in run.stdout
 
 
 @pytest.mark.parametrize("skin", SKINS)
