@@ -133,7 +133,7 @@ _BAND_AND_COVER = f"""([band, secrets, color, margin]) => {{ {_HELPERS}
   }}
   for (const e of document.querySelectorAll(CONTROLS)) if (/password/.test(signature(e).split(":").slice(1).join(":"))) covered.add(e);
   ({COVER_JS})([...covered], color);
-  return ({BAND_JS})(ends, margin);
+  return band.length ? ({BAND_JS})(ends, margin) : {{}};
 }}"""
 
 # Whether the section's title is there, and whether the page shows ``npi`` as its Username (``{shows}``).
@@ -185,3 +185,7 @@ class Landmarks:
             return None
         band = [self.spots[SECTION_KEY], self.spots["portal.account.direct_address"]]
         return page.evaluate(_BAND_AND_COVER, [band, list(self.secrets), color, margin])
+
+    def cover_secrets(self, page: Page, color: str) -> bool:
+        """Cover the secrets as ``band_and_cover`` does, without scrolling; False where they are not as learned."""
+        return self.cover and page.evaluate(_BAND_AND_COVER, [[], list(self.secrets), color, 0]) is not None

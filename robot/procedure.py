@@ -82,7 +82,8 @@ class Procedure:
                               caption="MaxMD's provisioning workflows, the whole list", full_page=True)
             if not evidence.takes(self.settings.screenshots, "source"):
                 return entries
-            pictures = self.audit.crops(page, listing.entries(), [e.npi or e.name for e in entries], "5 source")
+            with self.session.timed("source", len(entries)):
+                pictures = self.audit.crops(page, listing.entries(), [e.npi or e.name for e in entries], "5 source")
             return [replace(e, source_picture=path) for e, path in zip(entries, pictures, strict=True)]
 
     # --- the portal: seed steps 6-9 ---------------------------------------------------------------------

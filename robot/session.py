@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import time
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
@@ -15,7 +16,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from pages.base import Retry
 from pages.landmarks import Landmarks
-from robot.audit import Audit
+from robot.audit import MASK_COLOR, Audit
 from robot.browser import GC_EVERY, collect_garbage
 from robot import evidence
 from robot.errors import RobotError, RunStopped, TransientFault, first_line
@@ -105,7 +106,9 @@ class Session:
             return
         # The learned controls find the account's section in one call; other regions are looked for.
         learned = self.landmarks if region is not None and kind in _SECTION_ONLY else None
-        if path := self.audit.shot(page, who, name, region=region, landmarks=learned, full_page=full_page):
+        with self.timed(kind):
+            path = self.audit.shot(page, who, name, region=region, landmarks=learned, full_page=full_page)
+        if path:
             shots.append(Picture(kind, path, caption or name))
 
     def capture(self, page: Page, who: str, name: str, region: Locator, kind: str) -> bytes | None:
@@ -113,12 +116,28 @@ class Session:
         if not evidence.takes(self.settings.screenshots, kind):
             return None
         learned = self.landmarks if kind in _SECTION_ONLY else None
-        return self.audit.capture(page, who, name, region=region, landmarks=learned)
+        with self.timed(kind):
+            return self.audit.capture(page, who, name, region=region, landmarks=learned)
 
     def crop(self, page: Page, who: str, name: str, rect: dict | None, shots: list[Picture], kind: str, caption: str) -> None:
         """The part of the page at ``rect`` alone, where ``screenshots:`` keeps ``kind``."""
-        if rect and evidence.takes(self.settings.screenshots, kind) and (path := self.audit.crop(page, rect, who, name)):
+        if not (rect and evidence.takes(self.settings.screenshots, kind)):
+            return
+        with self.timed(kind):
+            # The learned secrets covered by the page's own script: no selector engine on a page a Save loaded.
+            covered = self.landmarks is not None and self.landmarks.cover_secrets(page, MASK_COLOR)
+            path = self.audit.crop(page, rect, who, name, covered=covered)
+        if path:
             shots.append(Picture(kind, path, caption))
+
+    @contextlib.contextmanager
+    def timed(self, kind: str, count: int = 1) -> Iterator[None]:
+        """How long pictures of ``kind`` take, in the log: the benchmark tells where the time goes by it."""
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.audit.log.info("picture", kind=kind, count=count, ms=round((time.perf_counter() - started) * 1000, 1))
 
     def keep(self, who: str, name: str, data: bytes | None, shots: list[Picture], kind: str, caption: str) -> None:
         if data and (path := self.audit.keep(who, name, data)):
