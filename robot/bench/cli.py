@@ -4,6 +4,7 @@ the table as rows finish."""
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import platform
 import shutil
 import sys
@@ -22,6 +23,7 @@ from robot.bench.results import Measurement, Row, combine
 from robot.bench.runner import run_baseline_once, run_robot_once, workers_supported
 from robot.browser import BrowserChoice, choose_browser, launch, launch_kwargs
 from robot.errors import RobotError
+from robot.model import SCREENSHOT_MODES
 from robot.sandbox import SKINS
 from robot.settings import Settings, load
 
@@ -54,6 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--write", type=Path, default=None, metavar="FILE",
                         help="write the page (e.g. docs/benchmarks.md), overwriting it; default: print only")
     parser.add_argument("--no-baseline", action="store_true", help="skip the bare baseline")
+    parser.add_argument("--screenshots", choices=SCREENSHOT_MODES, default="evidence",
+                        help="which pictures the robot keeps, as robot.yaml's screenshots: (default evidence)")
     return parser
 
 
@@ -122,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--workers other than 1: this robot's RunOptions has no 'workers' yet")
     try:
         settings: Settings = load(ROOT / "config" / "robot.yaml", environ={}, dotenv_path=None, force_sandbox=True)
+        settings = dataclasses.replace(settings, screenshots=args.screenshots)
         choice = choose_browser()
     except RobotError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -158,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.write:
             page = results.render_markdown(
                 rows, command=results.command_line(argv), when=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-                machine=about, latency_ms=args.latency_ms, repeat=args.repeat)
+                machine=about, latency_ms=args.latency_ms, repeat=args.repeat, screenshots=args.screenshots)
             args.write.parent.mkdir(parents=True, exist_ok=True)
             args.write.write_text(page, encoding="utf-8")
             _say(f"Wrote {args.write}")

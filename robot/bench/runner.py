@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import io
+import json
 import time
 from collections import Counter
 from pathlib import Path
@@ -51,6 +52,26 @@ def _audit_missing(result: RunResult, providers: int) -> str:
     return ""
 
 
+def pictures_of(run_dir: Path) -> tuple[tuple[str, int, float, int], ...]:
+    """Per kind of picture: how many, the milliseconds robot.log timed, the bytes of its files."""
+    timed: dict[str, list[float]] = {}
+    log = run_dir / "robot.log"
+    for line in log.read_text(encoding="utf-8").splitlines() if log.is_file() else []:
+        event = json.loads(line)
+        if event.get("event") == "picture":
+            got = timed.setdefault(event["kind"], [0, 0.0])
+            got[0] += event["count"]
+            got[1] += event["ms"]
+    size: Counter = Counter()
+    record = run_dir / "run.json"
+    if record.is_file():
+        data = json.loads(record.read_text(encoding="utf-8"))
+        for p in [*data.get("practice", {}).get("pictures", []), *(x for q in data["providers"] for x in q.get("pictures", []))]:
+            if (run_dir / p["path"]).is_file():
+                size[p["kind"]] += (run_dir / p["path"]).stat().st_size
+    return tuple((kind, int(count), round(ms, 1), size[kind]) for kind, (count, ms) in timed.items())
+
+
 def run_robot_once(
     providers: int,
     workers: int,
@@ -87,6 +108,7 @@ def run_robot_once(
     folder = result.run_dir / "screenshots" if result is not None else None
     shots = [p for p in folder.iterdir() if p.is_file()] if folder is not None and folder.is_dir() else []
     return Measurement(
+        pictures=pictures_of(result.run_dir) if result is not None else (),
         providers=providers,
         wall_s=wall,
         problem="; ".join(p for p in (error, problem) if p),

@@ -58,11 +58,11 @@ def test_every_target_met() -> None:
 
 
 def test_every_target_not_met() -> None:
-    targets = evaluate_targets([row(50, 0.9), row(200, 1.2, base=0.7, peak_mb=700, shot_kb=151)])
+    targets = evaluate_targets([row(50, 0.9), row(200, 1.2, base=0.6, peak_mb=700, shot_kb=401)])
     assert [t.status for t in targets] == [NOT_MET] * 5
-    assert "1.71" in by_name(targets, "overhead").detail
+    assert "2.00" in by_name(targets, "overhead").detail
     assert "+33.3%" in by_name(targets, "linear").detail
-    assert "151.0 KB/provider (12.0 screenshots/provider)" in by_name(targets, "screenshots").detail
+    assert "401.0 KB/provider (12.0 screenshots/provider)" in by_name(targets, "screenshots").detail
 
 
 def test_linear_is_judged_both_ways() -> None:
@@ -352,3 +352,14 @@ def test_repeats_run_in_rounds_of_baseline_then_robot() -> None:
     assert base is not None and base.wall_s == 5.0  # medians
     assert (robots[1].wall_s, robots[2].wall_s, robots[1].peak_bytes) == (6.0, 3.0, 102)
     assert cli.measure_size(10, [1], 1, None, robot)[0] is None
+
+
+def test_pictures_are_tabled_per_kind_from_the_largest_run() -> None:
+    pics = (("source", 200, 6000.0, 200 * 15 * results.KB), ("before", 200, 8000.0, 200 * 85 * results.KB))
+    small = Row(10, 1, Measurement(10, 5.0, pictures=(("before", 10, 400.0, 10 * 85 * results.KB),)))
+    big = Row(200, 1, Measurement(200, 90.0, pictures=pics))
+    text = results.render_pictures([small, big])
+    assert "default rendering, N=200, workers=1:" in text
+    assert "| source | 200 | 30.0 | 30.0 | 15.0 |" in text
+    assert "| before | 200 | 40.0 | 40.0 | 85.0 |" in text
+    assert "| all | | | 70.0 | 100.0 |" in text
