@@ -168,7 +168,7 @@ class Audit:
 
     def crops(self, page: Page, parts: Locator, whos: list[str], step: str) -> list[str]:
         """Each of ``parts`` cut from the page it is on (one page, many pictures), named for its ``whos``;
-        "" for a part not shown. The page's secrets are covered once for all of them."""
+        "" for a part not shown or a who that is "". The page's secrets are covered once for all of them."""
         try:
             rects = parts.evaluate_all(_RECTS_JS)
             if self._cdp:
@@ -176,7 +176,8 @@ class Audit:
         except Exception as exc:  # noqa: BLE001 - pictures must not end the run's reading of the sites
             self.log.warning("screenshot failed", who="practice", step=step, error=str(exc))
             return ["" for _ in whos]
-        return [self.crop(page, rect, who, step, covered=True) if rect else "" for who, rect in zip(whos, rects, strict=False)]
+        rects = list(rects) + [None] * (len(whos) - len(rects))
+        return [self.crop(page, rect, who, step, covered=True) if rect and who else "" for who, rect in zip(whos, rects)]
 
     def crop(self, page: Page, rect: dict, who: str, step: str, *, covered: bool = False) -> str:
         """The part of the page at ``rect`` (page coordinates), with a margin, secrets masked; its path or ""."""

@@ -46,6 +46,7 @@ class Worker:
             raise
         finally:
             self._settle_handoff(c, outcome)
+            self.procedure.forget(c.npi)
             outcome.traces = self.session.keep_traces(c.npi, failed=outcome.status is Status.FAILED)
             self.record(outcome, worked=True)
             self.session.housekeeping()
@@ -64,12 +65,13 @@ class Worker:
     def record(self, outcome: Outcome, *, worked: bool = False) -> None:
         """``worked``: handled in the browser (not decided by the plan), for the time left."""
         shared = self.procedure.shared
-        with shared.lock:
-            shared.outcomes.append(outcome)
         self.audit.log.info("provider", npi=outcome.npi, status=str(outcome.status), error=outcome.error)
-        place = self.audit.progress.place(worked=worked) + " " if self.audit.progress is not None else "  "
-        line = f"{place}{outcome.status:<19} {outcome.npi or '-':<10}  {outcome.name}"
-        self.audit.say(line + (f"\n      {outcome.error}" if outcome.error else ""))
+        with shared.lock:  # places are said in their order, whichever worker finished
+            shared.outcomes.append(outcome)
+            progress = self.audit.progress
+            place = progress.place(self.session.name, worked=worked) + " " if progress is not None else "  "
+            line = f"{place}{outcome.status:<19} {outcome.npi or '-':<10}  {outcome.name}"
+            self.audit.say(line + (f"\n      {outcome.error}" if outcome.error else ""))
 
 
 class Crew:

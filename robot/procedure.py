@@ -41,6 +41,7 @@ class Procedure:
         self.save_clicked: set[str] = set()  # providers whose Save was clicked and whose answer is still unread
         self._passwords: dict[str, tuple[str, str]] = {}
         self._learned = False
+        self._found: dict[str, tuple[AccountState, Changes]] = {}  # each provider's account as its first attempt read it
         self._filled_in: tuple[str, bytes | None] | None = None  # the filled-in section, until the Save's answer says whether to keep it
 
     @property
@@ -82,8 +83,10 @@ class Procedure:
                               caption="MaxMD's provisioning workflows, the whole list", full_page=True)
             if not evidence.takes(self.settings.screenshots, "source"):
                 return entries
-            with self.session.timed("source", len(entries)):
-                pictures = self.audit.crops(page, listing.entries(), [e.npi or e.name for e in entries], "5 source")
+            only = self.options.only  # an entry without NPI may be matched to one by name: kept
+            whos = [e.npi or e.name if not only or not e.npi or e.npi in only else "" for e in entries]
+            with self.session.timed("source", sum(1 for w in whos if w)):
+                pictures = self.audit.crops(page, listing.entries(), whos, "5 source")
             return [replace(e, source_picture=path) for e, path in zip(entries, pictures, strict=True)]
 
     # --- the portal: seed steps 6-9 ---------------------------------------------------------------------
@@ -166,9 +169,10 @@ class Procedure:
         state = self.open_account(page, c, account, href, search, outcome.pictures)
         forced = c.npi in self.options.force
         changes = rules.decide_changes(c.direct_address, state, c.settings, force=forced and c.npi not in self.save_clicked)
-        outcome.fields = evidence.field_rows(state, changes, None)
+        found, wanted = self._found.setdefault(c.npi, (state, changes))  # as the first attempt saw it
+        outcome.fields = evidence.field_rows(found, wanted, None)
         if lost := rules.resumed_save(changes, resumed=c.npi in self.save_clicked, forced=forced):
-            return self._lost_answer(c, outcome, lost)
+            return self._lost_answer(page, c, account, outcome, lost, state)
         if not changes.save_needed:  # nothing to do, or a conflict: the before picture shows it
             outcome.status, outcome.error = changes.status, changes.error
             return None
@@ -184,12 +188,12 @@ class Procedure:
             return None
         self.save(page, c, changes, account, outcome)
         trace.resume()  # a page fresh from the server: the password fields are empty again
-        return self.verify(c, state, changes, account, outcome)
+        return self.verify(c, found, changes, account, outcome)
 
     def open_account(self, page: Page, c: Candidate, account: UserAccountPage, href: str | None,
                      search: UserSearchPage | None, shots: list[Picture]) -> AccountState:
         """Seed steps 10-11: the account at its address, else by its Username link in ``search``'s results."""
-        with self.session.step(page, c.npi, STEP[11].picture, shots, picture=False):
+        with self.session.step(page, c.npi, STEP[11].picture, shots, picture=""):
             self.session.mark(c.npi, STEP[10].name)
             if href is not None and not self._open_at(account, href, c.npi):
                 # Not this provider's account (addresses may depend on the session): open it by its link.
@@ -216,8 +220,9 @@ class Procedure:
                 self.session.landmarks = account.landmarks = account.learn_landmarks()
             except PlaywrightError as exc:  # only a speed-up: the controls are found by their words instead
                 self.audit.log.info("landmarks not learned", error=first_line(exc))
-        self.session.shot(account.page, c.npi, "11 before", shots, account.account_information(), kind="before",
-                          caption="User Account Information as found, before anything was typed")
+        if not any(p.kind == "before" for p in shots):  # a later attempt finds it as the first one did, or saved
+            self.session.shot(account.page, c.npi, "11 before", shots, account.account_information(), kind="before",
+                              caption="User Account Information as found, before anything was typed")
         return state
 
     def fill_in(self, page: Page, c: Candidate, changes: Changes, account: UserAccountPage, shots: list[Picture]) -> None:
@@ -293,15 +298,25 @@ class Procedure:
                                *(["dialog"] if answer.dialog else []))
         if answer.confirmation:
             outcome.notes.append(f"the portal said: \"{answer.confirmation}\"")
-        # The answer alone (it may stand far above the section, or go with the page), then the account.
-        self.session.crop(page, c.npi, "18 answer", account.answer_box(answer.confirmation), shots, "answer",
-                          "the portal's answer to Save")
+        self._picture_answer(page, c, account, answer, shots)
         if not (answer.new_page and account.is_account_of(c.npi)):
             # Read back from the server, not the fields the robot itself typed.
             with self.session.step(page, c.npi, REOPENED, shots, picture=""):
                 self._reopen(page, c, account, shots)
         self.session.shot(page, c.npi, "18 after", shots, account.account_information(), kind="after",
                           caption="after Save, User Account Information as the portal holds it")
+
+    def _picture_answer(self, page: Page, c: Candidate, account: UserAccountPage, answer: SaveAnswer,
+                        shots: list[Picture]) -> None:
+        """The answer alone: it may stand far above the section, or go with the page the Save was on."""
+        if not evidence.takes(self.settings.screenshots, "answer"):
+            return
+        try:
+            where = account.answer_box(answer.confirmation)
+        except PlaywrightError as exc:  # a picture never costs a Save that was answered
+            self.audit.log.warning("screenshot failed", who=c.npi, step="18 answer", error=first_line(exc))
+            return
+        self.session.crop(page, c.npi, "18 answer", where, shots, "answer", "the portal's answer to Save")
 
     def _judge(self, c: Candidate, answer: SaveAnswer) -> None:
         if answer.errors:
@@ -369,16 +384,26 @@ class Procedure:
         if evidence.keeps_filled_in(dry_run=self.options.dry_run, save_clicked=c.npi in self.save_clicked, failed=failed):
             self.session.keep(c.npi, name, data, shots, "filled in", "filled in, just before Save")
 
-    def _lost_answer(self, c: Candidate, outcome: Outcome, lost: str) -> None:
+    def _lost_answer(self, page: Page, c: Candidate, account: UserAccountPage, outcome: Outcome, lost: str,
+                     now: AccountState) -> None:
         """An earlier attempt's Save lost its answer, and the account now looks configured."""
         if lost == "unknown":
             self.audit.handoff.mark(c.npi, applied=None)
             raise StepFailed(STEP[18].name, "the answer to the forced Save was lost, and the account looks the same either way",
                              provider=c.who,
                              hint="try the passwords in handoff.csv (applied=unknown); if they do not work, run again with --force")
+        self.session.shot(page, c.npi, "18 after", outcome.pictures, account.account_information(), kind="after",
+                          caption="after Save (its answer was lost), User Account Information as the portal holds it")
+        found, wanted = self._found[c.npi]
+        outcome.fields = evidence.field_rows(found, wanted, now)
+        outcome.changed = evidence.changed_words(outcome.fields)
         outcome.names_changed = rules.names_changed(c.settings.edits) if c.settings else False
-        outcome.changed = "saved by an earlier attempt whose answer was lost"
         self.finish(c, outcome, Status.CONFIGURED, note="the answer to Save was lost, but the account shows it was applied")
+
+    def forget(self, npi: str) -> None:
+        """The provider is done with: what its attempts shared goes."""
+        self._found.pop(npi, None)
+        self.save_clicked.discard(npi)
 
     @staticmethod
     def _open_at(account: UserAccountPage, href: str, username: str, *, only_read: bool = False) -> bool:
@@ -413,4 +438,3 @@ class Procedure:
             self.audit.redact.add(portal_pw, direct_pw)
             self._passwords[c.npi] = (portal_pw, direct_pw)
         return self._passwords[c.npi]
-

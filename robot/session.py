@@ -16,9 +16,9 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from pages.base import Retry
 from pages.landmarks import Landmarks
+from robot import evidence
 from robot.audit import MASK_COLOR, Audit
 from robot.browser import GC_EVERY, collect_garbage
-from robot import evidence
 from robot.errors import RobotError, RunStopped, TransientFault, first_line
 from robot.model import Picture
 from robot.options import RunOptions, StopRequest
@@ -125,7 +125,10 @@ class Session:
             return
         with self.timed(kind):
             # The learned secrets covered by the page's own script: no selector engine on a page a Save loaded.
-            covered = self.landmarks is not None and self.landmarks.cover_secrets(page, MASK_COLOR)
+            try:
+                covered = self.landmarks is not None and self.landmarks.cover_secrets(page, MASK_COLOR)
+            except PlaywrightError:
+                covered = False  # the locators cover them instead
             path = self.audit.crop(page, rect, who, name, covered=covered)
         if path:
             shots.append(Picture(kind, path, caption))
@@ -190,7 +193,8 @@ class Session:
             self._recover(who, fault)
             wait = self.options.backoff_seconds * 2 ** (n - 1)
             if self.audit.progress is not None:
-                self.audit.progress.doing(self.name, f"{who} waiting {wait:g} s before attempt {n + 1} ({first_line(fault)[:80]})")
+                why = self.audit.redact(first_line(fault))[:80]  # redacted before it is cut: no half of a secret
+                self.audit.progress.doing(self.name, f"{who} waiting {wait:g} s before attempt {n + 1} ({why})")
             (self.options.stop or StopRequest()).wait(wait)  # cut short by a stop
         raise AssertionError("unreachable")
 

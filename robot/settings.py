@@ -177,7 +177,7 @@ def load(
     where = config_path.name
     _check_keys(raw, {*_ROBOT_KEYS, "screenshots"}, where)
     sections = {name: _mapping(raw.get(name), f"{where}: {name}") for name in _ROBOT_KEYS}
-    screenshots = _str(raw.get("screenshots") or "evidence", f"{where}: screenshots")
+    screenshots = _str(raw.get("screenshots", "evidence"), f"{where}: screenshots")
     if screenshots not in SCREENSHOT_MODES:
         raise ConfigError(f"{where}: screenshots: {screenshots!r} is not one of {', '.join(SCREENSHOT_MODES)}")
     for name, keys in _ROBOT_KEYS.items():

@@ -45,11 +45,13 @@ class Faults:
     session_expiry_after: int | None = None  # a login session ends after this many requests
     refuse_save: set[str] = field(default_factory=set)  # portal usernames whose Save is refused
     save_5xx: set[str] = field(default_factory=set)  # usernames whose Save is applied but answered 500
-    # The account page shows its password fields as text, in magenta: a test finds any unmasked secret by colour.
+    # Every page shows its password fields as text, in magenta: a test finds any unmasked secret by colour.
     secrets_as_text: bool = False
     # Called with the username when a Save arrives, before it is applied: a test holds a Save in flight there.
     before_save: Callable[[str], None] | None = field(default=None, repr=False)
 
+
+SECRET_TEXT_COLOR = "#ff00ff"  # Faults.secrets_as_text: a colour no rendering uses
 
 RequestRecord = tuple[str, str, str, int]  # (site, method, path, status)
 
@@ -192,6 +194,13 @@ def install_common(app: Flask, runtime: Runtime, site: str, cookie_name: str, st
     """
     app.wsgi_app = _RecordingMiddleware(app.wsgi_app, runtime, site)  # type: ignore[method-assign]
     app.config["SESSION_COOKIE_NAME"] = cookie_name
+
+    @app.after_request
+    def _secrets_as_text(response: Response) -> Response:
+        if runtime.faults.secrets_as_text and response.mimetype == "text/html":
+            html = response.get_data(as_text=True)
+            response.set_data(html.replace('type="password"', f'type="text" style="color:{SECRET_TEXT_COLOR}"'))
+        return response
 
     @app.before_request
     def _faults_and_session() -> Any:

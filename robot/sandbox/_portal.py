@@ -245,9 +245,6 @@ def field_errors(errors: list[str]) -> dict[str, list[str]]:
     return fields
 
 
-SECRET_TEXT_COLOR = "#ff00ff"  # Faults.secrets_as_text: a colour no rendering uses
-
-
 def create_portal_app(runtime: Runtime, skin: str = "default") -> Flask:
     """One Flask app per site, like the real two sites on two origins; ``skin`` picks the templates.
 
@@ -263,13 +260,6 @@ def create_portal_app(runtime: Runtime, skin: str = "default") -> Flask:
     store = SessionStore()
     install_common(app, runtime, "portal", COOKIE_NAME, store)
     state = runtime.state
-
-    @app.after_request
-    def _secrets_as_text(response: Response) -> Response:
-        if runtime.faults.secrets_as_text and response.mimetype == "text/html" and request.path.startswith("/admin/users/"):
-            html = response.get_data(as_text=True)
-            response.set_data(html.replace('type="password"', f'type="text" style="color:{SECRET_TEXT_COLOR}"'))
-        return response
 
     def page(template: str, **context: Any) -> str:
         with state.lock:

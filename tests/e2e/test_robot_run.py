@@ -264,6 +264,13 @@ def test_a_save_answered_with_5xx_but_applied_is_recorded_once(sandbox: Sandbox,
     assert account.saves == 1  # read back, not saved twice
     assert run.handoff()[okafor]["portal_password"] == account.password
     assert run.handoff()[okafor]["applied"] == "yes"
+    # Its pictures: where the address came from, the account as first found, filled in before the Save whose
+    # answer was lost, that failure, and the account as the portal holds it (the before is not taken twice).
+    outcome = run.provider(okafor)
+    assert [p["kind"] for p in outcome["pictures"]] == ["source", "before", "filled in", "failure", "after"]
+    rows = {r["field"]: (r["before"], r["after"]) for r in outcome["fields"]}
+    assert rows["Poll Direct Mailbox"] == ("unchecked", "checked")  # before as first found, after as now
+    assert rows["Portal password"] == ("", "password set, see handoff")
 
 
 @pytest.mark.parametrize("skin", SKINS)

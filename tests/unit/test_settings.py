@@ -428,3 +428,18 @@ def test_dotenv_beside_the_install_folder_is_found_from_another_working_director
     monkeypatch.chdir(elsewhere)
     s = load(install / "config" / "robot.yaml", environ={})
     assert not s.sandbox and s.portal.url == SITES["PORTAL_URL"]
+
+
+@pytest.mark.parametrize("value", ["", "false", "all", "Evidence"])
+def test_screenshots_must_be_one_of_the_modes(tmp_path, value) -> None:
+    config = tmp_path / "robot.yaml"
+    config.write_text(f'screenshots: "{value}"\n')
+    with pytest.raises(ConfigError, match="screenshots"):
+        load(config, environ={}, dotenv_path=None)
+
+
+@pytest.mark.parametrize("value", ["evidence", "every-step", "failures"])
+def test_screenshots_modes(tmp_path, value) -> None:
+    config = tmp_path / "robot.yaml"
+    config.write_text(f"screenshots: {value}\n")
+    assert load(config, environ={}, dotenv_path=None).screenshots == value
