@@ -7,6 +7,7 @@ account is ``robot.rules``' to decide. Names and pictures come from ``robot.step
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from dataclasses import replace
 
 from playwright.sync_api import Error as PlaywrightError
@@ -251,36 +252,29 @@ class Procedure:
                            direct_pw if changes.set_direct_password else ""))
 
     def edit_names(self, c: Candidate, account: UserAccountPage, edits: dict[str, str], shots: list[Picture]) -> None:
-        self.session.mark(c.npi, STEP[12].name)
-        account.edit_names(edits)
-        self._step_picture(c, account, STEP[12].name, shots)
+        with self._account_step(c, account, STEP[12].name, shots):
+            account.edit_names(edits)
 
     def change_password(self, c: Candidate, account: UserAccountPage, password: str, shots: list[Picture]) -> None:
-        self.session.mark(c.npi, STEP[13].name)
-        account.set_password(password)
-        self._step_picture(c, account, STEP[13].name, shots)
+        with self._account_step(c, account, STEP[13].name, shots):
+            account.set_password(password)
 
     def leave_emergency_access_off(self, c: Candidate, account: UserAccountPage, shots: list[Picture], *, turn_off: bool) -> None:
-        name = f"{STEP[14].name} " + ("turned off" if turn_off else "left off")
-        self.session.mark(c.npi, name)
-        if turn_off:
-            account.clear_emergency_access()
-        self._step_picture(c, account, name, shots)
+        with self._account_step(c, account, f"{STEP[14].name} " + ("turned off" if turn_off else "left off"), shots):
+            if turn_off:
+                account.clear_emergency_access()
 
     def select_poll_direct_mailbox(self, c: Candidate, account: UserAccountPage, shots: list[Picture]) -> None:
-        self.session.mark(c.npi, STEP[15].name)
-        account.check_poll_direct_mailbox()
-        self._step_picture(c, account, STEP[15].name, shots)
+        with self._account_step(c, account, STEP[15].name, shots):
+            account.check_poll_direct_mailbox()
 
     def type_direct_address(self, c: Candidate, account: UserAccountPage, address: str, shots: list[Picture]) -> None:
-        self.session.mark(c.npi, STEP[16].name)
-        account.type_direct_address(address)
-        self._step_picture(c, account, STEP[16].name, shots)
+        with self._account_step(c, account, STEP[16].name, shots):
+            account.type_direct_address(address)
 
     def type_direct_password(self, c: Candidate, account: UserAccountPage, password: str, shots: list[Picture]) -> None:
-        self.session.mark(c.npi, STEP[17].name)
-        account.set_direct_password(password)
-        self._step_picture(c, account, STEP[17].name, shots)
+        with self._account_step(c, account, STEP[17].name, shots):
+            account.set_direct_password(password)
 
     def save(self, page: Page, c: Candidate, changes: Changes, account: UserAccountPage, outcome: Outcome) -> None:
         """Seed step 18: Save, and its answer read by its words and pictured; then the account as the
@@ -373,7 +367,11 @@ class Procedure:
             raise LoginRefused(f"{site.name} login refused for {site.username} at {site.url}: \"{words}\"; "
                                f"check {prefix}_USERNAME and {prefix}_PASSWORD{seen}")
 
-    def _step_picture(self, c: Candidate, account: UserAccountPage, name: str, shots: list[Picture]) -> None:
+    @contextlib.contextmanager
+    def _account_step(self, c: Candidate, account: UserAccountPage, name: str, shots: list[Picture]) -> Iterator[None]:
+        """One of steps 12-17: named as it begins, pictured when done (under ``every-step`` only)."""
+        self.session.mark(c.npi, name)
+        yield
         self.session.shot(account.page, c.npi, name, shots, account.account_information(), kind="step")
 
     def _keep_filled_in(self, c: Candidate, shots: list[Picture], *, failed: bool) -> None:
