@@ -23,6 +23,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from pages.landmarks import BAND_JS, COVER_JS, Landmarks
 from pages.locators import SECRET_KEYS, Selectors
+from robot import stitch
 from robot.handoff import Handoff
 from robot.progress import Progress
 
@@ -35,6 +36,12 @@ _RECTS_JS = """els => els.map(e => {
   const r = e.getBoundingClientRect();
   return r.width && r.height ? {x: r.left + window.scrollX, y: r.top + window.scrollY, width: r.width, height: r.height} : null;
 })"""
+
+# The page's whole size, as a full-page screenshot takes it.
+_SIZE_JS = """() => {
+  const d = document.documentElement, b = document.body || d;
+  return [Math.ceil(Math.max(d.scrollWidth, b.scrollWidth, d.clientWidth)), Math.ceil(Math.max(d.scrollHeight, b.scrollHeight, d.clientHeight))];
+}"""
 
 
 class Redactor:
@@ -149,13 +156,15 @@ class Audit:
         controls) the band is found and the secrets covered in one call of the page's own.
         """
         try:
-            covered = None if full_page or landmarks is None or not self._cdp else landmarks.band_and_cover(page, MASK_COLOR, _MARGIN)
+            if full_page:
+                return self._whole_page(page)
+            covered = None if landmarks is None or not self._cdp else landmarks.band_and_cover(page, MASK_COLOR, _MARGIN)
             band = covered or (region.evaluate_all(BAND_JS, _MARGIN) if region is not None else None)
             clip = band["clip"] if band is not None and band["full"] else None
-            data = None if full_page else self._capture(page, clip, covered=covered is not None)
+            data = self._capture(page, clip, covered=covered is not None)
             if data is None:
                 if band is None:
-                    frame = {"full_page": full_page}
+                    frame = {}
                 elif band["full"]:
                     frame = {"clip": band["clip"], "full_page": True}
                 else:
@@ -165,6 +174,19 @@ class Audit:
             self.log.warning("screenshot failed", who=who, step=step, error=str(exc))
             return None
         return data
+
+    def _whole_page(self, page: Page) -> bytes:
+        """The whole page, in strips where it is taller than one (``robot.stitch``), secrets masked."""
+        width, height = page.evaluate(_SIZE_JS)
+        if self._cdp:
+            self._masks(page).evaluate_all(COVER_JS, MASK_COLOR)
+
+        def strip(clip: dict) -> bytes:
+            return self._capture(page, clip, covered=True) or page.screenshot(
+                clip=clip, full_page=True, mask=[self._masks(page)], mask_color=MASK_COLOR, animations="disabled")
+
+        clips = stitch.strips(width, height)
+        return strip(clips[0]) if len(clips) == 1 else stitch.stitch(strip(clip) for clip in clips)
 
     def crops(self, page: Page, parts: Locator, whos: list[str], step: str) -> list[str]:
         """Each of ``parts`` cut from the page it is on (one page, many pictures), named for its ``whos``;

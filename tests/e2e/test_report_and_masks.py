@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageChops, ImageDraw
 from playwright.sync_api import Page
 from robot_helpers import SeededRun
 
 from pages.locators import Selectors
+from robot import stitch
 from robot.audit import MASK_COLOR, Audit, Redactor
 
 pytestmark = pytest.mark.e2e
@@ -106,3 +108,36 @@ def test_a_band_taller_than_the_window_is_pictured_whole_with_its_secrets_masked
     mask = tuple(int(MASK_COLOR[i : i + 2], 16) for i in (1, 3, 5))
     assert _pixels(shot, in_picture(page.get_by_label("Change Password"))) == {mask}
     assert len(_pixels(shot, in_picture(page.get_by_label("Direct Address")))) > 1
+
+
+@pytest.mark.parametrize("capture", ["chromium", "page.screenshot"])
+def test_a_whole_page_taller_than_a_strip_is_pictured_in_strips_as_one_picture(
+        page: Page, tmp_path: Path, capture: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(stitch, "STRIP_PX", 500)  # the page below is five strips and a bit
+    page.set_content(
+        """
+        <body style="margin:0">
+        <div style="height: 480px; background: #cc3333">Red</div>
+        <div style="height: 480px; background: #33cc33">Green</div>
+        <label for=p>Change Password</label> <input id=p type=text value="Visible-Secret-9!" style="font-size:40px">
+        <div style="height: 1000px; background: repeating-linear-gradient(#3333cc 0 7px, #ffffff 7px 13px)">Stripes</div>
+        <div style="height: 700px; background: #cccc33">Yellow</div>
+        </body>
+        """
+    )
+    audit = Audit(tmp_path / "run", Selectors(), Redactor())
+    audit._cdp = capture == "chromium"
+    shot = tmp_path / "run" / audit.shot(page, "practice", "5 workflow list", full_page=True)
+    audit.close()
+    secret = page.get_by_label("Change Password").bounding_box()
+    assert secret["y"] < 1000 < secret["y"] + secret["height"]  # the field is cut by a strip's edge
+    whole = Image.open(io.BytesIO(page.screenshot(full_page=True, animations="disabled"))).convert("RGB")
+    picture = Image.open(shot).convert("RGB")
+    assert picture.size == whole.size and picture.height > 2600
+    mask = tuple(int(MASK_COLOR[i : i + 2], 16) for i in (1, 3, 5))
+    assert _pixels(shot, secret) == {mask}
+    # Apart from the masked field, the strips laid together are Chromium's own full-page picture.
+    box = (int(secret["x"]) - 2, int(secret["y"]) - 2, int(secret["x"] + secret["width"]) + 2, int(secret["y"] + secret["height"]) + 2)
+    for image in (whole, picture):
+        ImageDraw.Draw(image).rectangle(box, fill="black")
+    assert ImageChops.difference(whole, picture).getbbox() is None

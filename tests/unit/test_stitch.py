@@ -1,0 +1,67 @@
+"""robot/stitch.py: a tall page's strips laid into one PNG, pixel for pixel."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image, ImageChops, ImageDraw
+
+from robot import stitch
+
+
+def _png(image: Image.Image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def _page(width: int = 320, height: int = 1000) -> Image.Image:
+    """A page with something different on every row, so a row lost, doubled or shifted shows."""
+    page = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(page)
+    for y in range(height):
+        draw.point((y % width, y), fill=(y % 251, (y * 7) % 253, (y * 13) % 256))
+    for y in range(0, height, 90):
+        draw.text((10, y), f"row {y}", fill="black")
+    return page
+
+
+@pytest.mark.parametrize(("height", "step"), [(1000, 300), (1000, 250), (1000, 1000), (1, 300)])
+def test_strips_cover_the_page_once_top_to_bottom(height: int, step: int) -> None:
+    clips = stitch.strips(320, height, step)
+    assert clips[0]["y"] == 0
+    assert all(c["width"] == 320 and c["x"] == 0 and 0 < c["height"] <= step for c in clips)
+    assert all(a["y"] + a["height"] == b["y"] for a, b in zip(clips, clips[1:]))
+    assert clips[-1]["y"] + clips[-1]["height"] == height
+
+
+def test_strips_take_their_height_from_the_module_when_not_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(stitch, "STRIP_PX", 100)
+    assert len(stitch.strips(320, 1000)) == 10
+
+
+@pytest.mark.parametrize("mode", ["RGB", "RGBA"])  # Chromium's PNGs may carry an alpha channel
+def test_strips_stitched_are_the_page(mode: str) -> None:
+    page = _page()
+    parts = [_png(page.crop((c["x"], c["y"], c["x"] + c["width"], c["y"] + c["height"])).convert(mode))
+             for c in stitch.strips(page.width, page.height, 300)]
+    with Image.open(io.BytesIO(stitch.stitch(iter(parts)))) as joined:
+        joined.load()
+        assert joined.size == page.size
+        assert joined.mode == "RGB"
+        assert ImageChops.difference(joined, page).getbbox() is None
+
+
+def test_a_narrower_strip_is_padded_with_white() -> None:
+    wide, narrow = Image.new("RGB", (40, 10), "red"), Image.new("RGB", (30, 5), "blue")
+    with Image.open(io.BytesIO(stitch.stitch([_png(wide), _png(narrow)]))) as joined:
+        joined.load()
+        assert joined.size == (40, 15)
+        assert joined.getpixel((35, 12)) == (255, 255, 255)
+        assert joined.getpixel((5, 12)) == (0, 0, 255)
+
+
+def test_nothing_to_stitch_is_an_error() -> None:
+    with pytest.raises(ValueError, match="no pictures"):
+        stitch.stitch([])
