@@ -178,14 +178,13 @@ class Audit:
     def _whole_page(self, page: Page) -> bytes:
         """The whole page, in strips where it is taller than one (``robot.stitch``), secrets masked."""
         width, height = page.evaluate(_SIZE_JS)
-        if self._cdp:
-            self._masks(page).evaluate_all(COVER_JS, MASK_COLOR)
 
         def strip(clip: dict) -> bytes:
-            return self._capture(page, clip, covered=True) or page.screenshot(
-                clip=clip, full_page=True, mask=[self._masks(page)], mask_color=MASK_COLOR, animations="disabled")
+            # Covered again for each strip: taking one resizes the view, and a page may move as it does.
+            return self._capture(page, clip) or page.screenshot(
+                clip=clip, full_page=True, scale="css", mask=[self._masks(page)], mask_color=MASK_COLOR, animations="disabled")
 
-        clips = stitch.strips(width, height)
+        clips = stitch.strips(max(width, 1), max(height, 1))
         return strip(clips[0]) if len(clips) == 1 else stitch.stitch(strip(clip) for clip in clips)
 
     def crops(self, page: Page, parts: Locator, whos: list[str], step: str) -> list[str]:

@@ -13,20 +13,19 @@ server honours ``headless`` only; ``args`` and ``executablePath`` only when it w
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-import threading
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright
 from playwright.sync_api import Error as PlaywrightError
 
 from robot.errors import BrowserFailed, BrowserMissing, ConfigError, RobotError
@@ -44,9 +43,8 @@ MEMORY_ARGS: tuple[str, ...] = ("--js-flags=--optimize-for-size",)
 # Headless only (a display's GPU keeps its own process): one process fewer, its work done in the browser's.
 HEADLESS_MEMORY_ARGS: tuple[str, ...] = ("--in-process-gpu",)
 
-# Playwright's driver (node): a small young generation, as its messages live for one call.
+# Playwright's driver (node): a small young generation, as its messages (pictures as base64) live for one call.
 DRIVER_NODE_OPTIONS: tuple[str, ...] = ("--max-semi-space-size=1",)
-_DRIVER_START = threading.Lock()  # os.environ carries NODE_OPTIONS while a driver starts: one start at a time
 
 SYSTEM_CHROMIUM_NAMES = ("chromium", "chromium-browser")
 HEADLESS_SHELL = "chromium-headless-shell"  # Debian's package of the same name
@@ -154,38 +152,17 @@ def launch_kwargs(choice: BrowserChoice, *, headed: bool = False, slow_mo: float
 
 
 def driver_node_options(current: str | None) -> str:
-    """NODE_OPTIONS for Playwright's driver: the user's own, plus each of DRIVER_NODE_OPTIONS they do not set."""
-    own = (current or "").split()
-    names = {flag.split("=", 1)[0] for flag in own}
-    return " ".join([*own, *(flag for flag in DRIVER_NODE_OPTIONS if flag.split("=", 1)[0] not in names)])
+    """NODE_OPTIONS for Playwright's driver: DRIVER_NODE_OPTIONS, then the user's own (V8 keeps the last)."""
+    return " ".join([*DRIVER_NODE_OPTIONS, *([current.strip()] if current and current.strip() else [])])
 
 
-class _LeanPlaywright:
-    """``sync_playwright()`` whose driver starts with ``driver_node_options``; os.environ is left as it was."""
+def lean_driver_environment(environ: MutableMapping[str, str] = os.environ) -> None:
+    """Give every Playwright driver this process starts ``driver_node_options``.
 
-    def __init__(self) -> None:
-        self._manager = sync_playwright()
-
-    def __enter__(self) -> Playwright:
-        # The driver is started by __enter__, with a copy of os.environ taken then.
-        with _DRIVER_START:
-            before = os.environ.get("NODE_OPTIONS")
-            os.environ["NODE_OPTIONS"] = driver_node_options(before)
-            try:
-                return self._manager.__enter__()
-            finally:
-                if before is None:
-                    os.environ.pop("NODE_OPTIONS", None)
-                else:
-                    os.environ["NODE_OPTIONS"] = before
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._manager.__exit__(*exc_info)
-
-
-def lean_playwright() -> contextlib.AbstractContextManager[Playwright]:
-    """What the robot starts Playwright with (``with lean_playwright() as pw:``), in place of ``sync_playwright()``."""
-    return _LeanPlaywright()
+    Playwright copies ``os.environ`` when it starts its driver and takes no environment of its own,
+    so a command line calls this first, before any thread that could read the environment exists.
+    """
+    environ["NODE_OPTIONS"] = driver_node_options(environ.get("NODE_OPTIONS"))
 
 
 def remote_launch_options(choice: BrowserChoice, *, headed: bool = False) -> dict:

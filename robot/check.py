@@ -17,14 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Locator, Page, Playwright
+from playwright.sync_api import Locator, Page, Playwright, sync_playwright
 
 from pages.base import LoginScreen, Retry, Screen
 from pages.locators import DEFAULTS
 from pages.maxmd import NPI_OR_ADDRESS, IdentityProofingPage, MaxmdHomePage, MaxmdLoginPage, WorkflowStatusPage
 from pages.portal import PortalLoginPage, PortalNavigation, UserSearchPage
 from robot.audit import Audit, Redactor
-from robot.browser import BrowserChoice, launch, lean_playwright
+from robot.browser import BrowserChoice, launch
 from robot.errors import LoginRefused, RobotError, SiteUnreachable
 from robot.run import new_run_dir
 from robot.settings import Settings, Site
@@ -236,7 +236,7 @@ def check(
     *,
     maxmd: Site,
     portal: Site,
-    playwright_factory: Callable[[], contextlib.AbstractContextManager[Playwright]] = lean_playwright,
+    playwright_factory: Callable[[], contextlib.AbstractContextManager[Playwright]] = sync_playwright,
 ) -> tuple[int, Path]:
     """Run the preflight; returns (exit code, the folder with its screenshots)."""
     redactor = Redactor()

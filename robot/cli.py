@@ -10,7 +10,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from robot.browser import choose_browser
+from robot.browser import choose_browser, lean_driver_environment
 from robot.check import check
 from robot.errors import ConfigError, RobotError
 from robot.lock import RunLock
@@ -135,6 +135,7 @@ def _stop_on_signals() -> StopRequest:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    lean_driver_environment()  # before the sandbox's threads and the workers
     try:
         settings = load(config_path(args.config, args.sandbox), force_sandbox=args.sandbox)
         options = RunOptions(

@@ -7,12 +7,12 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from playwright.sync_api import Browser, Playwright
+from playwright.sync_api import Browser, Playwright, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
 from robot import report, rules, tracing
 from robot.audit import Audit, Redactor
-from robot.browser import BrowserChoice, launch, lean_playwright
+from robot.browser import BrowserChoice, launch
 from robot.crew import Crew, PlaywrightFactory, Worker
 from robot.errors import BrowserFailed, RobotError, RunStopped, first_line
 from robot.history import prune, write_index
@@ -52,7 +52,7 @@ def execute(
     maxmd: Site,
     portal: Site,
     sandbox: bool = False,
-    playwright_factory: PlaywrightFactory = lean_playwright,
+    playwright_factory: PlaywrightFactory = sync_playwright,
 ) -> RunResult:
     """Run the whole job under the run lock; every exit path writes run.json, the report and the index."""
     with RunLock.for_out(options.out):  # a second run exits 2 at once, naming this one's PID

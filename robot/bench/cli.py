@@ -21,7 +21,7 @@ from playwright.sync_api import sync_playwright
 from robot.bench import results
 from robot.bench.results import Measurement, Row, combine
 from robot.bench.runner import run_baseline_once, run_robot_once, workers_supported
-from robot.browser import BrowserChoice, choose_browser, launch, launch_kwargs
+from robot.browser import BrowserChoice, choose_browser, launch, launch_kwargs, lean_driver_environment
 from robot.errors import RobotError
 from robot.model import SCREENSHOT_MODES
 from robot.sandbox import SKINS
@@ -122,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser()
     args = parser.parse_args(argv)
+    lean_driver_environment()  # the robot's drivers measured as the command line starts them
     if any(w != 1 for w in args.workers) and not workers_supported():
         parser.error("--workers other than 1: this robot's RunOptions has no 'workers' yet")
     try:

@@ -131,6 +131,7 @@ def test_a_whole_page_taller_than_a_strip_is_pictured_in_strips_as_one_picture(
     audit._cdp = capture == "chromium"
     shot = tmp_path / "run" / audit.shot(page, "practice", "5 workflow list", full_page=True)
     audit.close()
+    assert audit._cdp == (capture == "chromium")  # each way taken as named, none fallen back to the other
     box = page.get_by_label("Change Password").bounding_box()
     secret = {**box, "y": box["y"] + page.evaluate("window.scrollY")}  # in the page, as the picture is
     assert page.evaluate("window.scrollY") > 0 and secret["y"] < 1000 < secret["y"] + secret["height"]  # the field is cut by a strip's edge

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-import threading
 
 import psutil
 import pytest
+from playwright.sync_api import sync_playwright
 
-import robot.browser
+from robot import cli
 from robot.browser import (
     CHROMIUM_ARGS,
     DRIVER_NODE_OPTIONS,
@@ -17,7 +17,7 @@ from robot.browser import (
     BrowserChoice,
     driver_node_options,
     launch_kwargs,
-    lean_playwright,
+    lean_driver_environment,
     remote_launch_options,
 )
 
@@ -48,66 +48,36 @@ def test_a_remote_server_is_sent_only_the_required_flags() -> None:
 
 @pytest.mark.parametrize(("current", "expected"), [
     (None, " ".join(DRIVER_NODE_OPTIONS)),
-    ("", " ".join(DRIVER_NODE_OPTIONS)),
-    ("--dns-result-order=ipv4first", "--dns-result-order=ipv4first " + " ".join(DRIVER_NODE_OPTIONS)),
-    ("--max-semi-space-size=8", "--max-semi-space-size=8"),  # the user's own setting wins
+    ("  ", " ".join(DRIVER_NODE_OPTIONS)),
+    ("--dns-result-order=ipv4first", " ".join(DRIVER_NODE_OPTIONS) + " --dns-result-order=ipv4first"),
+    # The user's own value comes last, and V8 keeps the last: theirs wins, however they spell it.
+    ("--max_semi_space_size 8", " ".join(DRIVER_NODE_OPTIONS) + " --max_semi_space_size 8"),
+    ('--require "/opt/my hooks/x.js"', " ".join(DRIVER_NODE_OPTIONS) + ' --require "/opt/my hooks/x.js"'),
 ])
-def test_the_drivers_node_options_add_to_the_users_own(current: str | None, expected: str) -> None:
+def test_the_drivers_node_options_come_before_the_users_own(current: str | None, expected: str) -> None:
     assert driver_node_options(current) == expected
 
 
-class _Manager:
-    """A stand-in for sync_playwright(): what NODE_OPTIONS was when the driver would have started."""
-
-    seen: list[str | None] = []
-
-    def __enter__(self) -> str:
-        self.seen.append(os.environ.get("NODE_OPTIONS"))
-        return "playwright"
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.seen.append("exit")
+def test_the_environment_is_given_them_once_and_keeps_the_rest() -> None:
+    environ = {"PATH": "/usr/bin", "NODE_OPTIONS": "--trace-warnings"}
+    lean_driver_environment(environ)
+    assert environ == {"PATH": "/usr/bin", "NODE_OPTIONS": " ".join(DRIVER_NODE_OPTIONS) + " --trace-warnings"}
 
 
-def test_the_driver_starts_with_them_and_the_environment_is_left_as_it_was(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(robot.browser, "sync_playwright", _Manager)
-    _Manager.seen = []
+def test_the_command_line_sets_them_before_anything_starts(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
     monkeypatch.delenv("NODE_OPTIONS", raising=False)
-    with lean_playwright() as pw:
-        assert pw == "playwright"
-        assert "NODE_OPTIONS" not in os.environ
-    monkeypatch.setenv("NODE_OPTIONS", "--trace-warnings")
-    with lean_playwright():
-        assert os.environ["NODE_OPTIONS"] == "--trace-warnings"
-    assert _Manager.seen == [" ".join(DRIVER_NODE_OPTIONS), "exit", "--trace-warnings " + " ".join(DRIVER_NODE_OPTIONS), "exit"]
+    assert cli.main(["--config", str(tmp_path / "missing.yaml")]) == 2  # bad input: no browser, no thread
+    assert os.environ["NODE_OPTIONS"] == " ".join(DRIVER_NODE_OPTIONS)
 
 
-def test_drivers_started_by_several_workers_at_once_leave_the_environment_as_it_was(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(robot.browser, "sync_playwright", _Manager)
-    _Manager.seen = []
-    monkeypatch.setenv("NODE_OPTIONS", "--trace-warnings")
-
-    def worker() -> None:
-        with lean_playwright():
-            pass
-
-    threads = [threading.Thread(target=worker) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert os.environ["NODE_OPTIONS"] == "--trace-warnings"
-    assert [s for s in _Manager.seen if s != "exit"] == ["--trace-warnings " + " ".join(DRIVER_NODE_OPTIONS)] * 8
-
-
-def test_the_real_driver_gets_them(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_real_driver_gets_them_and_starts(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("NODE_OPTIONS", raising=False)
-    with lean_playwright():
+    lean_driver_environment()
+    with sync_playwright() as pw:  # node refuses an option it does not know: the driver would not start
         drivers = [p for p in psutil.Process().children() if "run-driver" in " ".join(p.cmdline())]
-        assert drivers
+        assert drivers and pw.chromium.name == "chromium"
         try:
             environ = drivers[-1].environ()
         except psutil.AccessDenied:  # pragma: no cover - a system that hides it
             pytest.skip("the driver's environment cannot be read here")
         assert environ.get("NODE_OPTIONS") == " ".join(DRIVER_NODE_OPTIONS)
-    assert "NODE_OPTIONS" not in os.environ

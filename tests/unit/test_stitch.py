@@ -53,6 +53,25 @@ def test_strips_stitched_are_the_page(mode: str) -> None:
         assert ImageChops.difference(joined, page).getbbox() is None
 
 
+def test_a_long_picture_is_written_in_several_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(stitch, "_IDAT_BYTES", 97)
+    page = _page(height=400)
+    parts = [_png(page.crop((0, y, page.width, y + 100))) for y in range(0, 400, 100)]
+    data = stitch.stitch(parts)
+    assert data.count(b"IDAT") > 10
+    with Image.open(io.BytesIO(data)) as joined:
+        joined.load()
+        assert ImageChops.difference(joined, page).getbbox() is None
+
+
+def test_a_wider_strip_is_cut() -> None:
+    narrow, wide = Image.new("RGB", (30, 5), "blue"), Image.new("RGB", (40, 10), "red")
+    with Image.open(io.BytesIO(stitch.stitch([_png(narrow), _png(wide)]))) as joined:
+        joined.load()
+        assert joined.size == (30, 15)
+        assert joined.getpixel((29, 12)) == (255, 0, 0)
+
+
 def test_a_narrower_strip_is_padded_with_white() -> None:
     wide, narrow = Image.new("RGB", (40, 10), "red"), Image.new("RGB", (30, 5), "blue")
     with Image.open(io.BytesIO(stitch.stitch([_png(wide), _png(narrow)]))) as joined:
