@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench setup browser sandbox screenshots clean
+.PHONY: demo test bench bench-every-step setup browser sandbox screenshots clean
 
 # The sandbox practice holds a provider in conflict on purpose, so the demo's run exits 1 (a provider
 # needs a person); only 2 (the run could not start) fails `make demo`.
@@ -20,6 +20,10 @@ test: setup
 # The benchmark of docs/benchmarks.md (about 30 minutes on 2 cores); it rewrites that file.
 bench: setup
 	$(PY) -m robot.bench --sizes 10,50,200 --workers 1,2,4 --repeat 3 --write docs/benchmarks.md
+
+# What screenshots: every-step costs beside the evidence pictures (about 15 minutes); it rewrites docs/benchmarks-every-step.md.
+bench-every-step: setup
+	$(PY) -m robot.bench --sizes 50,200 --workers 1 --repeat 3 --screenshots every-step --write docs/benchmarks-every-step.md
 
 sandbox: setup
 	$(PY) -m robot.sandbox

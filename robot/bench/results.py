@@ -334,6 +334,18 @@ def memory_metric(rows: Sequence[Row]) -> str:
 
 
 # How the baseline does the job on the other renderings (the default's is in the page's own words).
+# What the robot pictures under each ``screenshots:`` mode, and where the other mode is measured.
+PICTURE_WORDS = {
+    "evidence": "its MaxMD entry, its section before, the portal's answer and the account after Save, below",
+    "every-step": "the evidence pictures, below, and one picture of each seed step",
+    "failures": "a picture of a failure only",
+}
+OTHER_MODE_PAGE = {
+    "evidence": "What `screenshots: every-step` costs: [benchmarks-every-step.md](benchmarks-every-step.md) "
+                "(`make bench-every-step`).",
+    "every-step": "The default, `screenshots: evidence`: [benchmarks.md](benchmarks.md) (`make bench`).",
+}
+
 BASELINE_WORDS = {
     "legacy": """
 - **baseline, legacy rendering**: the same calls on the legacy markup: MaxMD's workflows table read in one
@@ -413,9 +425,9 @@ Direct address from MaxMD, both passwords set), for the robot and for the baseli
 {per_skin(rows, render_table, words=True)}
 
 - **wall s**: `robot.run.execute()` from call to return: starting Playwright and Chromium, both logins,
-  every provider with its audit trail (`screenshots: {screenshots}`: its MaxMD entry, its section
-  before, the portal's answer and the account after Save, below; a log line per seed step, the
-  handoff written before and after Save, the read-back), run.json, report.html and the index.
+  every provider with its audit trail (`screenshots: {screenshots}`: {PICTURE_WORDS[screenshots]}; a log
+  line per seed step, the handoff written before and after Save, the read-back), run.json, report.html
+  and the index.
 - **peak MB**: the highest sum, sampled every {SAMPLE_INTERVAL_S} s, of the {memory_metric(rows)} of the robot's Python
   process and all its descendants (the Playwright driver, every Chromium process); the sandbox's
   process is not counted.
@@ -438,6 +450,8 @@ captured before every Save and kept only in a dry run or when a Save is refused 
 time but no bytes here) and as its files weigh.
 
 {render_pictures(rows)}
+
+{OTHER_MODE_PAGE.get(screenshots, "")}
 
 ## Throughput by workers
 

@@ -210,6 +210,21 @@ def test_markdown_page() -> None:
     assert "rendering" not in page  # the default rendering alone: the page as it was
 
 
+@pytest.mark.parametrize(("mode", "says", "links"), [
+    ("evidence", "the account after Save", "benchmarks-every-step.md"),
+    ("every-step", "one picture of each seed step", "(benchmarks.md)"),
+    ("failures", "a picture of a failure only", None),
+])
+def test_markdown_page_says_which_pictures_and_where_the_other_mode_is(mode: str, says: str, links: str | None) -> None:
+    page = render_markdown([row(10, 1.0)], command="python -m robot.bench", when="now", machine=[], latency_ms=0,
+                           repeat=1, screenshots=mode)
+    results_part = page.split("## Results")[1].split("## Where")[0]
+    words = " ".join(results_part.split())
+    assert f"`screenshots: {mode}`: " in words and says in words
+    pictures_part = page.split("## Where the pictures' time goes")[1].split("## Throughput")[0]
+    assert (links in pictures_part) if links else ".md" not in pictures_part
+
+
 def test_markdown_page_per_rendering() -> None:
     rows = [row(10, 1.0), row(10, 1.2, skin="legacy"), row(10, 1.4, skin="modern")]
     page = render_markdown(rows, command="python -m robot.bench --skins default,legacy,modern", when="now",
