@@ -21,9 +21,9 @@ test: setup
 bench: setup
 	$(PY) -m robot.bench --sizes 10,50,200 --workers 1,2,4 --repeat 3 --write docs/benchmarks.md
 
-# What screenshots: every-step costs beside the evidence pictures (about 15 minutes); it rewrites docs/benchmarks-every-step.md.
+# What screenshots: every-step costs beside the evidence pictures (about 12 minutes); it rewrites docs/benchmarks-every-step.md.
 bench-every-step: setup
-	$(PY) -m robot.bench --sizes 50,200 --workers 1 --repeat 3 --screenshots every-step --write docs/benchmarks-every-step.md
+	$(PY) -m robot.bench --sizes 200 --workers 1 --repeat 3 --screenshots every-step --write docs/benchmarks-every-step.md
 
 sandbox: setup
 	$(PY) -m robot.sandbox

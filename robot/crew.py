@@ -11,6 +11,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from robot import rules
 from robot.errors import RobotError, RunStopped, SessionExpired, SiteError, StepFailed, TransientFault, first_line
 from robot.model import Candidate, Outcome, Picture, Status
 from robot.options import RunOptions
@@ -45,6 +46,9 @@ class Worker:
             outcome.error = f"{c.who}: step '{self.session.step_name}': {first_line(exc)}; the run stopped here"
             raise
         finally:
+            if c.status is not None and outcome.status is Status.FAILED:  # a conflict only looked at: still one
+                outcome.notes.append(f"its account could not be pictured as found: {outcome.error}")
+                outcome.status, outcome.error = c.status, c.error
             self._settle_handoff(c, outcome)
             self.procedure.forget(c.npi)
             outcome.traces = self.session.keep_traces(c.npi, failed=outcome.status is Status.FAILED)
@@ -115,7 +119,7 @@ class Crew:
     def _work(self, worker: Worker) -> None:
         try:
             while (c := self._take()) is not None:
-                if c.status is None:
+                if c.status is None or rules.looks_at(c):
                     worker.handle(c)
                 else:
                     worker.record(outcome_of(c, c.status, c.error))

@@ -87,6 +87,7 @@ class Candidate:
     error: str = ""
     settings: ProviderSettings | None = None
     source_picture: str = ""  # its MaxMD entry's picture, if MaxMD lists it
+    has_account: bool = False  # the portal's Clinician search lists an account with its NPI
 
     @property
     def who(self) -> str:

@@ -158,7 +158,7 @@ class Procedure:
 
     # --- one provider: seed steps 10-18 -----------------------------------------------------------------
     def configure(self, c: Candidate, outcome: Outcome) -> None:
-        """Seed steps 10-18 for one provider; its outcome says how it ended."""
+        """Seed steps 10-18 for one provider (10-11 for a conflict the plan found); its outcome says how it ended."""
         assert c.direct_address is not None
         trace = self.session.trace_window()
         trace.pause()  # a new attempt may log in again: no recording until a fresh page
@@ -169,7 +169,10 @@ class Procedure:
         trace.resume()  # the page shows no secret: a search result, or the last account after its Save
         state = self.open_account(page, c, account, href, search, outcome.pictures)
         forced = c.npi in self.options.force
-        changes = rules.decide_changes(c.direct_address, state, c.settings, force=forced and c.npi not in self.save_clicked)
+        if c.status is None:
+            changes = rules.decide_changes(c.direct_address, state, c.settings, force=forced and c.npi not in self.save_clicked)
+        else:  # a conflict the plan found: opened only to be pictured as found (rules.looks_at)
+            changes = Changes(c.status, error=c.error)
         found, wanted = self._found.setdefault(c.npi, (state, changes))  # as the first attempt saw it
         outcome.fields = evidence.field_rows(found, wanted, None)
         if lost := rules.resumed_save(changes, resumed=c.npi in self.save_clicked, forced=forced):

@@ -214,7 +214,7 @@ def plan(
         c = _plan_entry(entry, _match(entry, by_name, pinned, npi_counts), accounts, providers, domain, domain_reason)
         if c.npi:
             seen.add(c.npi)
-        out.append(replace(c, source_picture=entry.source_picture))
+        out.append(replace(c, source_picture=entry.source_picture, has_account=c.npi in accounts))
 
     for username in accounts:
         if username in seen:
@@ -325,6 +325,12 @@ def _decide_entry(
     if npi not in accounts:
         return Candidate(npi, name, address, Status.WAITING_FOR_CDA, "no portal account yet: the provider must send one CDA (seed step 1)", settings)
     return Candidate(npi, name, address, None, "", settings)
+
+
+def looks_at(c: Candidate) -> bool:
+    """A conflict the plan found (providers.yaml against MaxMD) on an account the portal has: its account
+    is opened all the same and pictured as found, nothing typed, for the person who must resolve it."""
+    return c.status is Status.CONFLICT and c.has_account
 
 
 # --- the decision on the account page ----------------------------------------------------------------

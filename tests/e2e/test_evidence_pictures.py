@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops
 from playwright.sync_api import Page
-from robot_helpers import SeededRun, run_robot, sandbox_settings
+from robot_helpers import ROOT, SeededRun, run_robot, sandbox_settings
 
 from robot.sandbox import SKINS, Faults, Sandbox
 
@@ -82,3 +82,29 @@ def test_the_reports_before_after_rows_are_the_portals(seeded_run: SeededRun, pa
         assert rows["Portal password"][1] == "password set, see handoff"
         checked += 1
     assert checked >= 4
+
+
+@pytest.mark.parametrize("skin", SKINS)
+def test_a_conflict_the_plan_finds_is_pictured_as_found_and_left_alone(skin: str, tmp_path: Path) -> None:
+    """providers.yaml pins another Direct address than MaxMD shows: decided before any account page,
+    yet the reviewer gets the account as found (source and before), and nothing is typed."""
+    with Sandbox(skin=skin, providers=3) as sb:
+        entry = next(e for e in sb.state.maxmd_entries if e.npi and e.status == "Complete" and e.npi in sb.state.accounts
+                     and sb.state.account(e.npi).access_type == "Clinician" and not sb.state.account(e.npi).direct_address)
+        config = tmp_path / "config"
+        config.mkdir()
+        (config / "robot.yaml").write_text((ROOT / "config" / "robot.yaml").read_text())
+        pinned = "someone.else@" + entry.direct_address.split("@")[1]
+        (config / "providers.yaml").write_text(f'providers:\n  - npi: "{entry.npi}"\n    direct_address: {pinned}\n')
+        before = sb.state.account(entry.npi)
+        run = run_robot(sb, tmp_path / "runs", settings=sandbox_settings(config, skin=skin))
+        assert sb.state.account(entry.npi) == before  # opened, not saved: the portal holds what it held
+    p = run.provider(entry.npi)
+    assert p["status"] == "conflict" and pinned in p["error"] and entry.direct_address in p["error"]
+    assert [x["kind"] for x in p["pictures"]] == ["source", "before"]
+    assert [Path(s).name.split("-", 1)[1] for s in p["screenshots"]] == [f"{entry.npi}-5-source.png", f"{entry.npi}-11-before.png"]
+    rows = {r["field"]: (r["before"], r["after"]) for r in p["fields"]}
+    assert rows["Direct Address"] == ("", None) and rows["Poll Direct Mailbox"][1] is None
+    assert not any("could not be pictured" in n for n in p["notes"])
+    assert entry.npi not in run.handoff()
+    assert run.result.exit_code == 1

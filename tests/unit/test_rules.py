@@ -17,6 +17,7 @@ from robot.rules import (
     decide_changes,
     is_valid_email,
     is_valid_npi,
+    looks_at,
     name_key,
     names_changed,
     npi_problem,
@@ -283,6 +284,20 @@ def test_pinned_address_shown_for_another_npi_is_a_conflict():
     entries = [entry("Ravi Patel, MD", PATEL, addr("jane"))]
     out = by_npi(plan(entries, [PortalClinician(OKAFOR), PortalClinician(PATEL)], providers))
     assert out[PATEL].status is Status.CONFLICT
+
+
+def test_a_conflict_the_plan_finds_on_an_existing_account_is_looked_at_and_no_other():
+    providers = {OKAFOR: ProviderSettings(OKAFOR, direct_address=addr("jane"))}
+    entries = [entry("Jane Okafor, OD", OKAFOR, addr("j.okafor")), entry("Ravi Patel, MD", PATEL, addr("ravi")),
+               entry("Lei Chen, OD", CHEN, addr("lei.chen")), entry("Ana Ruiz, OD", RUIZ, addr("ana.ruiz"))]
+    providers[CHEN] = ProviderSettings(CHEN, direct_address=addr("lei"))  # a conflict, but no account yet
+    out = by_npi(plan(entries, [PortalClinician(OKAFOR), PortalClinician(PATEL)], providers))
+    assert [(n, c.status, c.has_account, looks_at(c)) for n, c in out.items()] == [
+        (OKAFOR, Status.CONFLICT, True, True),  # opened, pictured as found, nothing typed
+        (PATEL, None, True, False),  # opened as any account is: its own decision on the page
+        (CHEN, Status.CONFLICT, False, False),  # nothing to open
+        (RUIZ, Status.WAITING_FOR_CDA, False, False),
+    ]
 
 
 def test_name_fallback_never_picks_an_account_already_matched_by_npi():
