@@ -1,8 +1,8 @@
 """A tall page's picture in strips, laid top to bottom into one PNG.
 
 Chromium draws a full-page screenshot as one raster, held at once in the browser, and MaxMD's
-workflow list grows with the practice: at a few hundred providers it is the largest spike of a run
-(docs/benchmarks.md). Strips of ``STRIP_PX`` are drawn one at a time, and only one is decoded here
+workflow list grows with the practice: at a few hundred providers it was the largest spike of a
+run's memory. Strips of ``STRIP_PX`` are drawn one at a time, and only one is decoded here
 at a time; the PNG is written as it goes (rows unfiltered, one zlib stream), so memory holds one
 strip and the compressed picture, never the whole page's pixels.
 """
