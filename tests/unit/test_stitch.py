@@ -64,21 +64,16 @@ def test_a_long_picture_is_written_in_several_chunks(monkeypatch: pytest.MonkeyP
         assert ImageChops.difference(joined, page).getbbox() is None
 
 
-def test_a_wider_strip_is_cut() -> None:
-    narrow, wide = Image.new("RGB", (30, 5), "blue"), Image.new("RGB", (40, 10), "red")
-    with Image.open(io.BytesIO(stitch.stitch([_png(narrow), _png(wide)]))) as joined:
+@pytest.mark.parametrize(("first", "second", "size", "seen"), [
+    ((40, "red"), (30, "blue"), (40, 15), {(35, 12): (255, 255, 255), (5, 12): (0, 0, 255)}),  # narrower: padded white
+    ((30, "blue"), (40, "red"), (30, 15), {(29, 12): (255, 0, 0)}),  # wider: cut to the first's width
+])
+def test_a_strip_of_another_width_is_fitted_to_the_first(first: tuple, second: tuple, size: tuple, seen: dict) -> None:
+    strips = [Image.new("RGB", (first[0], 10), first[1]), Image.new("RGB", (second[0], 5), second[1])]
+    with Image.open(io.BytesIO(stitch.stitch([_png(s) for s in strips]))) as joined:
         joined.load()
-        assert joined.size == (30, 15)
-        assert joined.getpixel((29, 12)) == (255, 0, 0)
-
-
-def test_a_narrower_strip_is_padded_with_white() -> None:
-    wide, narrow = Image.new("RGB", (40, 10), "red"), Image.new("RGB", (30, 5), "blue")
-    with Image.open(io.BytesIO(stitch.stitch([_png(wide), _png(narrow)]))) as joined:
-        joined.load()
-        assert joined.size == (40, 15)
-        assert joined.getpixel((35, 12)) == (255, 255, 255)
-        assert joined.getpixel((5, 12)) == (0, 0, 255)
+        assert joined.size == size
+        assert {xy: joined.getpixel(xy) for xy in seen} == seen
 
 
 def test_nothing_to_stitch_is_an_error() -> None:
