@@ -145,3 +145,33 @@ def test_a_whole_page_taller_than_a_strip_is_pictured_in_strips_as_one_picture(
     for image in (whole, picture):
         ImageDraw.Draw(image).rectangle(box, fill="black")
     assert ImageChops.difference(whole, picture).getbbox() is None
+
+
+@pytest.mark.parametrize("capture", ["chromium", "page.screenshot"])
+@pytest.mark.parametrize("tall", [False, True])
+@pytest.mark.parametrize("pinned", ["fixed", "sticky"])
+def test_a_bar_pinned_to_the_top_of_the_window_does_not_cover_the_bands_title(
+        page: Page, tmp_path: Path, capture: str, tall: bool, pinned: str) -> None:
+    page.set_content(
+        f"""
+        <body style="margin:0">
+        <nav style="position: {pinned}; top: 0; width: 100%; height: 60px; background: #0d6efd; z-index: 10">Portal</nav>
+        <div style="height: 1500px">Above</div>
+        <h2 style="background: #ffcc00; margin: 0; height: 40px">User Account Information</h2>
+        <div style="height: {1200 if tall else 300}px">Fields</div>
+        <label for=d>Direct Address</label> <input id=d type=text value="jane@direct.example.com">
+        <div style="height: 1500px">Below</div>
+        </body>
+        """
+    )
+    audit = Audit(tmp_path / "run", Selectors(), Redactor())
+    audit._cdp = capture == "chromium"
+    region = page.get_by_role("heading", name="User Account Information").or_(page.get_by_label("Direct Address"))
+    shot = tmp_path / "run" / audit.shot(page, "1234567893", "bar check", region=region)
+    audit.close()
+    picture = Image.open(shot).convert("RGB")
+    assert (picture.height > page.viewport_size["height"]) == tall
+    title = [y for y in range(picture.height) if picture.getpixel((picture.width - 40, y)) == (255, 204, 0)]
+    bar = [y for y in range(picture.height) if picture.getpixel((picture.width - 40, y)) == (13, 110, 253)]
+    assert len(title) == 40, (len(title), bar[:1], bar[-1:])  # the whole title, uncovered
+    assert not bar or bar[-1] < title[0]  # any bar above it, not over it
