@@ -83,15 +83,17 @@ _READ = f"""(spots) => {{ {_HELPERS}
 
 # Scrolls the band's first element to the top (less a margin) and measures the band in page coordinates
 # ("clip"); a band taller than the window is "full", taken from the whole page so none of it is cut off.
-# A bar pinned to the window's top (a fixed or sticky navigation bar) would cover the band's first
-# element there, and is drawn at the top of a clip too: the band starts that much higher.
+# A bar pinned to the window's top above the band's first element (a fixed or sticky navigation bar, up
+# to a third of the window tall) would cover it there, and is drawn at the top of a clip too: the band
+# starts that much higher.
 BAND_JS = """(els, margin) => {
   const shown = els.filter(e => e.getClientRects().length);
   if (!shown.length) return null;
   shown[0].scrollIntoView({block: "start"});
+  const first = shown[0].getBoundingClientRect();
   let bar = 0;
-  for (const x of [0.25, 0.5, 0.75]) {
-    for (let e of document.elementsFromPoint(x * window.innerWidth, 1)) {
+  for (const f of [0.25, 0.5, 0.75]) {  // above the first element only: a toast at the side covers nothing of it
+    for (let e of document.elementsFromPoint(first.left + f * first.width, 1)) {
       for (; e && e !== document.body && e !== document.documentElement; e = e.parentElement) {
         if (!/^(fixed|sticky)$/.test(getComputedStyle(e).position)) continue;
         const r = e.getBoundingClientRect();

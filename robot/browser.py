@@ -152,8 +152,10 @@ def launch_kwargs(choice: BrowserChoice, *, headed: bool = False, slow_mo: float
 
 
 def driver_node_options(current: str | None) -> str:
-    """NODE_OPTIONS for Playwright's driver: DRIVER_NODE_OPTIONS, then the user's own (V8 keeps the last)."""
-    return " ".join([*DRIVER_NODE_OPTIONS, *([current.strip()] if current and current.strip() else [])])
+    """NODE_OPTIONS for Playwright's driver: DRIVER_NODE_OPTIONS, then the user's own (V8 keeps the last);
+    ``current`` as it is where it already starts with them."""
+    ours, theirs = " ".join(DRIVER_NODE_OPTIONS), (current or "").strip()
+    return theirs if theirs == ours or theirs.startswith(ours + " ") else " ".join(filter(None, [ours, theirs]))
 
 
 def lean_driver_environment(environ: MutableMapping[str, str] = os.environ) -> None:

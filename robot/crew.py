@@ -11,7 +11,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from robot import rules
+from robot import evidence, rules
 from robot.errors import RobotError, RunStopped, SessionExpired, SiteError, StepFailed, TransientFault, first_line
 from robot.model import Candidate, Outcome, Picture, Status
 from robot.options import RunOptions
@@ -46,12 +46,13 @@ class Worker:
             outcome.error = f"{c.who}: step '{self.session.step_name}': {first_line(exc)}; the run stopped here"
             raise
         finally:
-            if c.status is not None and outcome.status is Status.FAILED:  # a conflict only looked at: still one
+            failed = outcome.status is Status.FAILED
+            if c.status is not None and failed:  # a conflict only looked at: still one
                 outcome.notes.append(f"its account could not be pictured as found: {outcome.error}")
                 outcome.status, outcome.error = c.status, c.error
             self._settle_handoff(c, outcome)
             self.procedure.forget(c.npi)
-            outcome.traces = self.session.keep_traces(c.npi, failed=outcome.status is Status.FAILED)
+            outcome.traces = self.session.keep_traces(c.npi, failed=failed)
             self.record(outcome, worked=True)
             self.session.housekeeping()
         return outcome
@@ -119,7 +120,7 @@ class Crew:
     def _work(self, worker: Worker) -> None:
         try:
             while (c := self._take()) is not None:
-                if c.status is None or rules.looks_at(c):
+                if in_browser(c, worker.procedure.settings.screenshots):
                     worker.handle(c)
                 else:
                     worker.record(outcome_of(c, c.status, c.error))
@@ -141,6 +142,12 @@ class Crew:
                 self.first.audit.say(f"  ({name} did not start: {first_line(exc)}; the others go on)")
                 return
             self._work(worker)
+
+
+def in_browser(c: Candidate, screenshots: str) -> bool:
+    """Whether a worker handles ``c`` (the plan left it open, or a conflict it only looks at for its
+    before picture, where ``screenshots:`` keeps one), rather than recording what the plan decided."""
+    return c.status is None or (rules.looks_at(c) and evidence.takes(screenshots, "before"))
 
 
 def outcome_of(c: Candidate, status: Status, error: str = "") -> Outcome:

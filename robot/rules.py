@@ -234,7 +234,7 @@ def _plan_entry(entry: MaxmdEntry, match: tuple[str | None, Status | None, str],
     name = entry.name or f"{entry.first_name} {entry.last_name}".strip()
     npi, status, error = match
     if status is not None:
-        return Candidate(npi or "", name, entry.direct_address, status, error)
+        return Candidate(npi or "", name, entry.direct_address, status, error, providers.get(npi) if npi else None)
     if npi is None:
         # Nothing in the portal carries this name yet: the provider has not sent a CDA.
         return Candidate(
@@ -329,8 +329,9 @@ def _decide_entry(
 
 def looks_at(c: Candidate) -> bool:
     """A conflict the plan found (providers.yaml against MaxMD) on an account the portal has: its account
-    is opened all the same and pictured as found, nothing typed, for the person who must resolve it."""
-    return c.status is Status.CONFLICT and c.has_account
+    is opened all the same and pictured as found, nothing typed, for the person who must resolve it.
+    Never an excluded provider's: ``exclude`` means never touched."""
+    return c.status is Status.CONFLICT and c.has_account and not (c.settings and c.settings.exclude)
 
 
 # --- the decision on the account page ----------------------------------------------------------------

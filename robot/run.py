@@ -13,7 +13,7 @@ from playwright.sync_api import Error as PlaywrightError
 from robot import report, rules, tracing
 from robot.audit import Audit, Redactor
 from robot.browser import BrowserChoice, launch
-from robot.crew import Crew, PlaywrightFactory, Worker
+from robot.crew import Crew, PlaywrightFactory, Worker, in_browser
 from robot.errors import BrowserFailed, RobotError, RunStopped, first_line
 from robot.history import prune, write_index
 from robot.lock import RunLock
@@ -126,7 +126,7 @@ class _Run:
                 candidates = rules.plan(entries, clinicians, self.settings.providers,
                                         direct_domain=self.settings.direct_domain, only=self.options.only)
                 self.audit.say(f"{len(candidates)} providers: MaxMD lists {len(entries)}, the portal {len(clinicians)} Clinician accounts")
-                self.audit.progress.plan(len(candidates), sum(c.status is None for c in candidates))  # type: ignore[union-attr]
+                self.audit.progress.plan(len(candidates), sum(in_browser(c, self.settings.screenshots) for c in candidates))  # type: ignore[union-attr]
                 self.crew = Crew(self.first, candidates, self.options)
                 try:
                     self.crew.run(lambda name, own: self._worker(name, own), playwright_factory)

@@ -6,6 +6,7 @@ keyword arguments) can be overridden by a test module or parametrised by a test.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,6 +21,18 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     """pytest-playwright launches the same Chromium, with the same flags, as the robot."""
     ours = launch_kwargs(choose_browser())
     return {**browser_type_launch_args, "args": ours["args"], **({"executable_path": ours["executable_path"]} if "executable_path" in ours else {})}
+
+
+@pytest.fixture(autouse=True)
+def _node_options_as_they_were() -> Iterator[None]:
+    """The command line sets NODE_OPTIONS for the process (robot.browser.lean_driver_environment); a test
+    that calls it leaves the next test the environment it found."""
+    before = os.environ.get("NODE_OPTIONS")
+    yield
+    if before is None:
+        os.environ.pop("NODE_OPTIONS", None)
+    else:
+        os.environ["NODE_OPTIONS"] = before
 
 
 @pytest.fixture

@@ -175,3 +175,24 @@ def test_a_bar_pinned_to_the_top_of_the_window_does_not_cover_the_bands_title(
     bar = [y for y in range(picture.height) if picture.getpixel((picture.width - 40, y)) == (13, 110, 253)]
     assert len(title) == 40, (len(title), bar[:1], bar[-1:])  # the whole title, uncovered
     assert not bar or bar[-1] < title[0]  # any bar above it, not over it
+
+
+def test_a_box_pinned_beside_the_title_does_not_move_the_band(page: Page, tmp_path: Path) -> None:
+    page.set_content(
+        """
+        <body style="margin:0">
+        <div style="position: fixed; top: 0; right: 0; width: 400px; height: 120px; background: #0d6efd">A toast</div>
+        <div style="height: 1500px">Above</div>
+        <h2 style="background: #ffcc00; margin: 0; height: 40px; width: 400px">User Account Information</h2>
+        <label for=d>Direct Address</label> <input id=d type=text value="jane@direct.example.com">
+        <div style="height: 1500px">Below</div>
+        </body>
+        """
+    )
+    audit = Audit(tmp_path / "run", Selectors(), Redactor())
+    region = page.get_by_role("heading", name="User Account Information").or_(page.get_by_label("Direct Address"))
+    shot = tmp_path / "run" / audit.shot(page, "1234567893", "toast check", region=region)
+    audit.close()
+    picture = Image.open(shot).convert("RGB")
+    title = [y for y in range(picture.height) if picture.getpixel((390, y)) == (255, 204, 0)]
+    assert title[0] == 12 and len(title) == 40  # at the top, less the margin, as on a page with no bar

@@ -54,6 +54,9 @@ def test_a_remote_server_is_sent_only_the_required_flags() -> None:
     # The user's own value comes last, and V8 keeps the last: theirs wins, however they spell it.
     ("--max_semi_space_size 8", " ".join(DRIVER_NODE_OPTIONS) + " --max_semi_space_size 8"),
     ('--require "/opt/my hooks/x.js"', " ".join(DRIVER_NODE_OPTIONS) + ' --require "/opt/my hooks/x.js"'),
+    # Already given them (a second command line in one process): as it is, not twice.
+    (" ".join(DRIVER_NODE_OPTIONS), " ".join(DRIVER_NODE_OPTIONS)),
+    (" ".join(DRIVER_NODE_OPTIONS) + " --trace-warnings", " ".join(DRIVER_NODE_OPTIONS) + " --trace-warnings"),
 ])
 def test_the_drivers_node_options_come_before_the_users_own(current: str | None, expected: str) -> None:
     assert driver_node_options(current) == expected
@@ -61,6 +64,7 @@ def test_the_drivers_node_options_come_before_the_users_own(current: str | None,
 
 def test_the_environment_is_given_them_once_and_keeps_the_rest() -> None:
     environ = {"PATH": "/usr/bin", "NODE_OPTIONS": "--trace-warnings"}
+    lean_driver_environment(environ)
     lean_driver_environment(environ)
     assert environ == {"PATH": "/usr/bin", "NODE_OPTIONS": " ".join(DRIVER_NODE_OPTIONS) + " --trace-warnings"}
 

@@ -300,6 +300,18 @@ def test_a_conflict_the_plan_finds_on_an_existing_account_is_looked_at_and_no_ot
     ]
 
 
+def test_an_address_pinned_to_another_npi_opens_that_account_unless_it_is_excluded():
+    entries = [entry("Ravi Patel, MD", PATEL, addr("jane"))]
+    clinicians = [PortalClinician(OKAFOR), PortalClinician(PATEL)]
+    providers = {OKAFOR: ProviderSettings(OKAFOR, direct_address=addr("jane"))}
+    looked = by_npi(plan(entries, clinicians, providers))[PATEL]
+    assert (looked.status, looked.has_account, looks_at(looked)) == (Status.CONFLICT, True, True)
+    providers[PATEL] = ProviderSettings(PATEL, exclude=True)
+    excluded = by_npi(plan(entries, clinicians, providers))[PATEL]
+    assert excluded.status is Status.CONFLICT and excluded.settings is providers[PATEL]
+    assert not looks_at(excluded)  # exclude means never touched, whatever conflict names it
+
+
 def test_name_fallback_never_picks_an_account_already_matched_by_npi():
     entries = [entry("Jane Okafor, OD", OKAFOR, addr("jane")), entry("Jane Okafor, OD", None, addr("jane.o"))]
     clinicians = [PortalClinician(OKAFOR, "Jane", "Okafor")]
