@@ -177,7 +177,7 @@ class ChromiumWatch:
 
     def sample(self) -> None:
         for p in _descendants(os.getpid()):
-            if p.pid in self._already or p.pid in self.remote or p.pid in self.local or not _is_chromium(p):
+            if p.pid in self._already or p.pid in self.local or not _is_chromium(p):
                 continue
             try:
                 ancestors = {a.pid for a in p.parents()}
@@ -186,7 +186,9 @@ class ChromiumWatch:
                 continue
             if self.server.proc.pid in ancestors:
                 self.remote[p.pid] = p
-                self.cmdlines[p.pid] = cmdline
+                # Read again at every sample: one caught as it starts may not show its arguments yet.
+                if len(cmdline) >= len(self.cmdlines.get(p.pid, [])):
+                    self.cmdlines[p.pid] = cmdline
             else:
                 self.local[p.pid] = cmdline
 
