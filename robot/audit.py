@@ -178,14 +178,11 @@ class Audit:
     def _whole_page(self, page: Page) -> bytes:
         """The whole page, in strips where it is taller than one (``robot.stitch``), secrets masked."""
         width, height = page.evaluate(_SIZE_JS)
-
-        def strip(clip: dict) -> bytes:
-            # Covered again for each strip: taking one resizes the view, and a page may move as it does.
-            return self._capture(page, clip) or page.screenshot(
-                clip=clip, full_page=True, scale="css", mask=[self._masks(page)], mask_color=MASK_COLOR, animations="disabled")
-
         clips = stitch.strips(max(width, 1), max(height, 1))
-        return strip(clips[0]) if len(clips) == 1 else stitch.stitch(strip(clip) for clip in clips)
+        # Covered again for each strip: taking one resizes the view, and a page may move as it does.
+        if len(clips) == 1:
+            return self._clipped(page, clips[0])
+        return stitch.stitch(self._clipped(page, clip) for clip in clips)
 
     def crops(self, page: Page, parts: Locator, whos: list[str], step: str) -> list[str]:
         """Each of ``parts`` cut from the page it is on (one page, many pictures), named for its ``whos``;
@@ -205,12 +202,17 @@ class Audit:
         x, y = max(0.0, rect["x"] - _CROP_MARGIN), max(0.0, rect["y"] - _CROP_MARGIN)
         clip = {"x": x, "y": y, "width": rect["width"] + 2 * _CROP_MARGIN, "height": rect["height"] + 2 * _CROP_MARGIN}
         try:
-            data = self._capture(page, clip, covered=covered) or page.screenshot(
-                clip=clip, full_page=True, mask=[self._masks(page)], mask_color=MASK_COLOR, animations="disabled")
+            data = self._clipped(page, clip, covered=covered)
         except Exception as exc:  # noqa: BLE001 - a missing picture must not end the provider's work
             self.log.warning("screenshot failed", who=who, step=step, error=str(exc))
             return ""
         return self.keep(who, step, data)
+
+    def _clipped(self, page: Page, clip: dict, *, covered: bool = False) -> bytes:
+        """The part of the page at ``clip`` (page coordinates), secrets masked: Chromium's capture, else
+        ``page.screenshot`` with ``mask`` (in CSS pixels, as Chromium's is)."""
+        return self._capture(page, clip, covered=covered) or page.screenshot(
+            clip=clip, full_page=True, scale="css", mask=[self._masks(page)], mask_color=MASK_COLOR, animations="disabled")
 
     def _capture(self, page: Page, clip: dict | None = None, *, covered: bool = False) -> bytes | None:
         """Chromium's capture of the viewport, or of ``clip`` (a band taller than the window), secret
