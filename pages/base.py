@@ -86,6 +86,10 @@ class Screen:
         self._retry = retry
         self.completed = ""  # how the last ``act`` completed: NEW_PAGE, IN_PLACE or DIALOG
 
+    @property
+    def retry(self) -> Retry:
+        return self._retry
+
     def _el(self, key: str) -> Locator:
         return self._sel(key, self.page)
 
@@ -184,6 +188,31 @@ class Screen:
             return str(self.page.evaluate(_SHOWS, list(MESSAGES)))
         except PlaywrightError:
             return "(the page could not be read)"
+
+    def origin_of(self, key: str) -> str:
+        """The address of the document ``key``'s control is in (a frame's own, where it is in one): where
+        whatever is typed into it goes. Waits for the control as typing into it would."""
+        return str(self._el(key).first.evaluate("e => e.ownerDocument.location.href"))
+
+    def sign_out(self, timeout_s: float = 5.0) -> bool:
+        """End the administrator's session: the sign-out link's address where it has one (a closed user
+        menu may hide it), else a click on the control shown; True once the login form is back."""
+        if self.on_login_page():
+            return True  # no session here to end (a login that never went through, one that expired)
+        controls = self._el(f"{self.site}.nav.sign_out")
+        hrefs = [h for h in controls.evaluate_all("els => els.map(e => e.href || '')") if h.startswith(("http:", "https:"))]
+        if hrefs:
+            self.page.goto(hrefs[0], wait_until="domcontentloaded", timeout=timeout_s * 1000)
+        else:
+            shown = controls.filter(visible=True)
+            if not shown.count():
+                return False
+            shown.first.click(timeout=timeout_s * 1000)
+        try:
+            self._el(f"{self.site}.login.submit").first.wait_for(state="visible", timeout=timeout_s * 1000)
+        except PlaywrightTimeout:
+            return False
+        return True
 
     # --- pages loaded by address ---------------------------------------------------------------------
     def goto(self, url: str) -> Response:

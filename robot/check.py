@@ -23,6 +23,7 @@ from pages.base import LoginScreen, Retry, Screen
 from pages.locators import DEFAULTS
 from pages.maxmd import NPI_OR_ADDRESS, IdentityProofingPage, MaxmdHomePage, MaxmdLoginPage, WorkflowStatusPage
 from pages.portal import PortalLoginPage, PortalNavigation, UserSearchPage
+from robot import origins
 from robot.audit import Audit, Redactor
 from robot.browser import BrowserChoice, launch
 from robot.errors import LoginRefused, RobotError, SiteUnreachable
@@ -34,6 +35,9 @@ from robot.steps import screens
 SCREENS: list[tuple[str, tuple[str, ...]]] = screens()
 # Keys that only show after something the check must not do (a refused login, a Save).
 NOT_CHECKED = ("maxmd.page.alert", "portal.page.alert", "portal.account.saved")
+# Signed out of as each walk ends; a site without one is told, not failed (nor is a results list of one page).
+SIGN_OUT_KEYS = ("maxmd.nav.sign_out", "portal.nav.sign_out")
+OPTIONAL = ("portal.users.next_page", *SIGN_OUT_KEYS)
 OUTLINE = "3px solid #d0f"
 
 
@@ -143,6 +147,10 @@ def _login(walk: _Walk, login: LoginScreen, name: str, keys: tuple[str, ...]) ->
     except PlaywrightError as exc:
         raise SiteUnreachable(f"{site.name} did not answer at {site.url} ({str(exc).splitlines()[0]})") from None
     walk.resolve(name, keys)
+    # Nothing is typed unless the page asking for the password is where the practice said (robot.origins).
+    field = _control(walk, f"{prefix}.login.password").first
+    found = str(field.evaluate("e => e.ownerDocument.location.href")) if field.count() else walk.page.url
+    origins.require(found, site.login_origins, site=site.name, variable=site.variable, what="its login page")
     if all(walk.results[k].state == "found" for k in keys):
         try:
             login.log_in(site.username, site.password)
@@ -246,6 +254,7 @@ def check(
     results = {key: KeyCheck(key, screen) for screen, keys in SCREENS for key in keys}
     results["portal.users.next_page"] = KeyCheck("portal.users.next_page", "portal search results", "not reached")
     results.update({key: KeyCheck(key, "-", "not checked") for key in NOT_CHECKED})
+    results.update({key: KeyCheck(key, "the last screen", "not reached") for key in SIGN_OUT_KEYS})
     error = ""
     try:
         with playwright_factory() as pw:
@@ -260,6 +269,7 @@ def check(
                     walk = _Walk(settings, audit, ctx.new_page(), site, results)
                     try:
                         site_walk(walk)
+                        _sign_out(walk, "maxmd" if site is maxmd else "portal")
                     except PlaywrightError as exc:
                         audit.shot(walk.page, "check", "stopped here", full_page=True)
                         error = f"the walk stopped at step '{_last_screen(results)}': {str(exc).splitlines()[0]}"
@@ -271,7 +281,7 @@ def check(
         error = str(exc)
     audit.close()
     _table(audit, results)
-    missing = [r.key for r in results.values() if r.state in ("MISSING", "not reached") and r.key != "portal.users.next_page"]
+    missing = [r.key for r in results.values() if r.state in ("MISSING", "not reached") and r.key not in OPTIONAL]
     if error:
         audit.say(f"error: {error}")
     audit.say(f"Screenshots (found controls outlined): {(run_dir / 'screenshots').resolve()}")
@@ -284,6 +294,21 @@ def check(
         return 2, run_dir
     audit.say("Every key was found.")
     return 0, run_dir
+
+
+def _sign_out(walk: _Walk, site: str) -> None:
+    """The check ends its session as a run does; a site with no sign-out the robot can find is told, not failed."""
+    key = f"{site}.nav.sign_out"
+    screen = Screen(walk.page, walk.settings.selectors, walk.quick)
+    screen.site = site
+    try:
+        done = screen.sign_out(walk.wait_ms / 1000)
+    except (RobotError, PlaywrightError) as exc:
+        done, why = False, str(exc).splitlines()[0][:80]
+    else:
+        why = "no sign-out link or button found"
+    walk.results[key].state = "found" if done else "absent (ok)"
+    walk.results[key].completed = "signed out" if done else f"not signed out ({why}): the session ends when the site expires it"
 
 
 def _last_screen(results: dict[str, KeyCheck]) -> str:

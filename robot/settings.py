@@ -19,14 +19,17 @@ from pages.locators import DEFAULTS, Selectors
 from robot.errors import ConfigError
 from robot.model import SCREENSHOT_MODES, ProviderSettings
 from robot.history import Retention
-from robot.passwords import PasswordPolicy, meets
+from robot.origins import origin, plain_http
+from robot.passwords import FORMULA_START, PasswordPolicy, meets
 from robot.rules import is_valid_email, npi_problem
 
 ENV_VARS = ("MAXMD_URL", "MAXMD_USERNAME", "MAXMD_PASSWORD", "PORTAL_URL", "PORTAL_USERNAME", "PORTAL_PASSWORD")
+# The environment variables that hold a secret whatever their value: never passed on to the browser.
+SECRET_VARIABLES = frozenset({"MAXMD_PASSWORD", "PORTAL_PASSWORD", "MAXMD_TOTP_SECRET", "PORTAL_TOTP_SECRET"})
 
 _ROBOT_KEYS = {
     "practice": {"name", "direct_domain"},
-    "sites": {"maxmd_url", "portal_url", "maxmd_username", "portal_username"},
+    "sites": {"maxmd_url", "portal_url", "maxmd_username", "portal_username", "trusted_origins", "allow_http"},
     "passwords": {"length", "upper", "lower", "digit", "symbol", "symbols", "direct_same_as_portal"},
     "files": {"providers", "selectors"},
     "run": {"timeout_seconds", "retries", "viewport_width", "viewport_height", "ignore_tls_errors"},
@@ -44,6 +47,22 @@ class Site:
     url: str
     username: str
     password: str = field(repr=False)
+    trusted: tuple[str, ...] = ()  # single sign-on origins where its login may also be typed (sites.trusted_origins)
+
+    @property
+    def variable(self) -> str:
+        """The environment variable that names the site's login page."""
+        return "MAXMD_URL" if self.name == "MaxMD" else "PORTAL_URL"
+
+    @property
+    def login_origins(self) -> tuple[str, ...]:
+        """Where the administrator's username and password may be typed: the site's own origin first."""
+        return (origin(self.url), *self.trusted)
+
+    @property
+    def own_origin(self) -> tuple[str, ...]:
+        """Where the providers' passwords may be typed: the site itself, never a sign-on host."""
+        return (origin(self.url),)
 
 
 @dataclass(frozen=True)
@@ -67,10 +86,16 @@ class Settings:
     viewport: tuple[int, int] = (1280, 800)
     dotenv: Path | None = None  # the .env that was read, if any (named when no site is configured)
     screenshots: str = "evidence"  # which pictures a run keeps (robot.model.SCREENSHOT_MODES)
+    warnings: tuple[str, ...] = ()  # said once as a run starts (a plain http:// site that robot.yaml allows)
 
     @property
     def sandbox(self) -> bool:
         return self.maxmd is None
+
+    @property
+    def secret_variables(self) -> frozenset[str]:
+        """The variables providers.yaml names for providers' own passwords (``password_env``)."""
+        return frozenset(v for p in self.providers.values() for v in (p.password_env, p.direct_password_env) if v)
 
     def secrets(self) -> list[str]:
         """Every secret the settings hold, for the redactor."""
@@ -196,11 +221,7 @@ def load(
     overrides = load_selectors(selectors_file) if selectors_file.exists() else {}
 
     provider_passwords = _provider_passwords(providers, env, policy, providers_file.name)
-    urls = _urls(env, sites, where)
-    maxmd = portal = None
-    if not force_sandbox and (urls["MAXMD_URL"][0] or urls["PORTAL_URL"][0]):
-        maxmd = _site("MaxMD", "MAXMD", *urls["MAXMD_URL"], env, sites)
-        portal = _site("portal", "PORTAL", *urls["PORTAL_URL"], env, sites)
+    maxmd, portal, warnings = (None, None, []) if force_sandbox else _sites(env, sites, where)
     return Settings(
         config_path=config_path,
         maxmd=maxmd,
@@ -222,7 +243,53 @@ def load(
         ),
         dotenv=dotenv_path,
         screenshots=screenshots,
+        warnings=tuple(warnings),
     )
+
+
+def _sites(env: Mapping[str, str], sites: Mapping, where: str) -> tuple[Site | None, Site | None, list[str]]:
+    """Both sites, or neither (the sandbox), with a warning for each plain http:// one robot.yaml allows."""
+    urls = _urls(env, sites, where)
+    allow_http = _bool(sites.get("allow_http", False), f"{where}: sites.allow_http")
+    trusted = _trusted_origins(sites.get("trusted_origins"), allow_http, where)
+    if not (urls["MAXMD_URL"][0] or urls["PORTAL_URL"][0]):
+        return None, None, []
+    maxmd = _site("MaxMD", "MAXMD", *urls["MAXMD_URL"], env, sites, trusted)
+    portal = _site("portal", "PORTAL", *urls["PORTAL_URL"], env, sites, trusted)
+    warnings = []
+    for site, (url, source) in ((maxmd, urls["MAXMD_URL"]), (portal, urls["PORTAL_URL"])):
+        warnings += _http_warning(site, url, source, allow_http, where)
+    return maxmd, portal, warnings
+
+
+def _http_warning(site: Site, url: str, source: str, allow_http: bool, where: str) -> list[str]:
+    """A plain http:// site off this machine is refused unless robot.yaml allows it, and then said once."""
+    if not plain_http(url):
+        return []
+    if not allow_http:
+        raise ConfigError(
+            f"{source}={url!r} is plain http:// on another machine: the {site.name} administrator's password would "
+            f"cross the network unencrypted; use the site's https:// address, or, only on a network you trust, "
+            f"set sites.allow_http: true in {where}")
+    return [f"{source} is plain http:// ({origin(url)}): passwords go to it unencrypted, as sites.allow_http in {where} allows"]
+
+
+def _trusted_origins(value: Any, allow_http: bool, where: str) -> tuple[str, ...]:
+    """robot.yaml's ``sites.trusted_origins``: the practice's single sign-on hosts, each an https:// origin."""
+    key = f"{where}: sites.trusted_origins"
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConfigError(f"{key}: expected a list of addresses such as [\"https://sso.example.com\"]")
+    out = []
+    for v in value:
+        found = origin(v)
+        if found == "null":
+            raise ConfigError(f"{key}: {v!r} is not a web address; give the sign-on host as https://host")
+        if plain_http(v) and not allow_http:
+            raise ConfigError(f"{key}: {v!r} is plain http:// on another machine; give its https:// address")
+        out.append(found)
+    return tuple(dict.fromkeys(out))
 
 
 def _policy(pw: Mapping, where: str) -> PasswordPolicy:
@@ -252,6 +319,11 @@ def _provider_passwords(providers: Mapping[str, ProviderSettings], env: Mapping[
             value = env.get(var, "")
             if not value:
                 raise ConfigError(f"{file}: provider {npi} names {var}, which is not set in the environment or .env")
+            if value.startswith(FORMULA_START):
+                raise ConfigError(
+                    f"{file}: provider {npi}: the password in {var} starts with = + - @ ' or a tab, which a "
+                    "spreadsheet opening handoff.csv reads as a formula; choose one that starts with a letter or a digit"
+                )
             if not meets(value, policy):
                 raise ConfigError(
                     f"{file}: provider {npi}: the password in {var} is too weak for the portal "
@@ -292,7 +364,8 @@ def _named_file(config_path: Path, files: Mapping, key: str, where: str) -> Path
     return path
 
 
-def _site(name: str, prefix: str, url: str, source: str, env: Mapping[str, str], sites: Mapping) -> Site:
+def _site(name: str, prefix: str, url: str, source: str, env: Mapping[str, str], sites: Mapping,
+          trusted: tuple[str, ...] = ()) -> Site:
     if not url:
         other = "PORTAL_URL" if prefix == "MAXMD" else "MAXMD_URL"
         raise ConfigError(f"{prefix}_URL is not set but {other} is; set both (the login page of each site), or neither for the sandbox")
@@ -304,7 +377,7 @@ def _site(name: str, prefix: str, url: str, source: str, env: Mapping[str, str],
     password = env.get(f"{prefix}_PASSWORD", "")
     if not password:
         raise ConfigError(f"{prefix}_PASSWORD is not set; put the {name} administrator's password in .env or the environment")
-    return Site(name, url, username, password)
+    return Site(name, url, username, password, trusted)
 
 
 def load_providers(path: Path) -> dict[str, ProviderSettings]:
