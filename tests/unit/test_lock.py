@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from robot.errors import RobotError
-from robot.lock import LOCK_NAME, LockHolder, RunLock, RunLocked
+from robot.errors import ConfigError, RobotError
+from robot.lock import LOCK_NAME, LockHolder, RunLock, RunLocked, practice_key, state_dir
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -150,3 +150,76 @@ def test_stray_text_in_a_free_lock_file_is_replaced(tmp_path: Path) -> None:
     with RunLock(path) as lock:
         assert lock.previous is None
         assert contents(path)["pid"] == os.getpid()
+
+
+# --- never through a link, and one lock per practice whatever --out ----------------------------------
+
+
+def test_a_planted_symlink_is_refused_and_its_target_left_whole(tmp_path: Path) -> None:
+    target = tmp_path / "precious.txt"
+    target.write_text("a file the robot must never touch\n")
+    (tmp_path / "runs").mkdir()
+    (tmp_path / "runs" / LOCK_NAME).symlink_to(target)
+    with pytest.raises(ConfigError) as err:
+        RunLock.for_out(tmp_path / "runs").acquire()
+    assert "symbolic link" in str(err.value)
+    assert target.read_text() == "a file the robot must never touch\n"
+
+
+def test_a_hard_link_to_another_file_is_refused_and_left_whole(tmp_path: Path) -> None:
+    target = tmp_path / "precious.txt"
+    target.write_text("keep me\n")
+    os.link(target, tmp_path / LOCK_NAME)
+    with pytest.raises(ConfigError) as err:
+        RunLock.for_out(tmp_path).acquire()
+    assert "not a plain file of its own" in str(err.value)
+    assert target.read_text() == "keep me\n"
+
+
+def test_the_runs_folder_a_lock_makes_is_private_whatever_the_umask(tmp_path: Path) -> None:
+    old = os.umask(0)
+    try:
+        with RunLock.for_out(tmp_path / "runs") as lock:
+            assert stat.S_IMODE(lock.path.parent.stat().st_mode) == 0o700
+            assert stat.S_IMODE(lock.path.stat().st_mode) == 0o600
+    finally:
+        os.umask(old)
+
+
+SITES = ("https://secure.maxmd.example/login", "admin@brightside.example", "https://portal.example.org/login", "admin")
+
+
+def test_one_practice_has_one_lock_whatever_the_runs_folder(tmp_path: Path) -> None:
+    env = {"ROBOT_STATE_DIR": str(tmp_path / "state")}
+    first, second = RunLock.for_practice(*SITES, environ=env), RunLock.for_practice(*SITES, environ=env)
+    assert first.path == second.path and first.path.parent == tmp_path / "state" / "locks"
+    with first, pytest.raises(RunLocked) as err:
+        second.acquire()
+    assert "another run of this practice is still going" in str(err.value)
+
+
+def test_the_practice_key_follows_the_sites_not_their_spelling() -> None:
+    same = practice_key("https://SECURE.maxmd.example:443/login/", "Admin@Brightside.example",
+                        "https://portal.example.org/login", "ADMIN")
+    assert same == practice_key(*SITES)
+    assert practice_key(*SITES) != practice_key(SITES[0], "admin@other.example", *SITES[2:])  # MaxMD serves many practices
+    assert practice_key(*SITES) != practice_key(*SITES[:2], "https://portal.example.org/other-practice/login", "admin")
+
+
+def test_the_state_folder_is_robot_state_dir_else_xdg_state_home(tmp_path: Path) -> None:
+    assert state_dir({"ROBOT_STATE_DIR": str(tmp_path)}) == tmp_path
+    assert state_dir({"XDG_STATE_HOME": str(tmp_path)}) == tmp_path / "provider-portal-robot"
+
+
+def test_the_holder_names_its_run_folder_and_a_run_that_only_looked_hands_a_killed_one_on(tmp_path: Path) -> None:
+    path = tmp_path / LOCK_NAME
+    path.write_text(LockHolder(999_999, "2026-12-01T02:00:00+00:00", "/runs/20261201T020000Z").to_text())
+    with RunLock(path) as lock:  # say, a --check: it must not swallow the killed run
+        assert lock.previous is not None and lock.previous.run_dir == "/runs/20261201T020000Z"
+        lock.note_run_dir(tmp_path / "20261202T020000Z-check")
+        assert contents(path)["run_dir"] == str(tmp_path / "20261202T020000Z-check")
+        lock.keep_previous = True
+    assert contents(path)["run_dir"] == "/runs/20261201T020000Z"
+    with RunLock(path) as lock:
+        assert lock.previous is not None and lock.previous.pid == 999_999
+    assert path.read_text() == ""
