@@ -10,6 +10,9 @@ from dataclasses import dataclass
 # commas, backslashes, spaces or characters that look alike.
 DEFAULT_SYMBOLS = "!#$%&*+-=?@^_"
 _LOOKALIKES = set("O0Il1|")
+# What a spreadsheet reads as the start of a formula (OWASP, CSV injection), and the quote that escapes one:
+# no generated password starts with one, so its handoff cell is never changed.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
 
 
 @dataclass(frozen=True)
@@ -49,13 +52,24 @@ class PasswordPolicy:
 
 
 def generate(policy: PasswordPolicy) -> str:
-    """A password of ``policy.length`` characters holding at least one of every required class."""
+    """A password of ``policy.length`` characters holding at least one of every required class, never
+    starting with a spreadsheet's formula character (``FORMULA_START``)."""
     classes = policy.classes()
     alphabet = "".join(classes)
-    chars = [secrets.choice(c) for c in classes]
-    chars += [secrets.choice(alphabet) for _ in range(policy.length - len(chars))]
-    secrets.SystemRandom().shuffle(chars)
-    return "".join(chars)
+    while True:  # drawn again whole, not edited, so the passwords kept are as random as before
+        chars = [secrets.choice(c) for c in classes]
+        chars += [secrets.choice(alphabet) for _ in range(policy.length - len(chars))]
+        secrets.SystemRandom().shuffle(chars)
+        if not chars[0].startswith(FORMULA_START):
+            return "".join(chars)
+
+
+def for_provider(given: tuple[str | None, str | None], policy: PasswordPolicy, *, same: bool) -> tuple[str, str]:
+    """A provider's portal and Direct passwords: those given (providers.yaml's ``password_env``), else
+    generated; the Direct one the portal's where ``same`` (the seed's advice)."""
+    portal = given[0] or generate(policy)
+    direct = given[1] or (portal if same else generate(policy))
+    return portal, direct
 
 
 def meets(password: str, policy: PasswordPolicy) -> bool:

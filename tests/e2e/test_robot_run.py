@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import re
@@ -244,13 +245,14 @@ def test_handoff_row_is_on_disk_before_save_is_clicked(sandbox: Sandbox, tmp_pat
         run_dir = next(p for p in tmp_path.iterdir() if p.is_dir())
         mode = stat.S_IMODE(os.stat(run_dir / "handoff.csv").st_mode)
         assert mode == 0o600
-        seen.append((run_dir / "handoff.csv").read_text().strip().splitlines()[-1])
+        with open(run_dir / "handoff.csv", newline="") as f:
+            seen.append(list(csv.DictReader(f))[-1]["applied"])
         return original(self, **kwargs)
 
     monkeypatch.setattr(UserAccountPage, "save", save_after_looking)
     run = run_robot(sandbox, tmp_path)
     assert len(seen) == len(READY)
-    assert all(line.endswith(",pending") for line in seen)
+    assert all(applied == "pending" for applied in seen)
     assert all(row["applied"] == "yes" for row in run.handoff().values())
 
 

@@ -13,7 +13,7 @@ import structlog
 from robot.audit import REDACTED, Redactor
 from robot.handoff import HEADER, Handoff, HandoffRow
 
-HEADER_LINE = "npi,username,name,portal_password,direct_address,direct_password,applied"
+HEADER_LINE = "npi,username,name,portal_password,direct_address,direct_password,applied,carried_from"
 
 
 def mode(path: Path) -> int:
@@ -67,6 +67,7 @@ def test_add_puts_a_pending_row_on_disk_immediately(tmp_path):
         "direct_address": "jane.okafor@direct.brightsideeye.com",
         "direct_password": "Kp7#vRt2xW9q@Lm4",
         "applied": "pending",
+        "carried_from": "",
     }
 
 
@@ -190,3 +191,81 @@ def test_structlog_processor_scrubs_every_event(capsys):
     out = capsys.readouterr().out
     assert "Pt-secret-2!" not in out
     assert out.count(REDACTED) == 3
+
+
+# --- a handoff a spreadsheet cannot execute, and one a full disk cannot corrupt ----------------------
+
+
+HOSTILE = ["=HYPERLINK(\"http://evil.example\",\"Click\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)",
+           "\tTab, OD", "\rCR", "'quoted", "Plain Name, OD"]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_no_cell_starts_a_formula_and_every_value_reads_back_whole(tmp_path: Path, value: str) -> None:
+    from robot import handoff as module
+
+    path = tmp_path / "handoff.csv"
+    handoff = Handoff(path)
+    handoff.add(row(name=value, direct_address=value, portal_password=value))
+    with path.open(newline="", encoding="utf-8") as f:
+        cells = [c for r in csv.reader(f) for c in r]
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")], cells
+    [back] = module.read(path)
+    assert (back.name, back.direct_address, back.portal_password) == (value, value, value)
+
+
+def test_generated_passwords_never_start_a_formula_and_keep_the_portals_policy() -> None:
+    from robot.passwords import FORMULA_START, PasswordPolicy, generate, meets
+
+    policy = PasswordPolicy()
+    made = [generate(policy) for _ in range(5000)]
+    assert not [p for p in made if p.startswith(FORMULA_START)]
+    assert all(meets(p, policy) and len(p) == 16 for p in made)
+    # Still random at the start: every allowed first character turns up.
+    assert len({p[0] for p in made}) > 40
+
+
+def test_a_given_password_that_starts_a_formula_is_refused_without_showing_it(tmp_path: Path) -> None:
+    from robot.errors import ConfigError
+    from robot.settings import load
+
+    (tmp_path / "robot.yaml").write_text("practice:\n  name: Test\n", encoding="utf-8")
+    (tmp_path / "providers.yaml").write_text("providers:\n  - npi: 1234567893\n    password_env: JANE_PW\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load(tmp_path / "robot.yaml", environ={"JANE_PW": "=Xy7#secretpass"}, dotenv_path=None)
+    assert "JANE_PW" in str(err.value) and "formula" in str(err.value)
+    assert "Xy7#secretpass" not in str(err.value)
+
+
+def test_a_row_that_cannot_reach_the_disk_is_refused_and_the_file_keeps_its_last_state(tmp_path: Path, monkeypatch) -> None:
+    from robot import handoff as module
+
+    path = tmp_path / "handoff.csv"
+    handoff = Handoff(path)
+    handoff.add(row("1234567893"))
+    before = path.read_bytes()
+
+    def full(*_a, **_k):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(module, "write_private", full)
+    with pytest.raises(module.HandoffUnwritable):
+        handoff.add(row("1245319599"))
+    assert path.read_bytes() == before
+    assert handoff.row("1245319599") is None, "a row that is not on disk does not exist: no Save may follow it"
+    handoff.mark("1234567893", True)  # a mark after a Save: kept in memory, said, never raised
+    assert handoff.unsaved is not None and handoff.rows()[0].applied == "yes"
+    monkeypatch.undo()
+    handoff.retry()
+    assert handoff.unsaved is None and rows(path)[0]["applied"] == "yes"
+
+
+def test_carried_rows_name_their_run_and_are_left_alone_by_this_runs_marks(tmp_path: Path) -> None:
+    handoff = Handoff(tmp_path / "handoff.csv")
+    handoff.carry([row("1234567893")], "20261201T020000Z")
+    assert handoff.row("1234567893") is None and handoff.carried()[0].carried_from == "20261201T020000Z"
+    handoff.mark("1234567893", False)
+    assert rows(tmp_path / "handoff.csv")[0]["applied"] == "pending"
+    handoff.settle("1234567893", "yes")
+    assert rows(tmp_path / "handoff.csv")[0] | {} == {**rows(tmp_path / "handoff.csv")[0], "applied": "yes",
+                                                       "carried_from": "20261201T020000Z"}
