@@ -149,7 +149,7 @@ def changed_something(run_dir: Path, record: Mapping[str, Any] | None = None) ->
     """Whether a run may have changed an account. True whenever that cannot be ruled out."""
     if record is None:
         record = read_record(run_dir)
-    if record is None:
+    if record is None or record.get("finished") is None:  # no record, or a run killed before it wrote its last
         return True
     applied = _handoff_applied(run_dir)
     if applied is None or any(a in CHANGED_APPLIED for a in applied):
@@ -219,11 +219,13 @@ class RunSummary:
     error: str = ""
     counts: tuple[tuple[str, int], ...] = ()
     has_report: bool = False
+    interrupted: bool = False  # started and never finished its record: killed, or the machine went down
+    handoff_rows: int = 0
 
     @property
     def attention(self) -> bool:
-        """A person should look: the run failed for a provider, could not run, or left no record."""
-        return not self.readable or self.exit_code in (1, 2) or bool(self.error)
+        """A person should look: the run failed for a provider, could not run, was interrupted, or left no record."""
+        return not self.readable or self.interrupted or self.exit_code in (1, 2) or bool(self.error)
 
     @property
     def when(self) -> str:
@@ -239,8 +241,15 @@ def summarize(run_dir: Path) -> RunSummary:
     record = read_record(run_dir)
     started = run_started(run_dir, record)
     has_report = (run_dir / "report.html").is_file()
-    if record is None:
-        return RunSummary(run_dir.name, started, readable=False, has_report=has_report)
+    # A run writes run.json as it starts and again as it ends; older robots wrote it only at the end, so a
+    # folder with a log and no record was killed too.
+    interrupted = (record is not None and record.get("finished") is None) or (
+        record is None and (run_dir / "robot.log").is_file())
+    rows = _handoff_applied(run_dir) if interrupted else []
+    if record is None or interrupted:
+        return RunSummary(run_dir.name, started, readable=record is not None, has_report=has_report,
+                          mode=str(record.get("mode") or "") if record else "", interrupted=interrupted,
+                          handoff_rows=len(rows or []))
     exit_code = record.get("exit_code")
     if isinstance(exit_code, bool) or not isinstance(exit_code, int):
         exit_code = None
