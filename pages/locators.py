@@ -147,11 +147,22 @@ def section(text: str) -> Loc:
 
 
 _SIGN_IN = re.compile(r"^[\W\d_]*((sign|log)[\s-]*(in|on)|submit|continue)[\W\d_]*$", re.I)
+_SIGN_OUT = re.compile(r"^[\W\d_]*((sign|log)[\s-]*(out|off))[\W\d_]*$", re.I)
 _NPI_NAME = re.compile(r"^\s*[12]\d{9}\s*$")
 EMAIL_TEXT = re.compile(r"[^\s@<>(),;:]+@[^\s@<>(),;:]+\.[A-Za-z]{2,}")
 # "Next", "Next page ›", "›" or ">" alone; never a page number, "«", or "»" (often the last page).
 NEXT_PAGE = re.compile(r"^[^\w«‹<←]*(next(\s+page)?|[›>→⟩])[^\w«‹<←]*$", re.I)
 _ACTION = ("button", "link", "menuitem", "tab")
+
+
+def _sign_out(shown: str) -> Loc:
+    """A sign-out control, or a link with those words that a closed user menu hides (its address still signs out)."""
+    said = " or ".join(f"{_norm('.')}='{w}'" for w in ("sign out", "log out", "logout", "signout", "sign off", "log off", "logoff"))
+    chain = Loc("selector", f"xpath=//a[@href][{said}]")
+    for role in ("menuitem", "button", "link"):
+        chain = Loc("role", role, name=_SIGN_OUT, alternative=chain)
+    return Loc(chain.kind, chain.value, name=chain.name, alternative=chain.alternative,
+               summary=f"a link or button or menuitem named '{shown}', shown or in a closed menu")
 # A login form's name field: "Username", "User name", "User ID", "Email", "E-mail address", "Login".
 _LOGIN_NAME = Loc(
     "label", re.compile(r"^[\W\d_]*(user[\s_-]*(name|id)|e-?mail( address)?|log[\s-]*in( name| id)?)[\W\d_]*$", re.I), exact=False,
@@ -204,7 +215,10 @@ DEFAULTS: dict[str, Loc] = {
     "portal.account.confirm_direct_password": field("Confirm Direct Password"),
     "portal.account.save": control(re.compile(r"^[\W\d_]*save([\s_-]+(changes|account|user( account)?))?[\W\d_]*$", re.I), "button",
                                    shown="Save' or 'Save changes"),
-    # Beyond the screens' tables: where each site writes what happened (after a login, after Save).
+    # Beyond the screens' tables: how a run ends its sessions, on any page after the login ...
+    "maxmd.nav.sign_out": _sign_out("Sign out' or 'Log out"),
+    "portal.nav.sign_out": _sign_out("Log out' or 'Sign out"),
+    # ... and where each site writes what happened (after a login, after Save).
     # Judged by their words, never by their role.
     "maxmd.page.alert": Loc("selector", "css=" + ", ".join(MESSAGES),
                             summary="a message: an alert, a status, a live region, a toast, an inline error"),

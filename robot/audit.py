@@ -24,8 +24,10 @@ from playwright.sync_api import Error as PlaywrightError
 from pages.landmarks import BAND_JS, COVER_JS, Landmarks
 from pages.locators import SECRET_KEYS, Selectors
 from robot import stitch
-from robot.handoff import Handoff
+from robot.errors import CannotWrite
+from robot.handoff import Handoff, HandoffRow, HandoffUnwritable, write_private
 from robot.progress import Progress
+from robot.safetext import shown
 
 REDACTED = "[redacted]"
 MASK_COLOR = "#1f2933"
@@ -85,6 +87,38 @@ def _encodings(secret: str) -> set[bytes]:
     return {secret.encode(), quote(secret, safe="").encode(), quote_plus(secret).encode()}
 
 
+class _LogFile:
+    """robot.log, one ``os.write`` a line, never raising: a full disk must not end the run from a log call.
+    The first failure is kept (``failure``); the run stops at its next step (``Audit.check_writable``)."""
+
+    def __init__(self, path: Path) -> None:
+        self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW, 0o600)
+        os.fchmod(self._fd, 0o600)
+        self._line: list[str] = []
+        self.failure: OSError | None = None
+
+    def write(self, text: str) -> int:
+        self._line.append(text)
+        if text.endswith("\n"):
+            data, self._line = "".join(self._line).encode("utf-8"), []
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(self._fd, view):]
+            except OSError as exc:
+                self.failure = self.failure or exc
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        try:
+            os.close(self._fd)
+        except OSError:
+            pass
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "step"
 
@@ -105,6 +139,7 @@ class Audit:
         self.shots_dir = run_dir / "screenshots"
         self.shots_dir.mkdir(parents=True, mode=0o700)
         os.chmod(run_dir, 0o700)
+        os.chmod(self.shots_dir, 0o700)
         self.selectors = selectors
         self.redact = redactor
         self._out = out or sys.stdout
@@ -112,7 +147,8 @@ class Audit:
         self._lock = threading.Lock()  # workers share one recorder
         self._cdp = True  # Chromium's own capture, until it proves unavailable
         self._sessions: dict[Page, CDPSession] = {}
-        self._log_file = open(run_dir / "robot.log", "a", encoding="utf-8")  # noqa: SIM115 - closed in close()
+        self._log_file = _LogFile(run_dir / "robot.log")
+        self._failure: OSError | None = None  # the first file of the run folder that could not be written
         self.log = structlog.wrap_logger(
             structlog.PrintLogger(file=self._log_file),
             processors=[
@@ -139,7 +175,7 @@ class Audit:
             self._count += 1
             number = self._count
         name = f"{number:03d}-{_slug(who)}-{_slug(step)}.png"
-        (self.shots_dir / name).write_bytes(data)
+        self._write(self.shots_dir / name, data, who=who)
         return f"screenshots/{name}"
 
     def capture(self, page: Page, who: str, step: str, *, full_page: bool = False, region: Locator | None = None,
@@ -246,21 +282,57 @@ class Audit:
 
     # --- words ---------------------------------------------------------------------------------
     def say(self, line: str) -> None:
+        """A line for the person at the terminal (or cron's log): secrets out, the sites' control characters shown escaped."""
         with self._lock:
-            print(self.redact(line), file=self._out, flush=True)
+            print(shown(self.redact(line)), file=self._out, flush=True)
         if self.progress is not None:
             self.progress.heard()
 
     # --- files ---------------------------------------------------------------------------------
     def write_json(self, name: str, record: dict) -> Path:
         path = self.run_dir / name
-        path.write_text(json.dumps(self.redact.scrub(record), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        self._write(path, (json.dumps(self.redact.scrub(record), indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
         return path
 
     def write_text(self, name: str, text: str) -> Path:
         path = self.run_dir / name
-        path.write_text(self.redact(text), encoding="utf-8")
+        self._write(path, self.redact(text).encode("utf-8"))
         return path
+
+    def _write(self, path: Path, data: bytes, who: str = "") -> None:
+        """A file of the run folder, 0600 and complete or not there (written aside, then renamed);
+        CannotWrite names the folder and what to do when the disk is full or the folder is not writable."""
+        tmp = path.with_name(f".{path.name}.tmp")
+        try:
+            write_private(tmp, data, sync=False)  # the handoff is synced; a picture lost to a power cut is not worth the wait
+            os.replace(tmp, path)
+        except OSError as exc:
+            self._failure = self._failure or exc
+            try:
+                tmp.unlink(missing_ok=True)
+            except OSError:
+                pass
+            raise CannotWrite(self.run_dir, exc, who) from None
+
+    def hand_off(self, row: HandoffRow, who: str) -> None:
+        """A provider's passwords into the handoff, on disk before its Save; CannotWrite (no Save) if they cannot be."""
+        assert self.handoff is not None
+        try:
+            self.handoff.add(row)
+        except HandoffUnwritable as exc:
+            raise CannotWrite(self.run_dir, exc, f"{who}, before Save (nothing was saved)") from None
+
+    @property
+    def failure(self) -> OSError | None:
+        """The first write to the run folder that failed (a picture, the log, the handoff), or None."""
+        handoff = self.handoff.unsaved if self.handoff is not None else None
+        return self._failure or self._log_file.failure or handoff
+
+    def check_writable(self, who: str = "") -> None:
+        """Raise CannotWrite when something of the run folder could not be written: the run stops
+        rather than go on without its audit trail."""
+        if (failure := self.failure) is not None:
+            raise CannotWrite(self.run_dir, failure, who)
 
     def close(self) -> None:
         self._log_file.close()

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 
 from robot.browser import choose_browser, lean_driver_environment
@@ -15,8 +16,9 @@ from robot.check import check
 from robot.errors import ConfigError, RobotError
 from robot.lock import RunLock
 from robot.rules import npi_problem
-from robot.run import RunOptions, StopRequest, execute
-from robot.settings import Settings, Site, dotenv_candidates, load
+from robot.run import RunOptions, StopRequest, execute, practice_lock
+from robot.safetext import shown
+from robot.settings import SECRET_VARIABLES, Settings, Site, dotenv_candidates, load
 
 
 MAX_WORKERS = 16  # each is a browser with its own login; past the machine's cores they only queue
@@ -133,11 +135,25 @@ def _stop_on_signals() -> StopRequest:
     return stop
 
 
+def hide_secrets(settings: Settings, environ: MutableMapping[str, str] = os.environ) -> list[str]:
+    """Take every secret out of this process's environment, which Playwright's driver and Chromium inherit:
+    the settings hold them from here on. Returns the names taken out."""
+    known = set(settings.secrets())
+    names = [k for k, v in environ.items() if k in SECRET_VARIABLES or (v and v in known) or k in settings.secret_variables]
+    for name in names:
+        del environ[name]
+    return names
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    os.umask(0o077)  # whatever the caller's umask, every folder and file the run makes is its user's alone
     lean_driver_environment()  # before the sandbox's threads and the workers
     try:
         settings = load(config_path(args.config, args.sandbox), force_sandbox=args.sandbox)
+        hide_secrets(settings)  # still before any thread: the driver and the browser start without them
+        for warning in settings.warnings:
+            print(f"warning: {shown(warning)}", file=sys.stderr)
         options = RunOptions(
             out=args.out,
             headed=args.headed,
@@ -156,11 +172,14 @@ def main(argv: list[str] | None = None) -> int:
         choice = choose_browser()
         with _sites(settings, args.sandbox_skin, asked=args.sandbox) as (maxmd, portal, sandbox):
             if args.check:
-                with RunLock.for_out(args.out):  # never beside a run: some portals allow one session per login
+                # Never beside a run: some portals allow one session per login.
+                with RunLock.for_out(args.out), practice_lock(maxmd, portal, sandbox) as practice:
+                    if practice is not None:
+                        practice.keep_previous = True  # a killed run is the next real run's to pick up
                     code, _ = check(settings, args.out, choice, maxmd=maxmd, portal=portal)
                 return code
             result = execute(settings, options, choice, maxmd=maxmd, portal=portal, sandbox=sandbox)
     except RobotError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {shown(str(exc))}", file=sys.stderr)
         return exc.exit_code
     return result.exit_code

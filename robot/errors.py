@@ -8,7 +8,7 @@ from __future__ import annotations
 from pages.errors import NotFound, NotThere, RobotError, SessionExpired, SiteError, TransientFault
 
 __all__ = [
-    "BrowserFailed", "BrowserMissing", "ConfigError", "LoginRefused", "NotFound", "NotThere", "RobotError",
+    "BrowserFailed", "CannotWrite", "BrowserMissing", "ConfigError", "LoginRefused", "NotFound", "NotThere", "RobotError",
     "RunStopped", "SessionExpired", "SiteError", "SiteUnreachable", "StepFailed", "TransientFault", "first_line",
 ]
 
@@ -46,6 +46,18 @@ class StepFailed(RobotError):
         who = f"{provider}: " if provider else ""
         tail = f" — {hint}" if hint else ""
         super().__init__(f"{who}step '{step}' failed: {message}{tail}")
+
+
+class CannotWrite(RobotError):
+    """The run folder could not be written (a full disk, a folder made read-only): the run stops (exit 2),
+    since it would otherwise go on without its audit trail or, worse, without its handoff."""
+
+    def __init__(self, run_dir: object, error: OSError, who: str = "") -> None:
+        self.error = error
+        reason = error.strerror or str(error)
+        at = f" at {who}" if who else ""
+        super().__init__(f"cannot write the run folder {run_dir} ({reason}){at}: free some space (or make the folder "
+                         "writable, or choose another --out) and run again")
 
 
 class RunStopped(RobotError):

@@ -15,17 +15,17 @@ from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from pages.account import SaveAnswer, UserAccountPage
-from pages.base import LoginScreen, Retry
+from pages.base import LoginScreen, Retry, Screen
 from pages.maxmd import IdentityProofingPage, MaxmdHomePage, MaxmdLoginPage, WorkflowStatusPage
 from pages.portal import PortalLoginPage, PortalNavigation, UserSearchPage
-from robot import evidence, passwords, rules
+from robot import evidence, origins, passwords, rules
 from robot.audit import Audit
 from robot.errors import LoginRefused, SessionExpired, SiteUnreachable, StepFailed, TransientFault, first_line
 from robot.handoff import HandoffRow
 from robot.model import AccountNames, AccountState, Candidate, Changes, MaxmdEntry, Outcome, Picture, Status
 from robot.options import RunOptions, Shared
 from robot.rules import PortalClinician
-from robot.session import Session
+from robot.session import Session, sign_out
 from robot.settings import Settings, Site
 from robot.steps import REOPENED, STEP, VERIFY
 
@@ -37,6 +37,8 @@ class Procedure:
                  audit: Audit, shared: Shared) -> None:
         self.session, self.settings, self.options, self.audit, self.shared = session, settings, options, audit, shared
         self.maxmd_site, self.portal_site = maxmd, portal
+        # Each portal page is signed out of as the session lets it go.
+        session.sign_out = lambda page: sign_out(PortalNavigation(page, self.sel, self.waits), self.audit.log)
         self.sel = settings.selectors
         self.practice_shots: list[Picture] = []
         self.save_clicked: set[str] = set()  # providers whose Save was clicked and whose answer is still unread
@@ -57,7 +59,9 @@ class Procedure:
                 self.log_in_to_maxmd(page)
                 self.open_details(page)
                 self.view_workflow_status(page)
-                return self.copy_direct_addresses(page)
+                entries = self.copy_direct_addresses(page)
+                sign_out(MaxmdHomePage(page, self.sel, self.waits), self.audit.log)
+                return entries
 
         entries = self.session.attempts(PRACTICE, read)
         self.audit.log.info("maxmd read", providers=len(entries), complete=sum(e.complete for e in entries))
@@ -250,9 +254,9 @@ class Procedure:
         if self.options.dry_run:
             self._keep_filled_in(c, shots, failed=False)
         if not self.options.dry_run and (changes.set_password or changes.set_direct_password):
-            self.audit.handoff.add(  # on disk before Save is clicked
+            self.audit.hand_off(  # on disk before Save is clicked, or the run stops here
                 HandoffRow(c.npi, c.npi, c.name, portal_pw if changes.set_password else "", c.direct_address or "",
-                           direct_pw if changes.set_direct_password else ""))
+                           direct_pw if changes.set_direct_password else ""), c.who)
 
     def edit_names(self, c: Candidate, account: UserAccountPage, edits: dict[str, str], shots: list[Picture]) -> None:
         with self._account_step(c, account, STEP[12].name, shots):
@@ -260,6 +264,7 @@ class Procedure:
 
     def change_password(self, c: Candidate, account: UserAccountPage, password: str, shots: list[Picture]) -> None:
         with self._account_step(c, account, STEP[13].name, shots):
+            self._typed_only_at(account, "portal.account.password", self.portal_site, f"{c.who}'s account page")
             account.set_password(password)
 
     def leave_emergency_access_off(self, c: Candidate, account: UserAccountPage, shots: list[Picture], *, turn_off: bool) -> None:
@@ -277,6 +282,7 @@ class Procedure:
 
     def type_direct_password(self, c: Candidate, account: UserAccountPage, password: str, shots: list[Picture]) -> None:
         with self._account_step(c, account, STEP[17].name, shots):
+            self._typed_only_at(account, "portal.account.direct_password", self.portal_site, f"{c.who}'s account page")
             account.set_direct_password(password)
 
     def save(self, page: Page, c: Candidate, changes: Changes, account: UserAccountPage, outcome: Outcome) -> None:
@@ -287,6 +293,7 @@ class Procedure:
             try:
                 answer = account.save(just_before_click=lambda: self.save_clicked.add(c.npi))
                 self._judge(c, answer)
+                self.audit.handoff.mark(c.npi, applied=True)  # the portal said saved: on disk before anything else can fail
             except BaseException:
                 self._keep_filled_in(c, shots, failed=True)
                 raise
@@ -361,6 +368,7 @@ class Procedure:
         except PlaywrightError as exc:
             raise SiteUnreachable(f"{site.name} did not answer at {site.url} ({first_line(exc)}); check the address and the network") from None
         with self.session.step(page, PRACTICE, name, self.practice_shots):
+            self._typed_only_at(screen, f"{screen.site}.login.password", site, "its login page", login=True)
             accepted = screen.log_in(site.username, site.password)
         if not accepted:
             self.session.shot(page, PRACTICE, f"{name} refused", self.practice_shots, kind="failure")
@@ -369,6 +377,14 @@ class Procedure:
             seen = f" (see {self.practice_shots[-1].path})" if self.practice_shots else ""
             raise LoginRefused(f"{site.name} login refused for {site.username} at {site.url}: \"{words}\"; "
                                f"check {prefix}_USERNAME and {prefix}_PASSWORD{seen}")
+
+    def _typed_only_at(self, screen: Screen, key: str, site: Site, what: str, *, login: bool = False) -> None:
+        """Nothing secret is typed unless the page that asks for it is where the practice said (robot.origins):
+        a login on the site or a sign-on host it trusts, a provider's passwords on the site alone."""
+        found, allowed = screen.origin_of(key), site.login_origins if login else site.own_origin
+        if login:  # the log says where each site's login was found
+            self.audit.log.info("login page", site=site.name, origin=origins.origin(found), allowed=list(allowed))
+        origins.require(found, allowed, site=site.name, variable=site.variable, what=what)
 
     @contextlib.contextmanager
     def _account_step(self, c: Candidate, account: UserAccountPage, name: str, shots: list[Picture]) -> Iterator[None]:
@@ -428,14 +444,7 @@ class Procedure:
     def _passwords_for(self, c: Candidate) -> tuple[str, str]:
         """The provider's passwords for this run: given in the environment, else generated once."""
         if c.npi not in self._passwords:
-            given_portal, given_direct = self.settings.provider_passwords.get(c.npi, (None, None))
-            portal_pw = given_portal or passwords.generate(self.settings.policy)
-            if given_direct:
-                direct_pw = given_direct
-            elif self.settings.direct_same_as_portal:
-                direct_pw = portal_pw
-            else:
-                direct_pw = passwords.generate(self.settings.policy)
-            self.audit.redact.add(portal_pw, direct_pw)
-            self._passwords[c.npi] = (portal_pw, direct_pw)
+            given = self.settings.provider_passwords.get(c.npi, (None, None))
+            self._passwords[c.npi] = passwords.for_provider(given, self.settings.policy, same=self.settings.direct_same_as_portal)
+            self.audit.redact.add(*self._passwords[c.npi])
         return self._passwords[c.npi]

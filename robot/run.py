@@ -3,6 +3,9 @@ way out the record (run.json), the report, the index and the summary."""
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,13 +13,14 @@ from pathlib import Path
 from playwright.sync_api import Browser, Playwright, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
-from robot import report, rules, tracing
+from robot import pickup, report, rules, tracing
 from robot.audit import Audit, Redactor
 from robot.browser import BrowserChoice, launch
 from robot.crew import Crew, PlaywrightFactory, Worker, in_browser
-from robot.errors import BrowserFailed, RobotError, RunStopped, first_line
+from robot.errors import BrowserFailed, CannotWrite, ConfigError, RobotError, RunStopped, first_line
+from robot.handoff import write_private
 from robot.history import prune, write_index
-from robot.lock import RunLock
+from robot.lock import RunLock, state_dir
 from robot.model import Outcome, Picture
 from robot.options import RunOptions, Shared, StopRequest
 from robot.procedure import Procedure
@@ -35,7 +39,8 @@ class RunResult:
 
 
 def new_run_dir(out: Path, suffix: str = "") -> Path:
-    out.mkdir(parents=True, exist_ok=True)
+    """A name for a new run folder under ``out`` (created 0700 where missing, whatever the umask)."""
+    make_private_dir(out)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     path, n = out / f"{stamp}{suffix}", 1
     while path.exists():
@@ -54,9 +59,34 @@ def execute(
     sandbox: bool = False,
     playwright_factory: PlaywrightFactory = sync_playwright,
 ) -> RunResult:
-    """Run the whole job under the run lock; every exit path writes run.json, the report and the index."""
-    with RunLock.for_out(options.out):  # a second run exits 2 at once, naming this one's PID
-        return _Run(settings, options, choice, maxmd, portal, sandbox).execute(playwright_factory)
+    """Run the whole job under the run locks; every exit path writes run.json, the report and the index."""
+    # A second run in the same folder, or of the same practice from any folder, exits 2 at once naming this one.
+    with RunLock.for_out(options.out), practice_lock(maxmd, portal, sandbox) as practice:
+        try:
+            run = _Run(settings, options, choice, maxmd, portal, sandbox)
+        except OSError as exc:
+            raise ConfigError(f"cannot create a run folder in {options.out} ({exc.strerror}); free some space, "
+                              "or make the folder writable, or choose another --out") from None
+        interrupted = None
+        if practice is not None:
+            practice.note_run_dir(run.run_dir)
+            interrupted = pickup.find(practice.previous)
+            practice.keep_previous = options.dry_run and interrupted is not None  # a dry run only names it
+        return run.execute(playwright_factory, interrupted)
+
+
+def practice_lock(maxmd: Site, portal: Site, sandbox: bool) -> contextlib.AbstractContextManager[RunLock | None]:
+    """The lock of the practice; none for the embedded sandbox, whose practice lives and dies with this process."""
+    if sandbox:
+        return contextlib.nullcontext()
+    return RunLock.for_practice(maxmd.url, maxmd.username, portal.url, portal.username)
+
+
+def make_private_dir(path: Path) -> None:
+    """``path`` and its missing parents, the folder itself 0700 whatever the umask (an existing one is left as it is)."""
+    if not path.is_dir():
+        path.mkdir(parents=True, mode=0o700, exist_ok=True)
+        os.chmod(path, 0o700)
 
 
 class _Run:
@@ -72,13 +102,16 @@ class _Run:
         self.first: Worker | None = None
         self.crew: Crew | None = None
         self.practice_shots: list[Picture] = []
+        self.interrupted: pickup.Interrupted | None = None
 
-    def execute(self, playwright_factory: PlaywrightFactory) -> RunResult:
+    def execute(self, playwright_factory: PlaywrightFactory, interrupted: pickup.Interrupted | None = None) -> RunResult:
         started = _now()
+        self.interrupted = interrupted
         self.audit.log.info("run started", mode=_mode(self.options), maxmd=self.maxmd.url, portal=self.portal.url,
                             browser=self.choice.source, sandbox=self.sandbox)
-        self._housekeeping()
         try:
+            self._begin(started)
+            self._housekeeping()
             exit_code, run_error = self._job(playwright_factory), ""
         except RunStopped as exc:
             run_error, exit_code = _stopped(exc, self.options, self.audit)
@@ -97,9 +130,56 @@ class _Run:
             else:
                 run_error, exit_code = f"the run stopped on an unexpected error: {first_line(exc)}", 2
                 self.audit.log.exception("run crashed")
-        record = self._record(started, exit_code, run_error)
-        self._summary(record, run_error)
+        if (failure := self.audit.failure) is not None and not run_error:
+            run_error, exit_code = str(CannotWrite(self.run_dir, failure)), 2  # a provider finished, its pictures did not
+        self._settle_carried()
+        record, written = self._record(started, exit_code, run_error)
+        if not written:
+            exit_code = 2
+        self._summary(record, record["error"] or "", written)
         return RunResult(exit_code, self.run_dir, self.shared.outcomes)
+
+    def _begin(self, started: str) -> None:
+        """run.json as the run starts (``finished`` null until it ends, so a killed run reads as interrupted),
+        and an interrupted run of this practice picked up: named, and its handoff's rows carried into this one's."""
+        self.audit.write_json("run.json", {**self._head(started), "finished": None, "exit_code": None, "providers": []})
+        if self.interrupted is None:
+            return
+        self.audit.say(self.interrupted.said())
+        self.audit.log.warning("interrupted run picked up", **self.interrupted.as_json())
+        if self.interrupted.rows and not self.options.dry_run:
+            try:
+                self.audit.handoff.carry(self.interrupted.rows, self.interrupted.name)
+            except OSError as exc:
+                raise CannotWrite(self.run_dir, exc) from None
+
+    def _settle_carried(self) -> None:
+        """Each carried row whose Save was in doubt, by what this run found in its account."""
+        if self.audit.handoff is None or self.interrupted is None:
+            return
+        statuses = {o.npi: str(o.status) for o in self.shared.outcomes}
+        for row in self.audit.handoff.carried():
+            now = pickup.settled(row.applied, statuses.get(row.npi), forced_then=row.npi in self.interrupted.forced)
+            if now != row.applied:
+                self.audit.handoff.settle(row.npi, now)
+                self.audit.log.info("carried row settled", npi=row.npi, was=row.applied, now=now)
+            for o in self.shared.outcomes:
+                if o.npi == row.npi:
+                    o.notes.append(f"its passwords from the interrupted run {row.carried_from} are in this run's handoff "
+                                   f"(applied={now}{': this run found the account saved' if now != row.applied else ''})")
+
+    def _head(self, started: str) -> dict:
+        """What run.json says of the run itself, as it starts and as it ends."""
+        return {
+            "started": started,
+            "mode": _mode(self.options),
+            "browser": self.choice.source,
+            "sites": {"maxmd": self.maxmd.url, "portal": self.portal.url, "sandbox": self.sandbox,
+                      "trusted_origins": list(self.maxmd.trusted)},
+            "options": {"only": sorted(self.options.only), "force": sorted(self.options.force),
+                        "workers": self.options.workers, "dry_run": self.options.dry_run},
+            "picked_up": self.interrupted.as_json() if self.interrupted is not None else None,
+        }
 
     def _housekeeping(self) -> None:
         removed = prune(self.options.out, self.settings.retention, datetime.now(UTC),
@@ -152,35 +232,65 @@ class _Run:
             hint = " (--headed needs a display: run it on a desktop, or without --headed)" if self.options.headed else ""
             raise BrowserFailed(f"the browser ({self.choice.source}) did not start: {first_line(exc)}{hint}") from None
 
-    def _record(self, started: str, exit_code: int, run_error: str) -> dict:
+    def _record(self, started: str, exit_code: int, run_error: str) -> tuple[dict, bool]:
+        """run.json, the report and the index; (the record, whether the run folder took them). What the folder
+        cannot take (a full disk) goes to the state folder's ``unsaved/``: the record, and the handoff if its
+        last state is not on disk."""
         outcomes = self.shared.outcomes
         shots = (self.first.procedure.practice_shots if self.first else []) + self.practice_shots
         practice = {"name": self.settings.practice_name, "screenshots": [p.path for p in shots],
                     "pictures": [p.as_json() for p in shots]}
         if whole := [p.path for p in shots if p.kind == "workflow list"]:
             practice["workflow_list"] = whole[0]
+        head = self._head(started)
         record = {
             "started": started,
             "finished": _now(),
-            "mode": _mode(self.options),
+            "mode": head["mode"],
             "exit_code": exit_code,
             "error": run_error or None,
-            "browser": self.choice.source,
-            "sites": {"maxmd": self.maxmd.url, "portal": self.portal.url, "sandbox": self.sandbox},
+            **{k: v for k, v in head.items() if k not in ("started", "mode")},
             "practice": practice,
             "providers": [o.as_json() for o in outcomes],
             "counts": dict(report.counts([o.as_json() for o in outcomes])),
         }
-        tracing.tidy(self.run_dir)
+        with contextlib.suppress(OSError):
+            tracing.tidy(self.run_dir)
         record = self.redactor.scrub(record)  # before any rendering: HTML escaping would hide a secret from the redactor
-        self.audit.write_json("run.json", record)
-        self.audit.write_text("report.html", report.render(record))
-        self.audit.log.info("run finished", exit_code=exit_code)
+        try:
+            self.audit.write_json("run.json", record)
+            self.audit.write_text("report.html", report.render(record))
+            if self.audit.handoff is not None and self.audit.handoff.unsaved is not None:
+                self.audit.handoff.retry()
+        except (CannotWrite, OSError) as exc:
+            record = {**record, "exit_code": 2, "error": "; ".join(filter(None, [run_error, str(exc)]))}
+            self._unsaved(record)
+            written = False
+        else:
+            written = True
+        self.audit.log.info("run finished", exit_code=record["exit_code"])
         self.audit.close()
-        write_index(self.options.out)
-        return record
+        try:
+            write_index(self.options.out)
+        except OSError as exc:
+            self.audit.say(f"warning: the runs index in {self.options.out} could not be written ({exc.strerror})")
+        return record, written
 
-    def _summary(self, record: dict, run_error: str) -> None:
+    def _unsaved(self, record: dict) -> None:
+        """The record, and the handoff where its last state did not reach the disk, in the state folder."""
+        where = state_dir() / "unsaved" / self.run_dir.name
+        try:
+            make_private_dir(where)
+            write_private(where / "run.json", (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+            if self.audit.handoff is not None and self.audit.handoff.rows():
+                write_private(where / "handoff.csv", self.audit.handoff.rendered())
+        except OSError as exc:
+            self.audit.say(f"error: the run's record could not be written in {self.run_dir} nor in {where} ({exc.strerror})")
+            return
+        self.audit.say(f"The run folder could not take its record: run.json{' and the handoff' if self.audit.handoff and self.audit.handoff.rows() else ''} "
+                       f"are in {where} (readable by you only)")
+
+    def _summary(self, record: dict, run_error: str, written: bool = True) -> None:
         say = self.audit.say
         if run_error:
             say(f"error: {run_error}")
@@ -190,9 +300,11 @@ class _Run:
             for status, n in record["counts"].items():
                 say(f"  {status:<19} {n}")
         say("")
-        say(f"Report: {(self.run_dir / 'report.html').resolve()}")
-        if self.audit.handoff.rows():
-            say(f"Passwords for the providers: {(self.run_dir / 'handoff.csv').resolve()} (readable by you only)")
+        if written:
+            say(f"Report: {(self.run_dir / 'report.html').resolve()}")
+        if self.audit.handoff is not None and (rows := self.audit.handoff.rows()):
+            say(f"Passwords for the providers: {(self.run_dir / 'handoff.csv').resolve()} (readable by you only)"
+                + (f"; {len([r for r in rows if r.carried_from])} rows carried from the interrupted run" if any(r.carried_from for r in rows) else ""))
 
 
 def _stopped(exc: BaseException, options: RunOptions, audit: Audit) -> tuple[str, int]:

@@ -8,13 +8,13 @@ import contextlib
 import re
 import time
 from collections.abc import Callable, Iterator
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from playwright.sync_api import Browser, BrowserContext, Locator, Page
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from pages.base import Retry
+from pages.base import Retry, Screen
 from pages.landmarks import Landmarks
 from robot import evidence
 from robot.audit import MASK_COLOR, Audit
@@ -65,6 +65,7 @@ class Session:
         self._handled = 0
         self._collect = True
         self._told: set[str] = set()
+        self.sign_out: Callable[[Page], None] | None = None  # ends the portal's session on a page let go (the procedure's)
 
     # --- browser and pages ---------------------------------------------------------------------------
     def context(self) -> BrowserContext:
@@ -80,16 +81,35 @@ class Session:
     def new_portal_page(self) -> Page:
         """A fresh context for the portal (the old one may have died with its browser), traced if asked."""
         if self._portal_ctx is not None:
-            with contextlib.suppress(PlaywrightError):
-                self._portal_ctx.close()
+            self._let_go()
         self._portal_ctx = self.context()
         if self.tracing:
             self.tracing.attach(self._portal_ctx)
         return self._portal_ctx.new_page()
 
     def close(self) -> None:
+        """The end of the worker: its portal session signed out, then its browser closed."""
+        if self._portal_ctx is not None:
+            self._let_go()
         with contextlib.suppress(PlaywrightError):
             self.browser.close()
+
+    def _let_go(self) -> None:
+        """Sign out of the portal context's logged-in page, if it still has one, and close the context."""
+        ctx, self._portal_ctx = self._portal_ctx, None
+        page, self.portal = self.portal, None
+        if ctx is None:
+            return
+        if self.sign_out is not None and self.browser.is_connected():
+            pages = [p for p in ctx.pages if not p.is_closed()]
+            if page is not None and not page.is_closed():
+                pages = [page]
+            if pages:
+                if self.tracing:
+                    self.tracing.pause()  # a sign-out is no provider's to keep
+                self.sign_out(pages[0])
+        with contextlib.suppress(PlaywrightError):
+            ctx.close()
 
     # --- steps: marks, pictures, failures ------------------------------------------------------------
     def mark(self, who: str, name: str) -> None:
@@ -154,6 +174,7 @@ class Session:
         here, between steps."""
         if self.options.stopping():
             raise RunStopped(f"stopped by {self.options.stop.reason} before step '{name}'")  # type: ignore[union-attr]
+        self.audit.check_writable(who)  # a run folder that took no picture or log line: no step without its record
         self.mark(who, name)
         try:
             yield
@@ -236,6 +257,21 @@ class Session:
                 # Not Chromium's protocol (another browser, a server that refuses it): memory just grows.
                 self.audit.log.info("garbage collection not available", error=first_line(exc))
                 self._collect = False
+
+
+def sign_out(screen: Screen, log: Any) -> None:
+    """The administrator's session ended as the robot is done with it, so no cookie left behind (in a kept
+    trace, say) still opens the site. Never a run's failure: a site without a sign-out ends it in time."""
+    try:
+        done = screen.sign_out(min(5.0, screen.retry.timeout_s))
+    except (PlaywrightError, RobotError) as exc:
+        done, why = False, first_line(exc)
+    else:
+        why = "" if done else f"no sign-out link or button found ({screen.site}.nav.sign_out)"
+    if done:
+        log.info("signed out", site=screen.site)
+    else:
+        log.warning("not signed out; the session ends when the site expires it", site=screen.site, error=why)
 
 
 class _NoTracing:

@@ -35,6 +35,19 @@ def _node_options_as_they_were() -> Iterator[None]:
         os.environ["NODE_OPTIONS"] = before
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _state_folder_of_its_own(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Practice locks and unsaved records go to a folder of the test session's, never the user's own
+    (subprocesses inherit it); a test that needs one of its own sets ROBOT_STATE_DIR itself."""
+    before = os.environ.get("ROBOT_STATE_DIR")
+    os.environ["ROBOT_STATE_DIR"] = str(tmp_path_factory.mktemp("robot-state"))
+    yield
+    if before is None:
+        os.environ.pop("ROBOT_STATE_DIR", None)
+    else:
+        os.environ["ROBOT_STATE_DIR"] = before
+
+
 @pytest.fixture
 def sandbox_options() -> dict[str, Any]:
     return {}

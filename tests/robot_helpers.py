@@ -73,11 +73,16 @@ def run_robot(
     settings: Settings | None = None,
     maxmd_url: str | None = None,
     capture: bool = False,
+    portal_url: str | None = None,
+    practice: bool = False,
+    trusted: tuple[str, ...] = (),
     **options,
 ) -> Finished:
     """Run the robot against ``sb`` the way the CLI does, with no back-off between retries.
 
     Its terminal output is taken from ``capsys``, or with ``capture=True`` from a buffer of its own.
+    ``practice``: as for a configured practice (its practice lock, an interrupted run picked up), not
+    as the embedded sandbox; ``trusted``: the sign-on origins robot.yaml would give.
     """
     settings = settings or sandbox_settings()
     options.setdefault("backoff_seconds", 0)
@@ -89,9 +94,9 @@ def run_robot(
             settings,
             RunOptions(out=out, **options),
             choose_browser(),
-            maxmd=Site("MaxMD", maxmd_url or sb.maxmd_url, sb.maxmd_username, sb.maxmd_password),
-            portal=Site("portal", sb.portal_url, sb.portal_username, sb.portal_password),
-            sandbox=True,
+            maxmd=Site("MaxMD", maxmd_url or sb.maxmd_url, sb.maxmd_username, sb.maxmd_password, trusted),
+            portal=Site("portal", portal_url or sb.portal_url, sb.portal_username, sb.portal_password, trusted),
+            sandbox=not practice,
         ).result()
     captured = capsys.readouterr() if capsys else None
     return Finished(

@@ -72,11 +72,13 @@ class SessionStore:
     def __init__(self) -> None:
         self._sessions: dict[str, Session] = {}
         self._lock = threading.Lock()
+        self.issued: list[str] = []  # every session id ever given out, for tests to look for in what a run kept
 
     def create(self, username: str) -> str:
         sid = secrets.token_urlsafe(24)
         with self._lock:
             self._sessions[sid] = Session(username)
+            self.issued.append(sid)
         return sid
 
     def get(self, sid: str | None) -> Session | None:
@@ -104,6 +106,11 @@ class SessionStore:
             with self._lock:
                 self._sessions.pop(sid, None)
 
+    def live(self) -> list[str]:
+        """The usernames of the sessions still open (a signed-out one is gone)."""
+        with self._lock:
+            return [s.username for s in self._sessions.values()]
+
 
 class Runtime:
     """Everything both apps read per request: state, faults, the request log, the failure dice."""
@@ -112,6 +119,7 @@ class Runtime:
         self.state = state
         self.faults = faults
         self.requests: list[RequestRecord] = []
+        self.stores: dict[str, SessionStore] = {}  # each site's sessions, for tests to see which are still open
         self._requests_lock = threading.Lock()
         self._rng_lock = threading.Lock()
         self._rng_seed = faults.error_seed
@@ -193,6 +201,7 @@ def install_common(app: Flask, runtime: Runtime, site: str, cookie_name: str, st
     the session: they are not the application's requests. Latency and the request log cover them too.
     """
     app.wsgi_app = _RecordingMiddleware(app.wsgi_app, runtime, site)  # type: ignore[method-assign]
+    runtime.stores[site] = store
     app.config["SESSION_COOKIE_NAME"] = cookie_name
 
     @app.after_request

@@ -123,6 +123,14 @@ class Sandbox:
     def portal_url(self) -> str:
         return f"http://{self.host}:{self._port('portal')}/login"
 
+    def live_sessions(self, site: str) -> list[str]:
+        """Who is still logged in on ``site`` ("maxmd" or "portal"): a session signed out of is not listed."""
+        return self._runtime.stores[site].live()
+
+    def issued_sessions(self, site: str) -> list[str]:
+        """Every session id ``site`` ever gave out (its cookie values), signed out of or not."""
+        return list(self._runtime.stores[site].issued)
+
     def _port(self, site: str) -> int:
         port = self.maxmd_port if site == "maxmd" else self.portal_port
         if port is None:
