@@ -200,8 +200,10 @@ def _open_lock(path: Path) -> int:
     """The lock file, created 0600 in a 0700 folder where missing; never a symbolic link, a second name of
     another file, or anything but a plain file."""
     try:
-        if not path.parent.is_dir():
-            path.parent.mkdir(parents=True, mode=0o700)
+        missing = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
+        for folder in reversed(missing):  # each one made private, not only the last (mkdir's parents= would not)
+            folder.mkdir(mode=0o700, exist_ok=True)
+            os.chmod(folder, 0o700)
         # os.open descriptors are not inherited (PEP 446), so Chromium and the Playwright driver
         # never hold the lock: it ends exactly when this process does.
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)

@@ -179,6 +179,8 @@ def test_a_hard_link_to_another_file_is_refused_and_left_whole(tmp_path: Path) -
 def test_the_runs_folder_a_lock_makes_is_private_whatever_the_umask(tmp_path: Path) -> None:
     old = os.umask(0)
     try:
+        with RunLock.for_practice(*SITES, environ={"ROBOT_STATE_DIR": str(tmp_path / "state")}) as lock:
+            assert [stat.S_IMODE(p.stat().st_mode) for p in (tmp_path / "state", lock.path.parent)] == [0o700, 0o700]
         with RunLock.for_out(tmp_path / "runs") as lock:
             assert stat.S_IMODE(lock.path.parent.stat().st_mode) == 0o700
             assert stat.S_IMODE(lock.path.stat().st_mode) == 0o600
