@@ -284,7 +284,10 @@ class Audit:
     def say(self, line: str) -> None:
         """A line for the person at the terminal (or cron's log): secrets out, the sites' control characters shown escaped."""
         with self._lock:
-            print(shown(self.redact(line)), file=self._out, flush=True)
+            try:
+                print(shown(self.redact(line)), file=self._out, flush=True)
+            except OSError as exc:  # a terminal log on a full disk (cron's): the run goes on, and stops at its next step
+                self._failure = self._failure or exc
         if self.progress is not None:
             self.progress.heard()
 
