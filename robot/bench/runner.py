@@ -16,6 +16,7 @@ from robot.bench.memory import PeakMemory
 from robot.bench.results import Measurement
 from robot.bench.sandbox_child import SandboxChild, judge
 from robot.browser import BrowserChoice
+from robot.handoff import read as read_handoff
 from robot.run import RunOptions, RunResult, execute
 from robot.settings import Settings
 
@@ -45,8 +46,8 @@ def _audit_missing(result: RunResult, providers: int) -> str:
     if unpictured:
         return f"{unpictured} providers have no screenshot"
     handoff = result.run_dir / "handoff.csv"
-    rows = handoff.read_text(encoding="utf-8").splitlines()[1:] if handoff.is_file() else []
-    applied = sum(1 for row in rows if row.endswith(",yes"))
+    rows = read_handoff(handoff) if handoff.is_file() else []
+    applied = sum(1 for row in rows if row.applied == "yes")
     if applied != providers:
         return f"handoff.csv has {applied} rows applied=yes, not {providers}"
     return ""
