@@ -149,7 +149,11 @@ def section(text: str) -> Loc:
 _SIGN_IN = re.compile(r"^[\W\d_]*((sign|log)[\s-]*(in|on)|submit|continue)[\W\d_]*$", re.I)
 _SIGN_OUT = re.compile(r"^[\W\d_]*((sign|log)[\s-]*(out|off))[\W\d_]*$", re.I)
 _NPI_NAME = re.compile(r"^\s*[12]\d{9}\s*$")
-EMAIL_TEXT = re.compile(r"[^\s@<>(),;:]+@[^\s@<>(),;:]+\.[A-Za-z]{2,}")
+# An e-mail address in running text. It starts where a run of address characters starts (the lookbehind):
+# unanchored, "[^...]+@" would be tried again from every character of a long run with no "@" (a
+# 12,000-character name: quadratic, seconds per element in the browser's text engine). Same matches.
+EMAIL_PATTERN = r"(?<![^\s@<>(),;:])[^\s@<>(),;:]+@[^\s@<>(),;:]+\.[A-Za-z]{2,}"
+EMAIL_TEXT = re.compile(EMAIL_PATTERN)
 # "Next", "Next page ›", "›" or ">" alone; never a page number, "«", or "»" (often the last page).
 NEXT_PAGE = re.compile(r"^[^\w«‹<←]*(next(\s+page)?|[›>→⟩])[^\w«‹<←]*$", re.I)
 _ACTION = ("button", "link", "menuitem", "tab")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from playwright.sync_api import Locator
 
 from pages.base import LoginScreen, Screen
-from pages.locators import ENTRY_ATTRIBUTE, EMAIL_TEXT
+from pages.locators import EMAIL_PATTERN, ENTRY_ATTRIBUTE, EMAIL_TEXT
 
 
 class MaxmdLoginPage(LoginScreen):
@@ -26,7 +26,7 @@ class MaxmdHomePage(Screen):
 
 
 # Text holding an NPI (10 digits, first 1 or 2) or an e-mail address: what a provider's entry shows.
-NPI_OR_ADDRESS = re.compile(r"(?<!\d)[12]\d{9}(?!\d)|[^\s@<>(),;:]+@[^\s@<>(),;:]+\.[A-Za-z]{2,}")
+NPI_OR_ADDRESS = re.compile(r"(?<!\d)[12]\d{9}(?!\d)|" + EMAIL_PATTERN)
 
 
 class IdentityProofingPage(Screen):
@@ -95,7 +95,7 @@ _BOX_OWNERS = """(els, attr) => els.map(b => {
 # The entries of a list, by structure alone: the elements that each hold one NPI (or, beside them, a
 # name only) and at most one e-mail address, climbed up from each NPI as far as that stays true.
 FIND_ENTRIES = r"""(attr) => {
-  const NPI = /(?<!\d)[12]\d{9}(?!\d)/g, MAIL = /[^\s@<>(),;:]+@[^\s@<>(),;:]+\.[A-Za-z]{2,}/g;
+  const NPI = /(?<!\d)[12]\d{9}(?!\d)/g, MAIL = /__MAIL__/g;
   document.querySelectorAll("[" + attr + "]").forEach(e => e.removeAttribute(attr));
   const shown = e => e.offsetParent !== null || e.getClientRects().length > 0;
   const counts = new Map();
@@ -149,7 +149,7 @@ FIND_ENTRIES = r"""(attr) => {
   ordered.sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING) ? -1 : 1);
   ordered.forEach((e, i) => e.setAttribute(attr, String(i)));
   return ordered.length;
-}"""
+}""".replace("__MAIL__", EMAIL_PATTERN)
 
 
 def first_box_of_each(count: int, boxes: list[tuple[int, str]]) -> list[str | None]:

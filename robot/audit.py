@@ -236,7 +236,10 @@ class Audit:
     def crop(self, page: Page, rect: dict, who: str, step: str, *, covered: bool = False) -> str:
         """The part of the page at ``rect`` (page coordinates), with a margin, secrets masked; its path or ""."""
         x, y = max(0.0, rect["x"] - _CROP_MARGIN), max(0.0, rect["y"] - _CROP_MARGIN)
-        clip = {"x": x, "y": y, "width": rect["width"] + 2 * _CROP_MARGIN, "height": rect["height"] + 2 * _CROP_MARGIN}
+        # No wider or taller than a strip may be: an entry beyond that is a value run off its edge, and its
+        # raster would cost hundreds of megabytes; its left and top part is where its words start.
+        clip = {"x": x, "y": y, "width": min(rect["width"] + 2 * _CROP_MARGIN, stitch.MAX_WIDTH_PX),
+                "height": min(rect["height"] + 2 * _CROP_MARGIN, stitch.MAX_WIDTH_PX)}
         try:
             data = self._clipped(page, clip, covered=covered)
         except Exception as exc:  # noqa: BLE001 - a missing picture must not end the provider's work

@@ -17,6 +17,7 @@ from robot.model import Candidate, Outcome, Picture, Status
 from robot.options import RunOptions
 from robot.origins import WrongOrigin
 from robot.procedure import Procedure
+from robot.safetext import cut
 from robot.session import Session
 
 PlaywrightFactory = Callable[[], contextlib.AbstractContextManager[Playwright]]
@@ -76,7 +77,7 @@ class Worker:
             shared.outcomes.append(outcome)
             progress = self.audit.progress
             place = progress.place(self.session.name, worked=worked) + " " if progress is not None else "  "
-            line = f"{place}{outcome.status:<19} {outcome.npi or '-':<10}  {outcome.name}"
+            line = f"{place}{outcome.status:<19} {outcome.npi or '-':<10}  {cut(outcome.name)}"
             self.audit.say(line + (f"\n      {outcome.error}" if outcome.error else ""))
 
 

@@ -13,6 +13,7 @@ from pathlib import PurePosixPath
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from robot.model import Status
+from robot.safetext import LINE_LIMIT, VALUE_LIMIT, cut
 
 _env = Environment(
     loader=PackageLoader("robot", "templates"),
@@ -20,6 +21,10 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+# Values too long to read are cut where the page lays them out (a name, an address, a field: ``|cut``;
+# an error or a note, the robot's words around the sites': ``|cut(line)``); run.json keeps them whole.
+_env.filters["cut"] = lambda value, limit=VALUE_LIMIT: cut(str(value), limit) if value else value
+_env.globals.update(line=LINE_LIMIT)
 
 STATUS_ORDER = [
     Status.FAILED, Status.CONFLICT, Status.CONFIGURED, Status.DRY_RUN, Status.ALREADY_CONFIGURED,

@@ -17,13 +17,18 @@ from collections.abc import Iterable
 from PIL import Image
 
 STRIP_PX = 2000  # a strip's height: a few windows, so few captures, each a small raster
+# A picture's widest: over three windows of 1280, wider than anything a reviewer reads across; a page
+# wider than this is a value run off its edge (a 12,000-character name drew 103,623 px, 800 MB a strip).
+MAX_WIDTH_PX = 4096
 _SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _IDAT_BYTES = 1 << 20  # a chunk of the compressed rows
 
 
 def strips(width: int, height: int, step: int | None = None) -> list[dict]:
-    """The clips (page coordinates) that cover a page of ``width`` x ``height``, top to bottom."""
+    """The clips (page coordinates) that cover a page of ``width`` x ``height``, top to bottom; no wider
+    than ``MAX_WIDTH_PX`` (the page's left part, where its words start)."""
     step = step or STRIP_PX
+    width = min(width, MAX_WIDTH_PX)
     return [{"x": 0, "y": y, "width": width, "height": min(step, height - y)} for y in range(0, height, step)]
 
 

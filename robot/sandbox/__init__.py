@@ -12,6 +12,7 @@ robot learns nothing from it that the real sites would not show (visible words o
     Sandbox(skin="modern")  # ... as a current Bootstrap/jQuery/Select2/DataTables admin site would
 
     Sandbox(odd_data=True).odd_npis  # six extra ready providers with hostile/odd names and addresses
+    add_ready_provider(sb.state, "Jane", "Okafor" * 2000)  # one more ready provider, any name; its NPI
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from robot.sandbox._state import (
     PortalAccount,
     Practice,
     SandboxState,
+    add_ready_provider,
     npi_is_valid,
 )
 
@@ -61,5 +63,6 @@ __all__ = [
     "Practice",
     "Sandbox",
     "SandboxState",
+    "add_ready_provider",
     "npi_is_valid",
 ]

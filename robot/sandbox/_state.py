@@ -428,3 +428,26 @@ def add_odd_providers(state: SandboxState) -> list[str]:
             state.accounts[npi] = _clinician(npi, odd.first_name, odd.last_name)
             npis.append(npi)
         return npis
+
+
+def add_ready_provider(state: SandboxState, first_name: str, last_name: str, credential: str = "OD",
+                       local_part: str = "ready.provider") -> str:
+    """Append one ready provider (MaxMD Complete, a fresh portal account named ``first_name``
+    ``last_name`` on both sites, whatever their length or characters); return its NPI.
+
+    For a test's own odd name (a 12,000-character one, one with an "@"): the NPI is the first free
+    valid one from 1700000000, the Direct address ``local_part`` (numbered where taken) in the practice's domain.
+    """
+    with state.lock:
+        taken, addresses = _in_use(state)
+        first9 = 170_000_000
+        while (npi := f"{first9}{npi_check_digit(str(first9))}") in taken:
+            first9 += 1
+        local, n = local_part, 1
+        while f"{local}@{state.practice.direct_domain}".lower() in addresses:
+            n += 1
+            local = f"{local_part}{n}"
+        address = f"{local}@{state.practice.direct_domain}"
+        state.maxmd_entries.append(MaxmdEntry(first_name, last_name, credential, npi, "Complete", address))
+        state.accounts[npi] = _clinician(npi, first_name, last_name)
+        return npi

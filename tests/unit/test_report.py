@@ -355,3 +355,37 @@ def test_hostile_fields_captions_and_changes_are_escaped():
     assert table(page, "changes")["rows"][1]["cells"] == [HOSTILE, HOSTILE, HOSTILE + "!"]
     assert table(page, "providers")["rows"][1]["cells"][4] == HOSTILE
     assert page.figcaptions[0].startswith(f"{HOSTILE} — {HOSTILE}")
+
+
+def test_a_12000_character_name_is_cut_where_the_page_lays_it_out():
+    from robot.safetext import VALUE_LIMIT
+
+    name = "Jane " + ("Okafor" * 2000)[:11_995]
+    shown = name[:VALUE_LIMIT] + f"… ({len(name) - VALUE_LIMIT:,} more characters)"
+    long = provider(name, "1234567893", Status.CONFIGURED, reminder=True)
+    long["direct_address"] = "x" * 12_000 + "@direct.brightsideeye.com"
+    long["fields"] = [{"field": "last name", "before": name, "after": name}]
+    html = render(record([long, provider("Lei Chen, OD", "1987654328")]))
+    page = Page(html)
+    assert name[: VALUE_LIMIT + 1] not in html and "x" * (VALUE_LIMIT + 1) not in html
+    assert [a["aria-label"] for a in page.articles] == [shown, "Lei Chen, OD"]
+    assert page.reminder_items == [f"{shown} (NPI 1234567893)"]
+    [overview, changes] = [t for t in page.tables if t["rows"]]
+    assert overview["rows"][1]["cells"][0] == shown
+    assert changes["attrs"]["aria-label"] == f"Before and after: {shown}" and changes["rows"][1]["cells"][1:] == [shown, shown]
+    assert len(html) < len(render(record([provider("Lei Chen, OD", "1987654328")]))) + 8 * 400 + 2_000
+
+
+def test_an_error_or_a_note_quoting_a_long_value_is_cut_at_a_line():
+    from robot.safetext import LINE_LIMIT
+
+    name = "Jane " + ("Okafor" * 2000)[:11_995]
+    error = f"MaxMD shows no NPI, and 2 portal accounts are named {name}; pin one"
+    failed = provider("Jane Okafor, OD", "1234567893", Status.FAILED, error=error)
+    failed["notes"] = [f"the portal said: {name}"]
+    rec = record([failed])
+    rec["error"] = f"waited for {name}"
+    html = render(rec)
+    for text in (error, f"the portal said: {name}", f"waited for {name}"):
+        assert text[:LINE_LIMIT] + f"… ({len(text) - LINE_LIMIT:,} more characters)" in html
+    assert name[:LINE_LIMIT] not in html

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from robot.model import (
@@ -558,6 +560,60 @@ def test_a_workflow_status_written_as_workflow_colon_is_read() -> None:
     entry = parse_workflow_entry("Hannah Okafor, OD\nNPI 1733480507 · Workflow: Pending\nStarted 2026-10-02", None)
     assert (entry.npi, entry.workflow_status) == ("1733480507", "Pending")
     assert parse_workflow_entry("Jane Okafor, OD\nNPI: 1234567893\nWorkflow status: Complete", "j@d.example.com").workflow_status == "Complete"
+
+
+# --- names as the sites may show them (issue 20) -----------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["Jane @Okafor, OD", "Okafor@Home, OD", "Jane O@kafor", "@Jane Okafor", "Jane Okafor @ Brightside, OD"])
+def test_a_name_with_an_at_sign_is_kept(name):
+    for text in (f"{name}\nNPI: {OKAFOR}\nWorkflow status: Complete\n{addr('jane')}",  # a block of lines
+                 f"{name}\t{OKAFOR}\tComplete\t{addr('jane')}"):  # a table row
+        e = parse_workflow_entry(text, addr("jane"))
+        assert (e.name, e.npi, e.workflow_status, e.direct_address) == (name, OKAFOR, "Complete", addr("jane"))
+    assert split_name("Okafor@Home, OD") == ("", "Okafor@Home")
+
+
+def test_a_line_holding_an_e_mail_address_is_never_the_name():
+    text = f"jane.private@example.com\nContact: Jane <jane.okafor@example.org>\nJane Okafor, OD\nNPI: {OKAFOR}\nWorkflow status: Complete"
+    assert parse_workflow_entry(text, addr("jane")).name == "Jane Okafor, OD"
+    assert parse_workflow_entry(f"{addr('jane').upper()}\nJane Okafor, OD\nNPI: {OKAFOR}", addr("jane")).name == "Jane Okafor, OD"
+
+
+def test_an_entry_without_npi_is_matched_by_a_name_with_an_at_sign():
+    e = parse_workflow_entry(f"Jane @Okafor, OD\nWorkflow status: Complete\n{addr('jane')}", addr("jane"))
+    [c] = [c for c in plan([e], [PortalClinician(OKAFOR, "Jane", "@Okafor"), PortalClinician(PATEL, "Jane", "Okafor")], {}) if c.name == e.name]
+    assert (c.npi, c.status) == (OKAFOR, None)
+
+
+LONG = 12_000
+
+
+def _long(unit: str) -> str:
+    """A name of ``LONG`` characters: "Jane " and ``unit`` repeated."""
+    return "Jane " + (unit * LONG)[: LONG - len("Jane ")]
+
+
+@pytest.mark.parametrize("name", [_long("Okafor"), _long("Okafor "), _long("Okafor-"), _long("Ok@for "), _long("O@"), _long("a.")],
+                         ids=["one-word", "words", "hyphens", "at-signs", "at-run", "dots"])
+def test_a_12000_character_name_is_read_whole_in_well_under_a_second(name):
+    for text in (f"{name}\nNPI: {OKAFOR}\nWorkflow status: Complete\n{addr('jane')}", f"{name}\t{OKAFOR}\tComplete\t{addr('jane')}"):
+        started = time.perf_counter()
+        e = parse_workflow_entry(text, addr("jane"))
+        assert time.perf_counter() - started < 0.25
+        assert (e.name, e.npi, e.workflow_status) == (name.strip(), OKAFOR, "Complete")
+
+
+@pytest.mark.parametrize("text", [
+    f"Jane Okafor, OD\nNPI{' ' * LONG}x\nWorkflow status: Complete",  # a label with no number after its spaces
+    f"Jane Okafor, OD\nNPI: {OKAFOR}\nWorkflow status{' ' * LONG}1",
+    f"Jane Okafor, OD\nNPI: {OKAFOR}\nWorkflow{' ' * LONG}-",
+])
+def test_12000_spaces_after_a_label_are_read_in_well_under_a_second(text):
+    started = time.perf_counter()
+    e = parse_workflow_entry(text, None)
+    assert time.perf_counter() - started < 0.25
+    assert e.name == "Jane Okafor, OD"
 
 
 # --- a resumed Save ------------------------------------------------------------------------------------

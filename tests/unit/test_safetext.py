@@ -33,3 +33,24 @@ def test_the_terminal_and_the_log_never_get_a_raw_control_character(tmp_path) ->
     log = (tmp_path / "run" / "robot.log").read_text(encoding="utf-8")
     assert "\x1b" not in log and "\u202e" not in log
     assert json.loads(log.splitlines()[-1])["name"] == "Evil\x1b[2K\u202eDO", "the log keeps the value, escaped as JSON"
+
+
+def test_a_value_too_long_to_read_is_cut_and_says_how_much_more_there_was() -> None:
+    from robot.safetext import VALUE_LIMIT, cut
+
+    name = "Jane " + "Okafor" * 2000
+    assert cut(name) == name[:VALUE_LIMIT] + f"… ({len(name) - VALUE_LIMIT:,} more characters)"
+    assert cut(name[:VALUE_LIMIT]) == name[:VALUE_LIMIT]
+    assert cut("Jane Okafor, OD") == "Jane Okafor, OD" and cut("") == ""
+    assert cut(name, 10) == "Jane Okafo… (11,995 more characters)"
+
+
+def test_a_terminal_line_is_never_longer_than_the_limit_and_the_next_line_is_kept() -> None:
+    from robot.safetext import LINE_LIMIT
+
+    name = "Jane " + "Okafor" * 2000
+    out = shown(f"[1/1 0:01] configured  1234567893  {name}\n      the next line")
+    first, second = out.split("\n")
+    assert len(first) <= LINE_LIMIT + len("… (99,999 more characters)") and first.endswith("more characters)")
+    assert first.startswith("[1/1 0:01] configured  1234567893  Jane Okafor")
+    assert second == "      the next line"

@@ -139,3 +139,41 @@ def test_override_does_not_change_the_shared_defaults():
 def test_unknown_override_key_raises_naming_it():
     with pytest.raises(KeyError, match="portal.account.direct_adress"):
         Selectors({"portal.account.direct_adress": "css=#x", "portal.account.save": "css=#s"})
+
+
+# --- e-mail addresses in long text (issue 20) ---------------------------------------------------------
+_OLD_EMAIL = r"[^\s@<>(),;:]+@[^\s@<>(),;:]+\.[A-Za-z]{2,}"  # before issue 20: quadratic in a long run without "@"
+
+
+@pytest.mark.parametrize("text", [
+    "jane.okafor@direct.brightsideeye.com", "Direct: JANE.OKAFOR@DIRECT.BRIGHTSIDEEYE.COM (verified)",
+    "Jane Okafor <jane@x.example.org>, OD", "a@b@c.example.com", "x@y.z", "@x.com", "jane@", "Okafor@Home, OD",
+    "one a@b.io two c.d@e.example.net;three", "Jane Okafor, OD\n1234567893\nComplete", "tab\tq@r.st\tend",
+])
+def test_an_address_in_text_is_found_as_before(text):
+    from pages.locators import EMAIL_TEXT
+    from pages.maxmd import NPI_OR_ADDRESS
+
+    assert [m.group(0) for m in EMAIL_TEXT.finditer(text)] == re.findall(_OLD_EMAIL, text)
+    old_either = re.compile(r"(?<!\d)[12]\d{9}(?!\d)|" + _OLD_EMAIL)
+    assert [m.group(0) for m in NPI_OR_ADDRESS.finditer(text)] == old_either.findall(text)
+
+
+@pytest.mark.parametrize("unit", ["Okafor", "Okafor-", "a.", "Ok@for"])
+def test_an_address_is_looked_for_in_a_12000_character_name_in_one_pass(unit):
+    import time
+
+    from pages.locators import EMAIL_TEXT
+    from pages.maxmd import NPI_OR_ADDRESS
+
+    text = "Jane " + (unit * 12_000)[:11_995] + ", OD"
+    started = time.perf_counter()
+    assert EMAIL_TEXT.search(text) is None and NPI_OR_ADDRESS.search(text) is None
+    assert time.perf_counter() - started < 0.05  # the old pattern: about 1 s here, and as long in the browser per element
+
+
+def test_the_entries_script_looks_for_addresses_with_the_same_pattern():
+    from pages.locators import EMAIL_PATTERN
+    from pages.maxmd import FIND_ENTRIES
+
+    assert f"MAIL = /{EMAIL_PATTERN}/g" in FIND_ENTRIES and "__MAIL__" not in FIND_ENTRIES

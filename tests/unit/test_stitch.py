@@ -79,3 +79,11 @@ def test_a_strip_of_another_width_is_fitted_to_the_first(first: tuple, second: t
 def test_nothing_to_stitch_is_an_error() -> None:
     with pytest.raises(ValueError, match="no pictures"):
         stitch.stitch([])
+
+
+def test_a_page_wider_than_any_picture_is_taken_from_its_left_part_only() -> None:
+    # A 12,000-character name with nowhere to break drew MaxMD's list 103,623 px wide: 800 MB a strip.
+    clips = stitch.strips(103_623, 5000)
+    assert {c["width"] for c in clips} == {stitch.MAX_WIDTH_PX} and {c["x"] for c in clips} == {0}
+    assert sum(c["height"] for c in clips) == 5000, "the whole height all the same"
+    assert stitch.strips(1280, 800) == [{"x": 0, "y": 0, "width": 1280, "height": 800}]
