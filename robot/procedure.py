@@ -381,7 +381,14 @@ class Procedure:
     def _typed_only_at(self, screen: Screen, key: str, site: Site, what: str, *, login: bool = False) -> None:
         """Nothing secret is typed unless the page that asks for it is where the practice said (robot.origins):
         a login on the site or a sign-on host it trusts, a provider's passwords on the site alone."""
-        found, allowed = screen.origin_of(key), site.login_origins if login else site.own_origin
+        allowed = site.login_origins if login else site.own_origin
+        try:
+            found = screen.origin_of(key)
+        except PlaywrightTimeout:
+            # No such field here: where the browser was sent elsewhere, that, not a slow page, is the answer.
+            if not origins.trusted(screen.page.url, allowed):
+                origins.require(screen.page.url, allowed, site=site.name, variable=site.variable, what=what)
+            raise
         if login:  # the log says where each site's login was found
             self.audit.log.info("login page", site=site.name, origin=origins.origin(found), allowed=list(allowed))
         origins.require(found, allowed, site=site.name, variable=site.variable, what=what)

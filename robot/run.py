@@ -62,6 +62,8 @@ def execute(
     """Run the whole job under the run locks; every exit path writes run.json, the report and the index."""
     # A second run in the same folder, or of the same practice from any folder, exits 2 at once naming this one.
     with RunLock.for_out(options.out), practice_lock(maxmd, portal, sandbox) as practice:
+        if practice is not None:
+            practice.keep_previous = True  # until this run has carried what a killed one left (below)
         try:
             run = _Run(settings, options, choice, maxmd, portal, sandbox)
         except OSError as exc:
@@ -71,8 +73,12 @@ def execute(
         if practice is not None:
             practice.note_run_dir(run.run_dir)
             interrupted = pickup.find(practice.previous)
-            practice.keep_previous = options.dry_run and interrupted is not None  # a dry run only names it
-        return run.execute(playwright_factory, interrupted)
+        result = run.execute(playwright_factory, interrupted)
+        if practice is not None:
+            # A killed run stays named for the next run until one has carried its rows (a dry run, or a run
+            # that failed before it could, only names it).
+            practice.keep_previous = interrupted is not None and not run.carried
+        return result
 
 
 def practice_lock(maxmd: Site, portal: Site, sandbox: bool) -> contextlib.AbstractContextManager[RunLock | None]:
@@ -103,6 +109,7 @@ class _Run:
         self.crew: Crew | None = None
         self.practice_shots: list[Picture] = []
         self.interrupted: pickup.Interrupted | None = None
+        self.carried = False  # the interrupted run's rows are in this run's handoff, on disk
 
     def execute(self, playwright_factory: PlaywrightFactory, interrupted: pickup.Interrupted | None = None) -> RunResult:
         started = _now()
@@ -152,6 +159,7 @@ class _Run:
                 self.audit.handoff.carry(self.interrupted.rows, self.interrupted.name)
             except OSError as exc:
                 raise CannotWrite(self.run_dir, exc) from None
+        self.carried = not self.options.dry_run
 
     def _settle_carried(self) -> None:
         """Each carried row whose Save was in doubt, by what this run found in its account."""

@@ -92,11 +92,52 @@ def test_a_login_page_that_redirects_to_another_origin_gets_nothing_typed(tmp_pa
         assert leaks(run, sb) == []
 
 
+@contextlib.contextmanager
+def sent_elsewhere() -> Iterator[str]:
+    """A login address (on 127.0.0.1) that sends the browser to a page on another origin (localhost, the
+    same server) that has no login form at all: a sign-on chooser, a parked domain."""
+
+    class Elsewhere(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            if self.headers.get("Host", "").startswith("127.0.0.1"):
+                self.send_response(302)
+                self.send_header("Location", f"http://localhost:{self.server.server_port}/choose")
+                self.end_headers()
+                return
+            body = b"<!doctype html><title>Choose</title><h1>Choose your organisation</h1><a href='/a'>Clinic A</a>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Elsewhere)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/login"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_login_sent_to_another_origin_without_a_form_is_named_not_waited_for(tmp_path: Path) -> None:
+    with Sandbox() as sb, sent_elsewhere() as login:
+        run = run_robot(sb, tmp_path, capture=True, maxmd_url=login)
+        assert run.result.exit_code == 2
+        error = run.record["error"]
+        assert "http://localhost:" in error and "another host" in error and "MAXMD_URL" in error, error
+        assert "did not load in time" not in error and "attempt" not in run.stdout, "named at once, not retried as slow"
+        assert logins(sb, "maxmd") == []
+
+
 def test_a_sign_on_host_the_practice_trusts_gets_the_login(tmp_path: Path) -> None:
     with Sandbox() as sb, redirector(_origin(sb.maxmd_url)) as elsewhere:
         run = run_robot(sb, tmp_path, capture=True, maxmd_url=f"{elsewhere}/login", trusted=(_origin(sb.maxmd_url),))
         assert run.result.exit_code == 1, run.record["error"]  # the seeded practice's conflict, as in every run
-        assert len(logins(sb, "maxmd")) == 1
+        assert logins(sb, "maxmd"), "the login went through to the trusted host"  # more than one where a slow step was retried
         assert run.record["sites"]["trusted_origins"] == [_origin(sb.maxmd_url)]
 
 
@@ -234,3 +275,27 @@ def test_check_against_portal_still_holds_after_a_signed_out_run(tmp_path: Path)
         run = run_robot(sb, tmp_path, capture=True)
         check_against_portal(sb, run, before)
         assert sb.live_sessions("portal") == [] and sb.live_sessions("maxmd") == []
+
+
+def test_a_killed_run_stays_named_until_a_run_has_carried_its_rows(tmp_path: Path) -> None:
+    from robot.handoff import Handoff, HandoffRow
+    from robot.handoff import read as read_handoff
+    from robot.lock import LockHolder, RunLock
+
+    with Sandbox() as sb:
+        killed = tmp_path / "old-runs" / "20261201T020000Z"
+        (killed / "screenshots").mkdir(parents=True)
+        (killed / "run.json").write_text('{"started": "2026-12-01T02:00:00+00:00", "finished": null, "providers": []}')
+        Handoff(killed / "handoff.csv").add(HandoffRow("1999999901", "1999999901", "Jane Okafor", "Xy7#kept-pw-1", "",
+                                                       "Xy7#kept-pw-1", "pending"))
+        lock = RunLock.for_practice(sb.maxmd_url, sb.maxmd_username, sb.portal_url, sb.portal_username)
+        lock.path.parent.mkdir(parents=True, exist_ok=True)
+        lock.path.write_text(LockHolder(999_999, "2026-12-01T02:00:00+00:00", str(killed)).to_text())
+        dry = run_robot(sb, tmp_path / "dry", capture=True, practice=True, dry_run=True)
+        assert killed.name in dry.stdout
+        assert killed.name in lock.path.read_text(), "a dry run only names the killed run: the next run still finds it"
+        real = run_robot(sb, tmp_path / "real", capture=True, practice=True)
+        assert killed.name in real.stdout
+        rows = read_handoff(real.dir / "handoff.csv")
+        assert [r.carried_from for r in rows if r.npi == "1999999901"] == [killed.name], "a provider this run did not handle: its row carried"
+        assert lock.path.read_text() == "", "once carried, it is named no more"
