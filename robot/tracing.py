@@ -80,19 +80,22 @@ class Tracing:
     def finish(self, keep_as: str | None) -> list[str]:
         """End the provider's windows: keep them as ``traces/<keep_as>-<k>.zip``, or delete them."""
         self.pause()
-        kept = []
-        for part in self._parts:
-            if keep_as and part.is_file():
-                _without_sessions(part)
-            if keep_as and part.is_file() and not self._holds_secret(part):
-                target = self.dir / f"{keep_as}-{len(kept) + 1}.zip"
-                part.replace(target)
-                os.chmod(target, 0o600)
-                kept.append(f"traces/{target.name}")
-            else:
+        kept: list[str] = []
+        parts, self._parts = self._parts, []
+        try:
+            for part in parts:
+                if keep_as and part.is_file():
+                    _without_sessions(part)
+                if keep_as and part.is_file() and not self._holds_secret(part):
+                    target = self.dir / f"{keep_as}-{len(kept) + 1}.zip"
+                    part.replace(target)
+                    os.chmod(target, 0o600)
+                    kept.append(f"traces/{target.name}")
+        finally:  # whatever failed (a full disk, a broken zip), no window not yet scrubbed stays behind
+            for part in parts:
                 part.unlink(missing_ok=True)
-        self._parts = []
-        shutil.rmtree(self._parts_dir, ignore_errors=True)  # traces/ itself: see tidy(), when every worker is done
+                part.with_name(part.name + ".tmp").unlink(missing_ok=True)
+            shutil.rmtree(self._parts_dir, ignore_errors=True)  # traces/ itself: see tidy(), when every worker is done
         return kept
 
     def _holds_secret(self, part: Path) -> bool:
