@@ -1,8 +1,6 @@
-"""The vendor's procedure, seed steps 2-18, one short method per step in the seed's order.
-
-It runs under a ``Session`` (retries, logins after a fault, pictures, traces); what to change in an
-account is ``robot.rules``' to decide. Names and pictures come from ``robot.steps``.
-"""
+"""The vendor's procedure, seed steps 2-18, one short method per step in the seed's order. It runs under a
+``Session`` (retries, logins after a fault, pictures, traces); what to change in an account is ``robot.rules``'
+to decide. Names and pictures come from ``robot.steps``."""
 
 from __future__ import annotations
 
@@ -37,8 +35,7 @@ class Procedure:
                  audit: Audit, shared: Shared) -> None:
         self.session, self.settings, self.options, self.audit, self.shared = session, settings, options, audit, shared
         self.maxmd_site, self.portal_site = maxmd, portal
-        # Each portal page is signed out of as the session lets it go.
-        session.sign_out = lambda page: sign_out(PortalNavigation(page, self.sel, self.waits), self.audit.log)
+        session.sign_out = lambda page: sign_out(PortalNavigation(page, self.sel, self.waits), self.audit.log)  # as each page goes
         self.sel = settings.selectors
         self.practice_shots: list[Picture] = []
         self.save_clicked: set[str] = set()  # providers whose Save was clicked and whose answer is still unread
@@ -373,21 +370,18 @@ class Procedure:
         if not accepted:
             self.session.shot(page, PRACTICE, f"{name} refused", self.practice_shots, kind="failure")
             words = screen.alert_text() or "the login page came back"
-            prefix = "MAXMD" if site.name == "MaxMD" else "PORTAL"
-            seen = f" (see {self.practice_shots[-1].path})" if self.practice_shots else ""
+            prefix, seen = site.variable.removesuffix("_URL"), f" (see {self.practice_shots[-1].path})" if self.practice_shots else ""
             raise LoginRefused(f"{site.name} login refused for {site.username} at {site.url}: \"{words}\"; "
                                f"check {prefix}_USERNAME and {prefix}_PASSWORD{seen}")
 
     def _typed_only_at(self, screen: Screen, key: str, site: Site, what: str, *, login: bool = False) -> None:
         """Nothing secret is typed unless the page that asks for it is where the practice said (robot.origins):
         a login on the site or a sign-on host it trusts, a provider's passwords on the site alone."""
-        allowed = site.login_origins if login else site.own_origin
+        allowed = site.login_origins if login else site.own_origin  # the site's own origin first
         try:
             found = screen.origin_of(key)
-        except PlaywrightTimeout:
-            # No such field here: where the browser was sent elsewhere, that, not a slow page, is the answer.
-            if not origins.trusted(screen.page.url, allowed):
-                origins.require(screen.page.url, allowed, site=site.name, variable=site.variable, what=what)
+        except PlaywrightTimeout:  # no such field: where the browser was sent elsewhere, that is the answer
+            origins.require(screen.page.url, allowed, site=site.name, variable=site.variable, what=what)
             raise
         if login:  # the log says where each site's login was found
             self.audit.log.info("login page", site=site.name, origin=origins.origin(found), allowed=list(allowed))
@@ -431,8 +425,7 @@ class Procedure:
 
     @staticmethod
     def _open_at(account: UserAccountPage, href: str, username: str, *, only_read: bool = False) -> bool:
-        """Open an account at its address; True if the page is that user's account, a login form an ended
-        session. ``only_read``: looked at in the page's own world first, where the read-back looks too."""
+        """Open an account at its address: True if it is that user's (``only_read``: looked at as the read-back looks), a login form an ended session."""
         account.open(href)
         if (only_read and account.is_account_of(username)) or account.shows_username(username):
             return True
