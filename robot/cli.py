@@ -33,7 +33,8 @@ def parser() -> argparse.ArgumentParser:
             "a password, Poll Direct Mailbox on, Emergency Access off. Leaves a screenshot of every account "
             "and every failure, handoff.csv with the passwords and report.html in runs/<timestamp>/."
         ),
-        epilog="Exit status: 0 all eligible providers configured; 1 a provider failed or conflicts; 2 the run could not start.",
+        epilog=("Exit status: 0 all eligible providers configured; 1 a provider failed or conflicts; 2 the run could not start. "
+                "python -m robot handoff --help: the passwords still to hand out, from the practice's ledger."),
     )
     p.add_argument("--headed", action="store_true", help="show the browser so a person can watch")
     p.add_argument("--slow-mo", type=float, default=0, metavar="MS", help="pause MS milliseconds between browser actions")
@@ -146,6 +147,11 @@ def hide_secrets(settings: Settings, environ: MutableMapping[str, str] = os.envi
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["handoff"]:  # the ledger's command: no site, no browser
+        from robot.handoff_cli import main as handoff
+
+        return handoff(argv[1:])
     args = parser().parse_args(argv)
     os.umask(0o077)  # whatever the caller's umask, every folder and file the run makes is its user's alone
     lean_driver_environment()  # before the sandbox's threads and the workers

@@ -16,6 +16,7 @@ import csv
 import io
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -102,6 +103,7 @@ class Handoff:
         self._rows: dict[str, HandoffRow] = {}
         self._lock = threading.Lock()  # workers share the one handoff
         self.unsaved: OSError | None = None  # the last write that failed, until one succeeds
+        self.on_settled: Callable[[HandoffRow], None] | None = None  # told each row settled (the practice's ledger)
         self._flush()
 
     def carry(self, rows: list[HandoffRow], run_name: str) -> None:
@@ -134,12 +136,15 @@ class Handoff:
     def settle(self, npi: str, word: str) -> None:
         """Set a row's "applied" to ``word``; a failed write is kept for later (see the class docstring)."""
         with self._lock:
-            if npi in self._rows and self._rows[npi].applied != word:
-                self._rows[npi] = replace(self._rows[npi], applied=word)
-                try:
-                    self._flush()
-                except HandoffUnwritable:
-                    pass  # self.unsaved says so; the Save it records has already happened
+            if npi not in self._rows or self._rows[npi].applied == word:
+                return
+            row = self._rows[npi] = replace(self._rows[npi], applied=word)
+            try:
+                self._flush()
+            except HandoffUnwritable:
+                pass  # self.unsaved says so; the Save it records has already happened
+        if self.on_settled is not None:
+            self.on_settled(row)  # outside the lock: the ledger has its own
 
     def pending(self, npi: str) -> bool:
         row = self._rows.get(npi)

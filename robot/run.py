@@ -13,18 +13,20 @@ from pathlib import Path
 from playwright.sync_api import Browser, Playwright, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
-from robot import pickup, report, rules, tracing
+from robot import ledger, pickup, report, rules, tracing
 from robot.audit import Audit, Redactor
 from robot.browser import BrowserChoice, launch
 from robot.crew import Crew, PlaywrightFactory, Worker, in_browser
 from robot.errors import BrowserFailed, CannotWrite, ConfigError, RobotError, RunStopped, first_line
-from robot.handoff import write_private
+from robot.handoff import HandoffRow, write_private
 from robot.history import prune, write_index
+from robot.ledger import Ledger
 from robot.lock import RunLock, state_dir
 from robot.model import Outcome, Picture
 from robot.options import RunOptions, Shared, StopRequest
 from robot.procedure import Procedure
 from robot.progress import Progress
+from robot.safetext import cut, plural
 from robot.session import Session
 from robot.settings import Settings, Site
 
@@ -104,12 +106,16 @@ class _Run:
         self.redactor.add(*settings.secrets(), maxmd.password, portal.password)
         self.run_dir = new_run_dir(options.out)
         self.audit = Audit(self.run_dir, settings.selectors, self.redactor)
+        self.ledger = Ledger(options.out, self.run_dir.name, portal.url, settings.forget_given_after_days)
+        if self.audit.handoff is not None:
+            self.audit.handoff.on_settled = self._into_ledger
         self.shared = Shared()
         self.first: Worker | None = None
         self.crew: Crew | None = None
         self.practice_shots: list[Picture] = []
         self.interrupted: pickup.Interrupted | None = None
         self.carried = False  # the interrupted run's rows are in this run's handoff, on disk
+        self.waiting: list[ledger.Entry] | None = None  # the ledger's entries still to hand out, as the run ended
 
     def execute(self, playwright_factory: PlaywrightFactory, interrupted: pickup.Interrupted | None = None) -> RunResult:
         started = _now()
@@ -140,6 +146,8 @@ class _Run:
         if (failure := self.audit.failure) is not None and not run_error:
             run_error, exit_code = str(CannotWrite(self.run_dir, failure)), 2  # a provider finished, its pictures did not
         self._settle_carried()
+        if (failed := self._ledger_at_end()) is not None:
+            run_error, exit_code = "; ".join(filter(None, [run_error, failed])), 2
         record, written = self._record(started, exit_code, run_error)
         if not written:
             exit_code = 2
@@ -160,6 +168,25 @@ class _Run:
             except OSError as exc:
                 raise CannotWrite(self.run_dir, exc) from None
         self.carried = not self.options.dry_run
+
+    def _into_ledger(self, row: HandoffRow) -> None:
+        """A row as its Save is settled: in the practice's ledger at once, so a run killed later loses none."""
+        try:
+            self.ledger.add([row])
+        except OSError as exc:
+            self.audit.log.warning("ledger not written", npi=row.npi, error=str(exc))  # tried again as the run ends
+
+    def _ledger_at_end(self) -> str | None:
+        """Every row of this run's handoff (carried ones too, settled) in the ledger; the error, if it could not be."""
+        if self.audit.handoff is None or self.options.dry_run or not (rows := self.audit.handoff.rows()):
+            return None
+        try:
+            entries = self.ledger.add(rows)
+        except OSError as exc:
+            return (f"the handoff ledger {ledger.path_in(self.options.out)} could not be written ({exc.strerror or exc}): "
+                    f"this run's passwords are in {self.run_dir / 'handoff.csv'}; free some space and run again")
+        self.waiting = [e for e in entries if e.to_hand_out]
+        return None
 
     def _settle_carried(self) -> None:
         """Each carried row whose Save was in doubt, by what this run found in its account."""
@@ -311,8 +338,19 @@ class _Run:
         if written:
             say(f"Report: {(self.run_dir / 'report.html').resolve()}")
         if self.audit.handoff is not None and (rows := self.audit.handoff.rows()):
-            say(f"Passwords for the providers: {(self.run_dir / 'handoff.csv').resolve()} (readable by you only)"
-                + (f"; {len([r for r in rows if r.carried_from])} rows carried from the interrupted run" if any(r.carried_from for r in rows) else ""))
+            say(f"This run's handoff: {(self.run_dir / 'handoff.csv').resolve()} (readable by you only)"
+                + (f"; {plural(len([r for r in rows if r.carried_from]), 'row')} carried from the interrupted run" if any(r.carried_from for r in rows) else ""))
+            for r in rows:
+                if r.applied in ("no", "pending") and not r.carried_from:
+                    say(f"warning: {cut(r.name)} (NPI {r.npi}): the portal did not take these passwords (applied={r.applied}); "
+                        "do not hand out that row")
+                elif r.applied == "unknown":
+                    say(f"warning: {cut(r.name)} (NPI {r.npi}): the portal's answer to the Save could not be read (applied=unknown); "
+                        "log in as the provider to check before handing that row out, or redo it with --force")
+        if self.waiting is not None:
+            say(f"{plural(len(self.waiting), 'provider')} with passwords to hand out: python -m robot handoff"
+                + ("" if self.options.out == Path("runs") else f" --out {self.options.out}")
+                + f" (the ledger: {ledger.path_in(self.options.out).resolve()})")
 
 
 def _stopped(exc: BaseException, options: RunOptions, audit: Audit) -> tuple[str, int]:

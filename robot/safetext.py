@@ -35,3 +35,8 @@ def shown(text: str) -> str:
     """``text`` with every unsafe character escaped; line breaks kept (the robot's own lines use them);
     a line longer than ``LINE_LIMIT`` cut (``cut``), so a value gone wrong cannot flood a terminal or cron's log."""
     return "\n".join(cut(line, LINE_LIMIT) for line in _UNSAFE.sub(_escape, text).split("\n"))
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``1 provider``, ``2 providers``: a count with its noun as a person writes it."""
+    return f"{n:,} {word if n == 1 else many or word + 's'}"

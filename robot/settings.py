@@ -34,6 +34,7 @@ _ROBOT_KEYS = {
     "files": {"providers", "selectors"},
     "run": {"timeout_seconds", "retries", "viewport_width", "viewport_height", "ignore_tls_errors"},
     "retention": {"changed_days", "unchanged_days"},
+    "handoff": {"forget_given_after_days"},
 }
 _PROVIDER_KEYS = {
     "npi", "direct_address", "exclude", "display_name", "first_name", "last_name", "email",
@@ -80,6 +81,7 @@ class Settings:
     provider_passwords: dict[str, tuple[str | None, str | None]] = field(repr=False)
     selectors: Selectors = field(repr=False)
     retention: Retention = Retention()
+    forget_given_after_days: int = 7  # a handed-out password is kept in the ledger this long (robot.ledger)
     ignore_tls_errors: bool = False
     timeout_ms: int = 15_000
     retries: int = 2
@@ -103,6 +105,18 @@ class Settings:
         for portal_pw, direct_pw in self.provider_passwords.values():
             out += [p for p in (portal_pw, direct_pw) if p]
         return out
+
+
+def forget_given_after_days(config_path: Path) -> int:
+    """``handoff.forget_given_after_days`` alone, for ``python -m robot handoff`` (which needs no site):
+    7 where robot.yaml does not say, or is not there."""
+    if not config_path.exists():
+        return Settings.forget_given_after_days
+    where = config_path.name
+    section = _mapping(_mapping(_read_yaml(config_path, ""), where).get("handoff"), f"{where}: handoff")
+    _check_keys(section, _ROBOT_KEYS["handoff"], f"{where}: handoff")
+    return _int(section.get("forget_given_after_days", Settings.forget_given_after_days),
+                f"{where}: handoff.forget_given_after_days", 0, 3650)
 
 
 def _read_yaml(path: Path, what: str) -> Any:
@@ -234,6 +248,8 @@ def load(
         provider_passwords=provider_passwords,
         selectors=Selectors(overrides),
         retention=Retention.from_config(sections["retention"], where=f"{where}: retention"),
+        forget_given_after_days=_int(sections["handoff"].get("forget_given_after_days", 7),
+                                     f"{where}: handoff.forget_given_after_days", 0, 3650),
         ignore_tls_errors=_bool(run.get("ignore_tls_errors", False), f"{where}: run.ignore_tls_errors"),
         timeout_ms=_int(run.get("timeout_seconds", 15), f"{where}: run.timeout_seconds", 1, 600) * 1000,
         retries=_int(run.get("retries", 2), f"{where}: run.retries", 0, 10),

@@ -27,7 +27,7 @@ import pytest
 from robot_helpers import ROOT, Finished, leaks, run_robot
 from werkzeug.exceptions import ServiceUnavailable
 
-from robot import handoff
+from robot import handoff, ledger
 from robot.history import write_index
 from robot.lock import LockHolder, RunLock, state_dir
 from robot.run import RunResult
@@ -337,6 +337,16 @@ def test_a_run_killed_mid_save_is_picked_up_by_the_next_run_of_the_practice(tmp_
         assert npi in rows, f"{npi}: the portal holds a password that no handoff row of the second run has"
         assert (rows[npi].portal_password, rows[npi].direct_password, rows[npi].applied) == (
             now.password, now.direct_password, "yes"), (npi, rows[npi].applied)
+    # And the practice's ledger beside the second run's folder lists each of them to hand out, the killed
+    # run's Save (where it landed) by the killed run's name.
+    entries = {e.npi: e for e in ledger.read(ledger.path_in(second_out))}
+    for npi, was in seeded.items():
+        now = sb.state.account(npi)
+        if was.access_type == "Clinician" and (now.password, now.direct_password) != (was.password, was.direct_password):
+            assert (entries[npi].portal_password, entries[npi].direct_password) == (now.password, now.direct_password), npi
+            assert entries[npi].to_hand_out, npi
+    assert (entries[kill.held].run == killed_dir.name) is kill.lands
+    assert not [n for n in kill.refused if entries[n].run == killed_dir.name], "a refused Save's passwords listed"
     for npi in CONFIGURED:
         assert sb.state.account(npi).saves == 1, npi  # none saved twice, the killed run's Save included
     assert [row for row in rows.values() if row.carried_from] == (
