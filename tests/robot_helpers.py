@@ -150,15 +150,16 @@ def check_against_portal(sb: Sandbox, run: Finished, before: dict[str, object]) 
 
 
 def leaks(run: Finished, sb: Sandbox) -> list[str]:
-    """Where any secret of the run (administrators' and providers' passwords) stands outside handoff.csv."""
+    """Where any secret of the run (administrators' and providers' passwords) stands outside handoff.csv and the ledger."""
     secrets = run.secrets + [a.password for a in sb.state.accounts.values() if a.password]
     secrets += [a.direct_password for a in sb.state.accounts.values() if a.direct_password]
     secrets += [row["portal_password"] for row in run.handoff().values()]
     # As typed, and as a form post or a URL would carry them.
     forms = {f for s in secrets if s for f in (s, quote(s, safe=""), quote_plus(s))}
     found = []
-    for path in run.dir.rglob("*"):
-        if not path.is_file() or path.name == "handoff.csv":
+    # The run folder, and what lies beside it (the index; the ledger and a printed sheet hold passwords by design).
+    for path in [*run.dir.rglob("*"), *run.dir.parent.glob("*")]:
+        if not path.is_file() or path.name in ("handoff.csv", "handoff-ledger.csv", "handoff-sheets.html"):
             continue
         blobs = {path.name: path.read_bytes()}
         if zipfile.is_zipfile(path):  # Playwright traces: look inside
