@@ -51,7 +51,8 @@ class Interrupted:
 
     def as_json(self) -> dict:
         return {"run": self.name, "folder": str(self.run_dir), "pid": self.pid, "started": self.started,
-                "rows": [{"npi": r.npi, "applied": r.applied} for r in self.rows], "unreadable": self.unreadable or None}
+                "rows": [{"npi": r.npi, "applied": r.applied} for r in self.rows], "unreadable": self.unreadable or None,
+                "forced": sorted(self.forced)}
 
 
 def find(previous: LockHolder | None) -> Interrupted | None:
@@ -62,7 +63,8 @@ def find(previous: LockHolder | None) -> Interrupted | None:
     record = read_record(run_dir)
     if record is not None and record.get("finished"):
         return None  # it wrote its record and died after: nothing was left half done
-    forced = record.get("options", {}).get("force", []) if isinstance(record, dict) and isinstance(record.get("options"), dict) else []
+    # Forced by it, or by the killed run it had picked up itself (whose rows it carried): a chain of kills keeps them.
+    forced = [*_listed(record, "options", "force"), *_listed(record, "picked_up", "forced")]
     rows, unreadable = [], ""
     path = run_dir / "handoff.csv"
     if path.is_file():
@@ -87,3 +89,9 @@ def settled(applied: str, status: str | None, *, forced_then: bool) -> str:
     if status == "already-configured":
         return "unknown" if forced_then else "yes"
     return applied
+
+
+def _listed(record: object, section: str, key: str) -> list:
+    part = record.get(section) if isinstance(record, dict) else None
+    value = part.get(key) if isinstance(part, dict) else None
+    return value if isinstance(value, list) else []

@@ -40,6 +40,16 @@ def test_a_killed_run_is_found_by_the_lock_it_left_with_its_rows_not_marked_no(t
     assert "Pw-0-secret!" not in line and "Pw-0-secret!" not in json.dumps(found.as_json())
 
 
+def test_a_chain_of_killed_runs_keeps_what_the_first_was_forcing(tmp_path: Path) -> None:
+    first = find(LockHolder(1, "x", str(killed_run(tmp_path, force=("npi3",)))))
+    assert first is not None
+    second = killed_run(tmp_path, "20261202T020000Z", force=("npi0",))  # it picked the first up, then was killed too
+    record = json.loads((second / "run.json").read_text())
+    (second / "run.json").write_text(json.dumps({**record, "picked_up": first.as_json()}))
+    found = find(LockHolder(2, "x", str(second)))
+    assert found is not None and found.forced == {"npi0", "npi3"}
+
+
 def test_a_run_that_finished_or_named_no_folder_is_nothing_to_pick_up(tmp_path: Path) -> None:
     d = killed_run(tmp_path)
     record = json.loads((d / "run.json").read_text())
