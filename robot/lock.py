@@ -94,6 +94,8 @@ class RunLock:
         self.previous: LockHolder | None = None
         # A run that does not pick up what a killed one left (--check, a dry run) hands its name on to the next.
         self.keep_previous = False
+        # A run whose record never reached the disk (a full disk) leaves itself named: the next run picks it up.
+        self.keep_self = False
         self._fd: int | None = None
 
     @classmethod
@@ -154,7 +156,8 @@ class RunLock:
         try:
             # Emptied while still locked, so nobody reads a finished run as a running one and the
             # next holder does not mistake a clean exit for a takeover.
-            _rewrite(fd, self.previous.to_text() if self.keep_previous and self.previous else "")
+            kept = self.holder if self.keep_self else self.previous if self.keep_previous else None
+            _rewrite(fd, kept.to_text() if kept else "")
         except OSError:
             pass  # a stale line is harmless: the flock, not the text, is the lock
         finally:

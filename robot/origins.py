@@ -26,6 +26,10 @@ def origin(url: str) -> str:
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS or not host:
         return "null"
+    try:  # as a browser names it: an internationalised host in its ASCII form (xn--...)
+        host = host.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        return "null"
     host = f"[{host}]" if ":" in host else host
     return f"{scheme}://{host}" + (f":{port}" if port is not None and port != _DEFAULT_PORTS[scheme] else "")
 

@@ -4,6 +4,7 @@ way out the record (run.json), the report, the index and the summary."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 from dataclasses import dataclass, field, replace
@@ -80,6 +81,7 @@ def execute(
             # A killed run stays named for the next run until one has carried its rows (a dry run, or a run
             # that failed before it could, only names it).
             practice.keep_previous = interrupted is not None and not run.carried
+            practice.keep_self = run.unrecorded  # its run.json still says unfinished: the next run picks it up
         return result
 
 
@@ -115,6 +117,7 @@ class _Run:
         self.practice_shots: list[Picture] = []
         self.interrupted: pickup.Interrupted | None = None
         self.carried = False  # the interrupted run's rows are in this run's handoff, on disk
+        self.unrecorded = False  # its final run.json could not be written
         self.waiting: list[ledger.Entry] | None = None  # the ledger's entries still to hand out, as the run ended
 
     def execute(self, playwright_factory: PlaywrightFactory, interrupted: pickup.Interrupted | None = None) -> RunResult:
@@ -150,7 +153,7 @@ class _Run:
             run_error, exit_code = "; ".join(filter(None, [run_error, failed])), 2
         record, written = self._record(started, exit_code, run_error)
         if not written:
-            exit_code = 2
+            exit_code, self.unrecorded = 2, True
         self._summary(record, record["error"] or "", written)
         return RunResult(exit_code, self.run_dir, self.shared.outcomes)
 
@@ -313,7 +316,8 @@ class _Run:
 
     def _unsaved(self, record: dict) -> None:
         """The record, and the handoff where its last state did not reach the disk, in the state folder."""
-        where = state_dir() / "unsaved" / self.run_dir.name
+        # Named for the runs folder too: two practices' runs (two --out) may start in the same second.
+        where = state_dir() / "unsaved" / f"{self.run_dir.name}-{hashlib.sha256(str(self.options.out.resolve()).encode()).hexdigest()[:8]}"
         try:
             make_private_dir(where)
             write_private(where / "run.json", (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))

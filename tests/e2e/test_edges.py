@@ -26,6 +26,7 @@ from pages.portal import PortalLoginPage
 from robot import handoff as handoff_file
 from robot.audit import Audit, Redactor
 from robot.browser import choose_browser, launch
+from robot.errors import RobotError
 from robot.model import Candidate
 from robot.options import RunOptions, Shared
 from robot.origins import WrongOrigin
@@ -246,7 +247,8 @@ def test_a_run_folder_that_fills_up_stops_the_run_and_every_password_the_portal_
         assert changed, "the disk filled before any provider was saved: make it larger"
         assert len(changed) < 12, "the disk never filled: make it smaller"
         # Every password the portal now holds is in a handoff file: the run folder's, or the one kept aside.
-        unsaved = Path(__import__("os").environ["ROBOT_STATE_DIR"]) / "unsaved" / run.dir.name
+        aside = Path(__import__("os").environ["ROBOT_STATE_DIR"]) / "unsaved"
+        unsaved = next(aside.glob(f"{run.dir.name}-*"), aside / run.dir.name)  # named for the run and its runs folder
         rows = {r.npi: r for r in handoff_file.read(run.dir / "handoff.csv")}
         if (unsaved / "handoff.csv").is_file():
             rows.update({r.npi: r for r in handoff_file.read(unsaved / "handoff.csv")})
@@ -262,10 +264,10 @@ def test_an_unwritable_runs_folder_fails_before_a_browser_starts(tmp_path: Path)
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the runs folder should be")
     with Sandbox() as sb:
-        with pytest.raises(Exception) as caught:
+        with pytest.raises(RobotError) as caught:
             run_robot(sb, blocked / "runs", capture=True)
         assert "run lock" in str(caught.value) or "run folder" in str(caught.value)
-        assert getattr(caught.value, "exit_code", None) == 2
+        assert caught.value.exit_code == 2
         assert sb.requests == []
 
 

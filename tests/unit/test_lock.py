@@ -225,3 +225,15 @@ def test_the_holder_names_its_run_folder_and_a_run_that_only_looked_hands_a_kill
     with RunLock(path) as lock:
         assert lock.previous is not None and lock.previous.pid == 999_999
     assert path.read_text() == ""
+
+
+def test_a_run_whose_record_never_reached_the_disk_leaves_itself_named(tmp_path: Path) -> None:
+    path = tmp_path / LOCK_NAME
+    with RunLock(path) as lock:
+        lock.note_run_dir(tmp_path / "20261203T020000Z")
+        lock.keep_previous = True  # what it had picked up is its own now: it is itself that is named
+        lock.keep_self = True
+    assert contents(path)["run_dir"] == str(tmp_path / "20261203T020000Z") and contents(path)["pid"] == os.getpid()
+    with RunLock(path) as lock:
+        assert lock.previous is not None and lock.previous.run_dir == str(tmp_path / "20261203T020000Z")
+    assert path.read_text() == ""

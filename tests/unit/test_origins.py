@@ -23,12 +23,18 @@ ENV = {
     ("https://portal.example.org:8443/a", "https://portal.example.org:8443"),
     ("http://127.0.0.1:5000/login", "http://127.0.0.1:5000"),
     ("http://[::1]:8080/", "http://[::1]:8080"),
+    ("https://Zahnärzte.example/login", "https://xn--zahnrzte-3za.example"),  # as the browser's location names it
     ("about:blank", "null"),
     ("data:text/html,hi", "null"),
     ("javascript:alert(1)", "null"),
 ])
 def test_an_origin_is_scheme_host_and_port(url: str, want: str) -> None:
     assert origin(url) == want
+
+
+def test_an_internationalised_host_is_the_same_origin_as_its_ascii_form() -> None:
+    assert trusted("https://xn--zahnrzte-3za.example/users/42", ("https://zahnärzte.example",))
+    assert not trusted("https://xn--zahnrzte-3ya.example/users/42", ("https://zahnärzte.example",))
 
 
 def test_another_port_another_scheme_or_another_host_is_another_origin() -> None:
