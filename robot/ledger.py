@@ -185,6 +185,13 @@ class Ledger:
         self.forget_days = forget_days
         self.failure: OSError | None = None  # the last write that failed, until one succeeds
 
+    def entries(self) -> list[Entry]:
+        """What the ledger holds now (none where there is none yet); OSError when it cannot be read."""
+        try:
+            return read(path_in(self.out))
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise OSError(f"{path_in(self.out)} cannot be read ({exc})") from None
+
     def add(self, rows: Iterable[HandoffRow]) -> list[Entry]:
         """Merge ``rows``; OSError (kept in ``failure``) when the ledger cannot be read or written."""
         rows = list(rows)

@@ -180,15 +180,18 @@ class _Run:
             self.audit.log.warning("ledger not written", npi=row.npi, error=str(exc))  # tried again as the run ends
 
     def _ledger_at_end(self) -> str | None:
-        """Every row of this run's handoff (carried ones too, settled) in the ledger; the error, if it could not be."""
-        if self.audit.handoff is None or self.options.dry_run or not (rows := self.audit.handoff.rows()):
-            return None
+        """Every row of this run's handoff (carried ones too, settled) in the ledger, and what it holds to hand
+        out (earlier runs' too); the error, if this run's rows could not be written."""
+        rows = self.audit.handoff.rows() if self.audit.handoff is not None and not self.options.dry_run else []
         try:
-            entries = self.ledger.add(rows)
+            entries = self.ledger.add(rows) if rows else self.ledger.entries()
         except OSError as exc:
+            if not rows:
+                self.audit.log.warning("ledger not read", error=str(exc))
+                return None
             return (f"the handoff ledger {ledger.path_in(self.options.out)} could not be written ({exc.strerror or exc}): "
                     f"this run's passwords are in {self.run_dir / 'handoff.csv'}; free some space and run again")
-        self.waiting = [e for e in entries if e.to_hand_out]
+        self.waiting = [e for e in entries if e.to_hand_out] if entries else None
         return None
 
     def _settle_carried(self) -> None:

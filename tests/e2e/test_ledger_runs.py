@@ -67,8 +67,14 @@ def test_a_later_password_replaces_one_handed_out_and_the_command_hands_it_out(t
     assert now.password not in capsys.readouterr().out
 
 
-def test_a_dry_run_adds_nothing(tmp_path: Path) -> None:
+def test_a_dry_run_adds_nothing_and_a_later_run_with_nothing_to_set_still_counts_what_waits(tmp_path: Path) -> None:
     with Sandbox() as sb:
         run = run_robot(sb, tmp_path, capture=True, dry_run=True)
         assert "passwords to hand out" not in run.stdout
-    assert not ledger.path_in(tmp_path).exists()
+        assert not ledger.path_in(tmp_path).exists()
+        before = snapshot(sb)
+        run_robot(sb, tmp_path, capture=True)
+        waiting = len(portal_holds(sb, before))
+        again = run_robot(sb, tmp_path, capture=True)  # every account configured now: no row of its own
+        assert "configured" not in again.record["counts"] and not again.handoff()
+    assert f"{waiting} providers with passwords to hand out" in again.stdout, again.stdout
