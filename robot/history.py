@@ -31,10 +31,11 @@ INDEX_NAME = "index.html"
 RUN_NAME = re.compile(r"^(?P<stamp>\d{8}T\d{6}Z)(?:-(?P<n>[1-9]\d{0,5}))?$")
 STAMP_FORMAT = "%Y%m%dT%H%M%SZ"
 
-# Outcomes that change nothing on either site. "conflict" is decided before any Save; "failed" is not
+# Outcomes that change nothing on either site. "conflict" (acknowledged or not) is decided before any Save; "failed" is not
 # here: a provider can fail after its Save was clicked (an Emergency Access fix has no handoff row).
 UNCHANGED_STATUSES = frozenset(
-    {"already-configured", "waiting-for-cda", "not-provisioned", "excluded", "dry-run", "conflict"}
+    {"already-configured", "waiting-for-cda", "not-provisioned", "excluded", "dry-run", "conflict",
+     "acknowledged-conflict"}
 )
 # handoff.csv "applied" values meaning a password may be live on the portal ("pending": the run died around its Save).
 CHANGED_APPLIED = frozenset({"yes", "unknown", "pending"})

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 
 from pages.records import AccountNames, AccountState  # what the account page reads; the rules decide on it
 
 __all__ = [
-    "PICTURE_KINDS", "SCREENSHOT_MODES", "AccountNames", "AccountState", "Candidate", "Changes", "MaxmdEntry", "Outcome",
+    "PICTURE_KINDS", "SCREENSHOT_MODES", "AccountNames", "AcknowledgedConflict", "AccountState", "Candidate", "Changes", "MaxmdEntry", "Outcome",
     "Picture", "ProviderSettings", "Status",
 ]
 
@@ -21,6 +22,7 @@ class Status(StrEnum):
     WAITING_FOR_CDA = "waiting-for-cda"
     NOT_PROVISIONED = "not-provisioned"
     CONFLICT = "conflict"
+    ACKNOWLEDGED_CONFLICT = "acknowledged-conflict"  # a conflict providers.yaml acknowledges, as it was acknowledged
     EXCLUDED = "excluded"
     FAILED = "failed"
     DRY_RUN = "dry-run"
@@ -49,6 +51,17 @@ class MaxmdEntry:
 
 
 @dataclass(frozen=True)
+class AcknowledgedConflict:
+    """providers.yaml's ``acknowledged_conflict``: a person knows the account holds another Direct address
+    than MaxMD shows, and why; it holds only while both sites still show these two addresses."""
+
+    maxmd_address: str
+    account_address: str
+    reason: str
+    look_again: date | None = None  # from this day on it is a conflict again
+
+
+@dataclass(frozen=True)
 class ProviderSettings:
     """One provider's entry in providers.yaml."""
 
@@ -61,6 +74,7 @@ class ProviderSettings:
     email: str | None = None
     password_env: str | None = None
     direct_password_env: str | None = None
+    acknowledged_conflict: AcknowledgedConflict | None = None
 
     @property
     def edits(self) -> dict[str, str]:
@@ -107,6 +121,7 @@ class Changes:
     set_direct_password: bool = False
     edits: dict[str, str] = field(default_factory=dict)
     error: str = ""
+    note: str = ""  # for the provider's notes (an acknowledged conflict, an acknowledgement no longer needed)
 
     @property
     def save_needed(self) -> bool:

@@ -27,7 +27,7 @@ _env.filters["cut"] = lambda value, limit=VALUE_LIMIT: cut(str(value), limit) if
 _env.globals.update(line=LINE_LIMIT)
 
 STATUS_ORDER = [
-    Status.FAILED, Status.CONFLICT, Status.CONFIGURED, Status.DRY_RUN, Status.ALREADY_CONFIGURED,
+    Status.FAILED, Status.CONFLICT, Status.ACKNOWLEDGED_CONFLICT, Status.CONFIGURED, Status.DRY_RUN, Status.ALREADY_CONFIGURED,
     Status.WAITING_FOR_CDA, Status.NOT_PROVISIONED, Status.EXCLUDED,
 ]
 STATUS_HELP = {
@@ -36,6 +36,8 @@ STATUS_HELP = {
     Status.WAITING_FOR_CDA: "provisioned in MaxMD but no portal account yet: the provider must send one CDA",
     Status.NOT_PROVISIONED: "MaxMD shows no complete provisioning workflow for this provider yet",
     Status.CONFLICT: "the account or providers.yaml disagrees with MaxMD: nothing was changed; a person must resolve it",
+    Status.ACKNOWLEDGED_CONFLICT: ("a conflict providers.yaml acknowledges, as both sites still show it: nothing was "
+                                   "changed; see the reason and the date to look again in the notes"),
     Status.EXCLUDED: "excluded in providers.yaml",
     Status.FAILED: "the robot could not finish this provider; see the error and the last screenshot",
     Status.DRY_RUN: "filled in and photographed, not saved (--dry-run)",

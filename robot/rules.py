@@ -7,11 +7,13 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from datetime import date
 
 from email_validator import EmailNotValidError, validate_email
 
 from robot.model import (
     AccountNames,
+    AcknowledgedConflict,
     AccountState,
     Candidate,
     Changes,
@@ -349,18 +351,47 @@ def decide_changes(
     settings: ProviderSettings | None,
     *,
     force: bool = False,
+    today: date | None = None,
 ) -> Changes:
-    """What to change on one account, given what its page shows (seed steps 12-17)."""
+    """What to change on one account, given what its page shows (seed steps 12-17); ``today`` (default: the
+    machine's date) is what an acknowledged conflict's look-again date is compared with."""
     held = state.direct_address.strip()
+    ack = settings.acknowledged_conflict if settings else None
     if held and normalize_address(held) != normalize_address(wanted_address):
-        return Changes(
-            Status.CONFLICT,
-            error=(
-                f"the account already holds Direct address {held}, but MaxMD shows {wanted_address}; "
-                "a Direct address cannot be changed once set up — resolve it with the portal's support"
-            ),
-        )
+        return conflict(held, wanted_address, ack, today or date.today())
     edits = _edits(state.names, settings)
+    changes = _changes(state, held, wanted_address, edits, force)
+    if ack is not None:  # acknowledged, but the account and MaxMD agree now: the acknowledgement can go
+        return replace(changes, note=(
+            f"providers.yaml acknowledges a conflict ({ack.account_address} in the account, {ack.maxmd_address} in MaxMD) "
+            "that the sites no longer show: remove its acknowledged_conflict"))
+    return changes
+
+
+def conflict(held: str, shown: str, ack: AcknowledgedConflict | None, today: date) -> Changes:
+    """The account holds ``held``, MaxMD shows ``shown``: a conflict, unless providers.yaml acknowledges
+    exactly these two addresses and its look-again date has not come."""
+    base = (f"the account already holds Direct address {held}, but MaxMD shows {shown}; "
+            "a Direct address cannot be changed once set up — resolve it with the portal's support")
+    if ack is None:
+        return Changes(Status.CONFLICT, error=base + ", or acknowledge it in providers.yaml (acknowledged_conflict)")
+    acked = f"{ack.account_address} in the account, {ack.maxmd_address} in MaxMD"
+    if (normalize_address(ack.account_address), normalize_address(ack.maxmd_address)) != (
+            normalize_address(held), normalize_address(shown)):
+        return Changes(Status.CONFLICT, error=(
+            f"{base}; the acknowledgement in providers.yaml ({acked}) no longer matches what the sites show: "
+            "look at it again, and correct or remove its acknowledged_conflict"))
+    if ack.look_again is not None and today >= ack.look_again:
+        return Changes(Status.CONFLICT, error=(
+            f"{base}; providers.yaml acknowledged it ({ack.reason}) until {ack.look_again.isoformat()}, its date to "
+            "look again: look at it again, then set a later look_again or remove its acknowledged_conflict"))
+    until = f"; look again on {ack.look_again.isoformat()}" if ack.look_again else ""
+    return Changes(Status.ACKNOWLEDGED_CONFLICT, note=(
+        f"conflict acknowledged in providers.yaml: {ack.reason} ({acked}){until}; nothing changed"))
+
+
+def _changes(state: AccountState, held: str, wanted_address: str, edits: dict[str, str], force: bool) -> Changes:
+    """An account with no conflict: left alone, Emergency Access alone turned off, or set up."""
     if state.poll_direct and held and not force:
         if not state.emergency_access:
             return Changes(Status.ALREADY_CONFIGURED)

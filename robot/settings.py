@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from dotenv import dotenv_values
 
 from pages.locators import DEFAULTS, Selectors
 from robot.errors import ConfigError
-from robot.model import SCREENSHOT_MODES, ProviderSettings
+from robot.model import SCREENSHOT_MODES, AcknowledgedConflict, ProviderSettings
 from robot.history import Retention
 from robot.origins import origin, plain_http
 from robot.passwords import FORMULA_START, PasswordPolicy, meets
@@ -38,8 +39,9 @@ _ROBOT_KEYS = {
 }
 _PROVIDER_KEYS = {
     "npi", "direct_address", "exclude", "display_name", "first_name", "last_name", "email",
-    "password_env", "direct_password_env",
+    "password_env", "direct_password_env", "acknowledged_conflict",
 }
+_ACK_KEYS = {"maxmd_address", "account_address", "reason", "look_again"}
 
 
 @dataclass(frozen=True)
@@ -416,12 +418,48 @@ def load_providers(path: Path) -> dict[str, ProviderSettings]:
             raise ConfigError(f"{where}: npi {npi!r} is not a valid NPI ({problem})")
         if npi in out:
             raise ConfigError(f"{where}: listed twice; merge the two entries")
-        text = {k: _str(item[k], f"{where}.{k}") for k in _PROVIDER_KEYS - {"npi", "exclude"} if item.get(k) is not None}
+        text = {k: _str(item[k], f"{where}.{k}") for k in _PROVIDER_KEYS - {"npi", "exclude", "acknowledged_conflict"}
+                if item.get(k) is not None}
         for key in ("direct_address", "email"):
             if key in text and not is_valid_email(text[key]):
                 raise ConfigError(f"{where}: {key} {text[key]!r} is not a valid e-mail address")
-        out[npi] = ProviderSettings(npi=npi, exclude=_bool(item.get("exclude", False), f"{where}.exclude"), **text)
+        exclude = _bool(item.get("exclude", False), f"{where}.exclude")
+        ack = _acknowledged_conflict(item.get("acknowledged_conflict"), f"{where}.acknowledged_conflict")
+        if ack is not None and exclude:
+            raise ConfigError(f"{where}: exclude and acknowledged_conflict together; keep one (an excluded provider is never looked at)")
+        out[npi] = ProviderSettings(npi=npi, exclude=exclude, acknowledged_conflict=ack, **text)
     return out
+
+
+def _acknowledged_conflict(value: Any, where: str) -> AcknowledgedConflict | None:
+    """A conflict a person knows of: the two Direct addresses as they were (so that a change shows), why, and
+    optionally the day to look again."""
+    if value is None:
+        return None
+    raw = _mapping(value, where)
+    _check_keys(raw, _ACK_KEYS, where)
+    for key in ("maxmd_address", "account_address", "reason"):
+        if raw.get(key) is None or not _str(raw[key], f"{where}.{key}"):
+            raise ConfigError(f"{where}: missing {key} (an acknowledgement names the address MaxMD shows, "
+                              "the one the account holds, and the reason)")
+    maxmd, account = (_str(raw[k], f"{where}.{k}") for k in ("maxmd_address", "account_address"))
+    for key, address in (("maxmd_address", maxmd), ("account_address", account)):
+        if not is_valid_email(address):
+            raise ConfigError(f"{where}.{key}: {address!r} is not a valid e-mail address")
+    if maxmd.strip().lower() == account.strip().lower():
+        raise ConfigError(f"{where}: maxmd_address and account_address are the same address, which is no conflict")
+    return AcknowledgedConflict(maxmd, account, _str(raw["reason"], f"{where}.reason"),
+                                _date(raw.get("look_again"), f"{where}.look_again"))
+
+
+def _date(value: Any, where: str) -> date | None:
+    """A day written YYYY-MM-DD (YAML reads it as a date; quoted, as text)."""
+    if value is None or isinstance(value, date) and not hasattr(value, "hour"):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ConfigError(f"{where}: expected a day as YYYY-MM-DD (2027-03-31), found {value!r}") from None
 
 
 def load_selectors(path: Path) -> dict[str, str]:

@@ -144,7 +144,7 @@ def check_against_portal(sb: Sandbox, run: Finished, before: dict[str, object]) 
             assert rows.get(npi, {}).get("applied", "yes") == "yes", p
         if p["status"] == "failed" and npi not in rows and npi in before:
             assert sb.state.account(npi) == before[npi], (npi, "failed with no handoff row, yet the account changed")
-        if p["status"] in ("already-configured", "conflict", "waiting-for-cda", "not-provisioned", "excluded") and npi in before:
+        if p["status"] in ("already-configured", "conflict", "acknowledged-conflict", "waiting-for-cda", "not-provisioned", "excluded") and npi in before:
             assert sb.state.account(npi) == before[npi], (npi, p["status"], "yet the account changed")
     return unknown
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import time
+from datetime import date
 
 import pytest
 
 from robot.model import (
     AccountNames,
+    AcknowledgedConflict,
     AccountState,
     Changes,
     MaxmdEntry,
@@ -630,3 +632,49 @@ def test_a_lost_save_the_account_does_not_show_is_saved_again():
     todo = Changes(Status.CONFIGURED, set_password=True)
     assert resumed_save(todo, resumed=True, forced=False) == ""
     assert resumed_save(Changes(Status.ALREADY_CONFIGURED), resumed=False, forced=True) == ""
+
+
+# --- an acknowledged conflict (providers.yaml's acknowledged_conflict) -----------------------------------
+
+HELD = addr("j.okafor")
+TODAY = date(2026, 12, 3)
+
+
+def acked(maxmd: str = WANTED, account: str = HELD, look_again: date | None = None) -> ProviderSettings:
+    return ProviderSettings(OKAFOR, acknowledged_conflict=AcknowledgedConflict(maxmd, account, "support case 4411", look_again))
+
+
+def test_an_acknowledged_conflict_is_left_alone_without_needing_a_person():
+    ch = decide_changes(WANTED, state(poll=True, address=HELD), acked(look_again=date(2027, 1, 31)), today=TODAY)
+    assert ch.status is Status.ACKNOWLEDGED_CONFLICT and not ch.save_needed and not ch.status.needs_attention
+    assert ch.error == "" and "support case 4411" in ch.note and "2027-01-31" in ch.note
+
+
+def test_an_acknowledgement_matches_without_case_or_surrounding_space():
+    ack = acked(maxmd=" " + WANTED.upper(), account=HELD.upper())
+    assert decide_changes(WANTED, state(poll=True, address=HELD), ack, today=TODAY).status is Status.ACKNOWLEDGED_CONFLICT
+
+
+@pytest.mark.parametrize(("maxmd", "account"), [(addr("jane.o"), HELD), (WANTED, addr("okafor.j"))])
+def test_an_acknowledgement_of_other_addresses_than_the_sites_show_is_a_conflict_again(maxmd, account):
+    ch = decide_changes(WANTED, state(poll=True, address=HELD), acked(maxmd, account), today=TODAY)
+    assert ch.status is Status.CONFLICT and ch.status.needs_attention
+    assert "no longer matches" in ch.error and maxmd in ch.error and account in ch.error
+
+
+@pytest.mark.parametrize("look_again", [TODAY, date(2026, 11, 30)])
+def test_from_its_look_again_date_an_acknowledged_conflict_is_a_conflict_again(look_again):
+    ch = decide_changes(WANTED, state(poll=True, address=HELD), acked(look_again=look_again), today=TODAY)
+    assert ch.status is Status.CONFLICT
+    assert "look at it again" in ch.error and look_again.isoformat() in ch.error and "support case 4411" in ch.error
+
+
+def test_an_acknowledgement_the_sites_no_longer_need_is_noted_and_the_account_configured():
+    ch = decide_changes(WANTED, state(), acked(), today=TODAY)
+    assert ch.status is Status.CONFIGURED and ch.type_direct_address == WANTED
+    assert "remove its acknowledged_conflict" in ch.note
+
+
+def test_an_unacknowledged_conflict_says_it_can_be_acknowledged():
+    ch = decide_changes(WANTED, state(poll=True, address=HELD), None, today=TODAY)
+    assert ch.status is Status.CONFLICT and "acknowledged_conflict" in ch.error

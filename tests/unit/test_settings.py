@@ -443,3 +443,41 @@ def test_screenshots_modes(tmp_path, value) -> None:
     config = tmp_path / "robot.yaml"
     config.write_text(f"screenshots: {value}\n")
     assert load(config, environ={}, dotenv_path=None).screenshots == value
+
+
+# --- providers.yaml: acknowledged_conflict --------------------------------------------------------------
+
+ACK = """
+providers:
+  - npi: "1234567893"
+    acknowledged_conflict:
+      maxmd_address: jane.okafor@direct.brightsideeye.com
+      account_address: j.okafor@direct.brightsideeye.com
+      reason: portal support case 4411
+      look_again: 2027-01-31
+"""
+
+
+def test_an_acknowledged_conflict_is_read_with_its_two_addresses_reason_and_date(cfg):
+    from datetime import date
+
+    ack = cfg("", providers=ACK).providers["1234567893"].acknowledged_conflict
+    assert (ack.maxmd_address, ack.account_address, ack.reason, ack.look_again) == (
+        "jane.okafor@direct.brightsideeye.com", "j.okafor@direct.brightsideeye.com", "portal support case 4411",
+        date(2027, 1, 31))
+    assert cfg("", providers=ACK.replace("2027-01-31", '"2027-01-31"')).providers["1234567893"].acknowledged_conflict == ack
+    assert cfg("", providers="\n".join(ACK.splitlines()[:-1])).providers["1234567893"].acknowledged_conflict.look_again is None
+
+
+@pytest.mark.parametrize(("change", "words"), [
+    (("      reason: portal support case 4411\n", ""), "missing reason"),
+    (("      account_address: j.okafor@direct.brightsideeye.com\n", ""), "missing account_address"),
+    (("j.okafor@direct", "jane.okafor@direct"), "same address"),
+    (("j.okafor@direct.brightsideeye.com", "j.okafor at direct"), "account_address"),
+    (("2027-01-31", "next spring"), "YYYY-MM-DD"),
+    (("      look_again", "      look_agian"), "look_agian: unknown key"),
+    (("    acknowledged_conflict:\n", "    exclude: true\n    acknowledged_conflict:\n"), "exclude and acknowledged_conflict"),
+])
+def test_a_bad_acknowledgement_names_the_provider_and_what_is_wrong(cfg, change, words):
+    message = error_of(cfg, "", providers=ACK.replace(*change))
+    assert "provider 1234567893" in message and words in message
