@@ -58,6 +58,10 @@ def config_path(given: Path | None, sandbox: bool) -> Path:
     """``--config``, else config/robot.yaml here; a ``--sandbox`` run from a folder without one (an installed
     robot started anywhere) uses the project's default, shipped with the sandbox. A missing ``--config`` stays an error."""
     if given is not None:
+        if given.is_dir():
+            raise ConfigError(f"--config {given}: that is a folder; give the settings file in it (robot.yaml)")
+        if not given.exists():
+            raise ConfigError(f"--config {given}: that file does not exist; check the path")
         return given
     if not sandbox or DEFAULT_CONFIG.exists():
         return DEFAULT_CONFIG

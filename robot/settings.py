@@ -121,6 +121,30 @@ def forget_given_after_days(config_path: Path) -> int:
                 f"{where}: handoff.forget_given_after_days", 0, 3650)
 
 
+class _GivenTwice(yaml.constructor.ConstructorError):
+    pass
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing a key given twice in one mapping (PyYAML keeps the last in silence:
+    a second ``run:`` section would drop the first without a word). Merge keys (``<<``) still override."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        first: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self.construct_object(key_node, deep=True)
+            try:
+                if key in first:
+                    raise _GivenTwice(
+                        None, None, f"key {key!r} given twice (first at line {first[key]}); keep one", key_node.start_mark)
+                first[key] = key_node.start_mark.line + 1
+            except TypeError:  # a key that cannot be hashed: the base constructor says so
+                continue
+        return super().construct_mapping(node, deep=deep)
+
+
 def _read_yaml(path: Path, what: str) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
@@ -129,11 +153,13 @@ def _read_yaml(path: Path, what: str) -> Any:
     except OSError as exc:
         raise ConfigError(f"{path}: cannot be read ({exc.strerror}); check its permissions") from None
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or "not valid YAML"
+        if isinstance(exc, _GivenTwice):
+            raise ConfigError(f"{path}{where}: {problem}") from None
         raise ConfigError(f"{path}: malformed YAML{where}: {problem}; fix the file") from None
 
 
@@ -175,12 +201,19 @@ def _str(value: Any, where: str) -> str:
 
 
 def load_env(dotenv_path: Path | None, environ: Mapping[str, str]) -> dict[str, str]:
-    """The process environment over ``.env`` (environment beats the file)."""
+    """The process environment over ``.env`` (environment beats the file), except that a variable set
+    but empty (or blank) in the environment does not hide the file's value: the administrator wrote the
+    value in ``.env``, and an empty ``MAXMD_URL=`` in a profile or a unit is a leftover, not a choice."""
     merged: dict[str, str] = {}
     if dotenv_path and dotenv_path.is_file():
         merged.update({k: v for k, v in dotenv_values(dotenv_path).items() if v is not None})
-    merged.update(environ)
+    merged.update({k: v for k, v in environ.items() if v.strip() or not merged.get(k, "").strip()})
     return merged
+
+
+def _unset(env: Mapping[str, str], var: str) -> str:
+    """How a message says a variable has no value: empty (a blank ``VAR=``) or not set at all."""
+    return "is set but empty" if var in env else "is not set"
 
 
 def dotenv_candidates(config_path: Path) -> list[Path]:
@@ -336,7 +369,7 @@ def _provider_passwords(providers: Mapping[str, ProviderSettings], env: Mapping[
                 continue
             value = env.get(var, "")
             if not value:
-                raise ConfigError(f"{file}: provider {npi} names {var}, which is not set in the environment or .env")
+                raise ConfigError(f"{file}: provider {npi} names {var}, which {_unset(env, var)} in the environment or .env")
             if value.startswith(FORMULA_START):
                 raise ConfigError(
                     f"{file}: provider {npi}: the password in {var} starts with = + - @ ' or a tab, which a "
@@ -386,21 +419,25 @@ def _site(name: str, prefix: str, url: str, source: str, env: Mapping[str, str],
           trusted: tuple[str, ...] = ()) -> Site:
     if not url:
         other = "PORTAL_URL" if prefix == "MAXMD" else "MAXMD_URL"
-        raise ConfigError(f"{prefix}_URL is not set but {other} is; set both (the login page of each site), or neither for the sandbox")
+        raise ConfigError(f"{prefix}_URL {_unset(env, prefix + '_URL')} but {other} is set; set both (the login page of each site), or neither for the sandbox")
     if not url.startswith(("http://", "https://")):
         raise ConfigError(f"{source}={url!r} is not a web address; give the {name} login page, starting with https://")
     username = (env.get(f"{prefix}_USERNAME") or str(sites.get(f"{prefix.lower()}_username") or "")).strip()
     if not username:
-        raise ConfigError(f"{prefix}_USERNAME is not set; put the {name} administrator's username in .env or the environment")
+        raise ConfigError(f"{prefix}_USERNAME {_unset(env, prefix + '_USERNAME')}; put the {name} administrator's username in .env or the environment")
     password = env.get(f"{prefix}_PASSWORD", "")
     if not password:
-        raise ConfigError(f"{prefix}_PASSWORD is not set; put the {name} administrator's password in .env or the environment")
+        raise ConfigError(f"{prefix}_PASSWORD {_unset(env, prefix + '_PASSWORD')}; put the {name} administrator's password in .env or the environment")
     return Site(name, url, username, password, trusted)
 
 
 def load_providers(path: Path) -> dict[str, ProviderSettings]:
     """providers.yaml: ``providers:`` a list of entries keyed by NPI (pins, exclusions, step-12 edits)."""
-    raw = _mapping(_read_yaml(path, "create it from config/providers.example.yaml or remove files.providers"), path.name)
+    raw = _read_yaml(path, "create it from config/providers.example.yaml or remove files.providers")
+    if isinstance(raw, list):
+        raise ConfigError(f"{path.name}: the entries must come under 'providers:': start the file with a line "
+                          "'providers:' and put each '- npi: ...' entry below it, indented")
+    raw = _mapping(raw, path.name)
     _check_keys(raw, {"providers"}, path.name)
     items = raw.get("providers") or []
     if not isinstance(items, list):

@@ -51,9 +51,17 @@ def test_missing_default_config_file(capsys):
     assert "config/robot.yaml" in line and "not found" in line and "--config" in line
 
 
-def test_missing_config_file_given_with_config(capsys):
-    line = refused(["--config", "elsewhere/robot.yaml"], capsys)
-    assert "elsewhere/robot.yaml" in line and "not found" in line
+@pytest.mark.parametrize("given", ["elsewhere/robot.yaml", "nope.yaml"])
+def test_missing_config_file_given_with_config_says_that_file_does_not_exist(capsys, given):
+    line = refused(["--config", given], capsys)
+    assert f"--config {given}" in line and "does not exist" in line
+    assert "pass --config PATH" not in line  # it was passed
+
+
+def test_a_config_given_with_config_that_is_a_folder_is_named(capsys):
+    Path("conf").mkdir()
+    line = refused(["--config", "conf"], capsys)
+    assert "--config conf" in line and "folder" in line
 
 
 def test_malformed_robot_yaml(capsys):

@@ -481,3 +481,45 @@ def test_an_acknowledged_conflict_is_read_with_its_two_addresses_reason_and_date
 def test_a_bad_acknowledgement_names_the_provider_and_what_is_wrong(cfg, change, words):
     message = error_of(cfg, "", providers=ACK.replace(*change))
     assert "provider 1234567893" in message and words in message
+
+
+# --- duplicate keys, empty variables, a providers.yaml that is a bare list ---------------------------------------
+
+
+@pytest.mark.parametrize(("text", "key", "line"), [
+    ("run:\n  retries: 1\npractice: {}\nrun:\n  retries: 5\n", "run", 4),  # a whole section twice
+    ("run:\n  retries: 1\n  timeout_seconds: 5\n  retries: 3\n", "retries", 4),  # a key inside a section
+    ("sites: {allow_http: false, allow_http: true}\n", "allow_http", 1),  # in a flow mapping
+])
+def test_a_key_given_twice_in_robot_yaml_is_refused_naming_the_key_and_line(cfg, text, key, line):
+    message = error_of(cfg, text)
+    assert "robot.yaml" in message and f"'{key}'" in message and f"line {line}" in message and "twice" in message
+
+
+def test_a_key_given_twice_in_providers_yaml_or_selectors_yaml_is_refused(cfg):
+    message = error_of(cfg, "", providers="providers:\n  - npi: '1234567893'\n    exclude: false\n    exclude: true\n")
+    assert "providers.yaml" in message and "'exclude'" in message and "line 4" in message
+    message = error_of(cfg, "", providers="providers: []\n", selectors="portal.account.save: 'css=#a'\nportal.account.save: 'css=#b'\n")
+    assert "selectors.yaml" in message and "'portal.account.save'" in message and "line 2" in message
+
+
+def test_yaml_merge_keys_still_work(cfg):
+    text = "providers:\n  - &jane {npi: '1234567893', email: jane@example.com}\n  - <<: *jane\n    npi: '1245319599'\n"
+    s = cfg("", providers=text)
+    assert s.providers["1245319599"].email == "jane@example.com"
+
+
+def test_an_empty_variable_in_the_environment_does_not_hide_the_dotenv_value(cfg):
+    dotenv = "\n".join(f"{k}={v}" for k, v in SITES.items())
+    s = cfg("", environ={"MAXMD_URL": "", "PORTAL_PASSWORD": " "}, dotenv=dotenv)
+    assert s.maxmd.url == SITES["MAXMD_URL"] and s.portal.password == SITES["PORTAL_PASSWORD"]
+
+
+def test_a_variable_empty_in_the_environment_and_absent_from_dotenv_is_named_as_empty(cfg):
+    message = error_of(cfg, "", environ={**SITES, "PORTAL_USERNAME": ""})
+    assert "PORTAL_USERNAME is set but empty" in message
+
+
+def test_a_providers_yaml_that_is_a_bare_list_says_to_start_with_providers(cfg):
+    message = error_of(cfg, "", providers="- npi: '1234567893'\n  exclude: true\n")
+    assert "providers.yaml" in message and "providers:" in message and "start" in message
