@@ -13,7 +13,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
 from dotenv import dotenv_values
 
 from pages.locators import DEFAULTS, Selectors
@@ -23,6 +22,8 @@ from robot.history import Retention
 from robot.origins import origin, plain_http
 from robot.passwords import FORMULA_START, PasswordPolicy, meets
 from robot.rules import is_valid_email, npi_problem
+from robot.yamlfile import boolean as _bool, check_keys as _check_keys, mapping as _mapping, read_yaml as _read_yaml
+from robot.yamlfile import text as _str, whole_number as _int
 
 ENV_VARS = ("MAXMD_URL", "MAXMD_USERNAME", "MAXMD_PASSWORD", "PORTAL_URL", "PORTAL_USERNAME", "PORTAL_PASSWORD")
 # The environment variables that hold a secret whatever their value: never passed on to the browser.
@@ -119,85 +120,6 @@ def forget_given_after_days(config_path: Path) -> int:
     _check_keys(section, _ROBOT_KEYS["handoff"], f"{where}: handoff")
     return _int(section.get("forget_given_after_days", Settings.forget_given_after_days),
                 f"{where}: handoff.forget_given_after_days", 0, 3650)
-
-
-class _GivenTwice(yaml.constructor.ConstructorError):
-    pass
-
-
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """PyYAML's safe loader, refusing a key given twice in one mapping (PyYAML keeps the last in silence:
-    a second ``run:`` section would drop the first without a word). Merge keys (``<<``) still override."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
-        first: dict[Any, int] = {}
-        for key_node, _ in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                continue
-            key = self.construct_object(key_node, deep=True)
-            try:
-                if key in first:
-                    raise _GivenTwice(
-                        None, None, f"key {key!r} given twice (first at line {first[key]}); keep one", key_node.start_mark)
-                first[key] = key_node.start_mark.line + 1
-            except TypeError:  # a key that cannot be hashed: the base constructor says so
-                continue
-        return super().construct_mapping(node, deep=deep)
-
-
-def _read_yaml(path: Path, what: str) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: not found; {what}") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot be read ({exc.strerror}); check its permissions") from None
-    try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or "not valid YAML"
-        if isinstance(exc, _GivenTwice):
-            raise ConfigError(f"{path}{where}: {problem}") from None
-        raise ConfigError(f"{path}: malformed YAML{where}: {problem}; fix the file") from None
-
-
-def _mapping(value: Any, where: str) -> dict:
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise ConfigError(f"{where}: expected a mapping of keys to values, found {type(value).__name__}")
-    return value
-
-
-def _check_keys(section: Mapping, allowed: set[str], where: str) -> None:
-    for key in section:
-        if "password" in str(key).lower() and key not in allowed:
-            raise ConfigError(
-                f"{where}.{key}: passwords are never read from YAML; put them in the environment or .env "
-                "(MAXMD_PASSWORD, PORTAL_PASSWORD; a provider's own password via password_env)"
-            )
-        if key not in allowed:
-            raise ConfigError(f"{where}.{key}: unknown key; allowed: {', '.join(sorted(allowed))}")
-
-
-def _bool(value: Any, where: str) -> bool:
-    if not isinstance(value, bool):
-        raise ConfigError(f"{where}: expected true or false, found {value!r}")
-    return value
-
-
-def _int(value: Any, where: str, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ConfigError(f"{where}: expected a whole number from {low} to {high}, found {value!r}")
-    return value
-
-
-def _str(value: Any, where: str) -> str:
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise ConfigError(f"{where}: expected text, found {value!r}")
-    return str(value).strip()
 
 
 def load_env(dotenv_path: Path | None, environ: Mapping[str, str]) -> dict[str, str]:
