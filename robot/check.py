@@ -28,6 +28,7 @@ from robot.audit import Audit, Redactor
 from robot.browser import BrowserChoice, launch
 from robot.errors import LoginRefused, RobotError, SiteUnreachable
 from robot.run import new_run_dir
+from robot.safetext import plural
 from robot.settings import Settings, Site
 from robot.steps import screens
 
@@ -288,7 +289,7 @@ def check(
     if missing:
         found_missing = [r.key for r in results.values() if r.state == "MISSING"]
         audit.say(f"Fix in config/selectors.yaml: {', '.join(found_missing) or '(none found missing)'}"
-                  + (f"; not reached because of them: {len(missing) - len(found_missing)} keys" if len(missing) > len(found_missing) else ""))
+                  + (f"; not reached because of them: {plural(len(missing) - len(found_missing), 'key')}" if len(missing) > len(found_missing) else ""))
         return 2, run_dir
     if error:
         return 2, run_dir

@@ -17,7 +17,7 @@ from robot.model import Candidate, Outcome, Picture, Status
 from robot.options import RunOptions
 from robot.origins import WrongOrigin
 from robot.procedure import Procedure
-from robot.safetext import cut
+from robot.safetext import cut, plural
 from robot.session import Session
 
 PlaywrightFactory = Callable[[], contextlib.AbstractContextManager[Playwright]]
@@ -105,7 +105,7 @@ class Crew:
             if error is not None:
                 raise error
         if self.options.stopping() and self._queue:
-            raise RunStopped(f"stopped by {self.options.stop.reason}; {len(self._queue)} providers were not started")  # type: ignore[union-attr]
+            raise RunStopped(f"stopped by {self.options.stop.reason}; {not_started(len(self._queue))}")  # type: ignore[union-attr]
 
     def practice_shots(self) -> list[Picture]:
         return [s for w in self._others for s in w.procedure.practice_shots]
@@ -158,6 +158,11 @@ def outcome_of(c: Candidate, status: Status, error: str = "") -> Outcome:
     """A provider's outcome as it starts: where its Direct address came from comes first."""
     source = [Picture("source", c.source_picture, "MaxMD's entry with its Direct address")] if c.source_picture else []
     return Outcome(c.npi, c.name, c.direct_address, status, error, pictures=source)
+
+
+def not_started(n: int) -> str:
+    """How many providers a stopped run did not start, in words."""
+    return f"{plural(n, 'provider')} {'was' if n == 1 else 'were'} not started"
 
 
 def _describe(exc: BaseException) -> str:

@@ -42,11 +42,12 @@ class Interrupted:
         open_rows = self.unsettled()
         named = ", ".join(f"{r.npi} ({r.applied})" for r in open_rows)
         settled = len(self.rows) - len(open_rows)
-        parts = [f"{len(self.rows)} of its handoff rows are carried into this run's handoff"]
+        parts = ["its one handoff row is carried into this run's handoff" if len(self.rows) == 1
+                 else f"{len(self.rows)} of its handoff rows are carried into this run's handoff"]
         if open_rows:
             parts.append(f"whether these were saved is checked against the portal now: {named}")
         if settled:
-            parts.append(f"{settled} were already saved")
+            parts.append(f"{settled} {'was' if settled == 1 else 'were'} already saved")
         return f"{head}; " + "; ".join(parts) + "."
 
     def as_json(self) -> dict:

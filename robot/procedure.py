@@ -174,8 +174,7 @@ class Procedure:
             changes = rules.decide_changes(c.direct_address, state, c.settings, force=forced and c.npi not in self.save_clicked)
         else:  # a conflict the plan found: opened only to be pictured as found (rules.looks_at)
             changes = Changes(c.status, error=c.error)
-        if changes.note and changes.note not in outcome.notes:  # an acknowledged conflict, or one no longer there
-            outcome.notes.append(changes.note)
+        outcome.notes += [n for n in [changes.note] if n and n not in outcome.notes]  # an acknowledged conflict, say
         found, wanted = self._found.setdefault(c.npi, (state, changes))  # as the first attempt saw it
         outcome.fields = evidence.field_rows(found, wanted, None)
         if lost := rules.resumed_save(changes, resumed=c.npi in self.save_clicked, forced=forced):

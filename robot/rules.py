@@ -376,8 +376,7 @@ def conflict(held: str, shown: str, ack: AcknowledgedConflict | None, today: dat
     if ack is None:
         return Changes(Status.CONFLICT, error=base + ", or acknowledge it in providers.yaml (acknowledged_conflict)")
     acked = f"{ack.account_address} in the account, {ack.maxmd_address} in MaxMD"
-    if (normalize_address(ack.account_address), normalize_address(ack.maxmd_address)) != (
-            normalize_address(held), normalize_address(shown)):
+    if [normalize_address(a) for a in (ack.account_address, ack.maxmd_address)] != [normalize_address(held), normalize_address(shown)]:
         return Changes(Status.CONFLICT, error=(
             f"{base}; the acknowledgement in providers.yaml ({acked}) no longer matches what the sites show: "
             "look at it again, and correct or remove its acknowledged_conflict"))

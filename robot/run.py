@@ -17,7 +17,7 @@ from playwright.sync_api import Error as PlaywrightError
 from robot import ledger, pickup, report, rules, tracing
 from robot.audit import Audit, Redactor
 from robot.browser import BrowserChoice, launch
-from robot.crew import Crew, PlaywrightFactory, Worker, in_browser
+from robot.crew import Crew, PlaywrightFactory, Worker, in_browser, not_started
 from robot.errors import BrowserFailed, CannotWrite, ConfigError, RobotError, RunStopped, first_line
 from robot.handoff import HandoffRow, write_private
 from robot.history import prune, write_index
@@ -134,7 +134,7 @@ class _Run:
         except RobotError as exc:
             run_error, exit_code = str(exc), exc.exit_code
             if self.crew is not None and self.crew.not_started():
-                run_error += f"; {self.crew.not_started()} providers were not started: run again to finish"
+                run_error += f"; {not_started(self.crew.not_started())}: run again to finish"
             self.audit.log.error("run stopped", error=run_error)
         except KeyboardInterrupt as exc:  # a second Ctrl-C
             stop = self.options.stop or StopRequest()
@@ -246,7 +246,7 @@ class _Run:
                 clinicians = self.first.procedure.read_portal(entries)
                 candidates = rules.plan(entries, clinicians, self.settings.providers,
                                         direct_domain=self.settings.direct_domain, only=self.options.only)
-                self.audit.say(f"{len(candidates)} providers: MaxMD lists {len(entries)}, the portal {len(clinicians)} Clinician accounts")
+                self.audit.say(plan_line(len(candidates), len(entries), len(clinicians)))
                 self.audit.progress.plan(len(candidates), sum(in_browser(c, self.settings.screenshots) for c in candidates))  # type: ignore[union-attr]
                 self.crew = Crew(self.first, candidates, self.options)
                 try:
@@ -358,6 +358,11 @@ class _Run:
             say(f"{plural(len(self.waiting), 'provider')} with passwords to hand out: python -m robot handoff"
                 + ("" if self.options.out == Path("runs") else f" --out {self.options.out}")
                 + f" (the ledger: {ledger.path_in(self.options.out).resolve()})")
+
+
+def plan_line(candidates: int, entries: int, clinicians: int) -> str:
+    """The terminal's line on the plan: how many providers, from how many entries and accounts."""
+    return f"{plural(candidates, 'provider')}: MaxMD lists {entries}, the portal {plural(clinicians, 'Clinician account')}"
 
 
 def _stopped(exc: BaseException, options: RunOptions, audit: Audit) -> tuple[str, int]:
