@@ -324,7 +324,7 @@ class Procedure:
         if answer.errors:
             self.audit.handoff.mark(c.npi, applied=False)
             raise StepFailed(STEP[18].name, f"the portal refused the Save: \"{answer.errors}\"", provider=c.who,
-                             hint="nothing was changed; fix the cause in the portal or providers.yaml and run again")
+                             hint=rules.refused_save_advice(answer.errors))
         if answer.unknown:
             self.audit.handoff.mark(c.npi, applied=None)
             raise StepFailed(STEP[18].name, f"the portal answered the Save with words that say neither saved nor refused: "

@@ -11,9 +11,9 @@ from datetime import date
 
 from email_validator import EmailNotValidError, validate_email
 
+from robot.conflicts import conflict, normalize_address
 from robot.model import (
     AccountNames,
-    AcknowledgedConflict,
     AccountState,
     Candidate,
     Changes,
@@ -46,11 +46,6 @@ def npi_problem(npi: str) -> str | None:
 
 def is_valid_npi(npi: str) -> bool:
     return npi_problem(npi) is None
-
-
-def normalize_address(address: str) -> str:
-    """Direct addresses compare without case and surrounding space (the domain part is case-free)."""
-    return address.strip().lower()
 
 
 def is_valid_email(address: str) -> bool:
@@ -358,7 +353,7 @@ def decide_changes(
     held = state.direct_address.strip()
     ack = settings.acknowledged_conflict if settings else None
     if held and normalize_address(held) != normalize_address(wanted_address):
-        return conflict(held, wanted_address, ack, today or date.today())
+        return conflict(held, wanted_address, ack, today or date.today())  # robot.conflicts
     edits = _edits(state.names, settings)
     changes = _changes(state, held, wanted_address, edits, force)
     if ack is not None:  # acknowledged, but the account and MaxMD agree now: the acknowledgement can go
@@ -366,27 +361,6 @@ def decide_changes(
             f"providers.yaml acknowledges a conflict ({ack.account_address} in the account, {ack.maxmd_address} in MaxMD) "
             "that the sites no longer show: remove its acknowledged_conflict"))
     return changes
-
-
-def conflict(held: str, shown: str, ack: AcknowledgedConflict | None, today: date) -> Changes:
-    """The account holds ``held``, MaxMD shows ``shown``: a conflict, unless providers.yaml acknowledges
-    exactly these two addresses and its look-again date has not come."""
-    base = (f"the account already holds Direct address {held}, but MaxMD shows {shown}; "
-            "a Direct address cannot be changed once set up — resolve it with the portal's support")
-    if ack is None:
-        return Changes(Status.CONFLICT, error=base + ", or acknowledge it in providers.yaml (acknowledged_conflict)")
-    acked = f"{ack.account_address} in the account, {ack.maxmd_address} in MaxMD"
-    if [normalize_address(a) for a in (ack.account_address, ack.maxmd_address)] != [normalize_address(held), normalize_address(shown)]:
-        return Changes(Status.CONFLICT, error=(
-            f"{base}; the acknowledgement in providers.yaml ({acked}) no longer matches what the sites show: "
-            "look at it again, and correct or remove its acknowledged_conflict"))
-    if ack.look_again is not None and today >= ack.look_again:
-        return Changes(Status.CONFLICT, error=(
-            f"{base}; providers.yaml acknowledged it ({ack.reason}) until {ack.look_again.isoformat()}, its date to "
-            "look again: look at it again, then set a later look_again or remove its acknowledged_conflict"))
-    until = f"; look again on {ack.look_again.isoformat()}" if ack.look_again else ""
-    return Changes(Status.ACKNOWLEDGED_CONFLICT, note=(
-        f"conflict acknowledged in providers.yaml: {ack.reason} ({acked}){until}; nothing changed"))
 
 
 def _changes(state: AccountState, held: str, wanted_address: str, edits: dict[str, str], force: bool) -> Changes:
@@ -448,3 +422,24 @@ def resumed_save(changes: Changes, *, resumed: bool, forced: bool) -> str:
     if not resumed or changes.status is not Status.ALREADY_CONFIGURED:
         return ""
     return "unknown" if forced else "applied"
+
+
+# --- a refused Save: what to do, after the portal's own words ------------------------------------
+
+_REFUSAL_ADVICE = (  # (words in the portal's refusal, what to do about it), every one that applies
+    (("try again", "later", "temporarily", "unavailable"), "run again later, as the portal says"),
+    (("support", "administrator"), "if it goes on, contact the portal's support, as it says"),
+    (("password",), "the portal refused a password: make passwords: in robot.yaml (or the provider's password_env "
+                    "in providers.yaml) meet its rules"),
+    (("display name", "first name", "last name", "email", "e-mail"),
+     "correct that value (display_name, first_name, last_name, email) in providers.yaml, or remove it"),
+    (("direct address", "direct mailbox address"), "check the provider's Direct address in MaxMD"),
+)
+
+
+def refused_save_advice(words: str) -> str:
+    """What a person should do about a Save the portal refused in ``words``: the advice its words call for."""
+    said = words.casefold()
+    advice = [a for keys, a in _REFUSAL_ADVICE if any(k in said for k in keys)]
+    text = "; ".join(advice) if advice else "do as the portal's words say"
+    return f"nothing was changed; {text}" + ("" if "run again" in text else ", then run again")

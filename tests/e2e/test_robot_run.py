@@ -226,6 +226,8 @@ def test_refused_save_fails_that_provider_with_the_portals_words(sandbox: Sandbo
     outcome = run.provider(okafor)
     assert outcome["status"] == "failed"
     assert "Okafor" in outcome["error"] and "18 Save" in outcome["error"] and "MaxMD" in outcome["error"]
+    # The advice follows the portal's words ("Try again later or contact support"), not a fixed sentence.
+    assert "run again later, as the portal says" in outcome["error"] and "portal's support" in outcome["error"]
     # Where the address came from, the account as found, filled in just before the refused Save, the failure.
     assert [p["kind"] for p in outcome["pictures"]] == ["source", "before", "filled in", "failure"]
     assert [Path(s).name.split("-", 2)[2] for s in outcome["screenshots"]] == [

@@ -678,3 +678,26 @@ def test_an_acknowledgement_the_sites_no_longer_need_is_noted_and_the_account_co
 def test_an_unacknowledged_conflict_says_it_can_be_acknowledged():
     ch = decide_changes(WANTED, state(poll=True, address=HELD), None, today=TODAY)
     assert ch.status is Status.CONFLICT and "acknowledged_conflict" in ch.error
+
+
+# --- a refused Save: the advice follows the portal's own words --------------------------------------------
+
+from robot.rules import refused_save_advice  # noqa: E402
+
+
+@pytest.mark.parametrize(("words", "advice"), [
+    ("The Direct mailbox could not be verified by MaxMD. Try again later or contact support.", ["run again later", "support"]),
+    ("The password does not meet the complexity requirements.", ["passwords:", "robot.yaml", "password_env"]),
+    ("Display Name is required.", ["display_name", "providers.yaml"]),
+    ("Email Address is not valid.", ["email", "providers.yaml"]),
+    ("The Direct address is already in use by another account.", ["Direct address", "MaxMD"]),
+])
+def test_a_refused_saves_advice_follows_the_portals_words(words, advice):
+    said = refused_save_advice(words)
+    assert all(a in said for a in advice), said
+    assert "fix the cause in the portal or providers.yaml" not in said
+
+
+def test_a_refusal_in_words_the_robot_does_not_know_is_left_to_the_portals_words():
+    said = refused_save_advice("Error 7731.")
+    assert "as the portal's words say" in said and "nothing was changed" in said
