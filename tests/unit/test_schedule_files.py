@@ -168,3 +168,24 @@ def test_crontab_has_one_line_with_five_time_fields_running_the_robot() -> None:
 def test_crontab_says_why_no_flock() -> None:
     text = CRONTAB.read_text(encoding="utf-8")
     assert re.search(r"#.*flock", text) and "locks" in text
+
+
+DATED = re.compile(rb"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2} ")
+
+
+def test_every_line_the_cron_line_writes_to_cron_log_starts_with_a_date_time(tmp_path: Path) -> None:
+    """The crontab's own command, run by /bin/sh in a stand-in install folder: the robot there has no
+    config/robot.yaml, so it exits 2 at once with one line, and `exit 2` follows; each line of cron.log is dated."""
+    command = cron_lines()[0].split(None, 5)[5].replace(f"cd {INSTALL}", f"cd {tmp_path}")
+    (tmp_path / ".venv" / "bin").mkdir(parents=True)
+    python = tmp_path / ".venv" / "bin" / "python"
+    python.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
+    python.chmod(0o755)
+    (tmp_path / "runs").mkdir()
+    (tmp_path / "runs" / "cron.log").write_bytes(b"")
+    subprocess.run(["/bin/sh", "-c", command], stdin=subprocess.DEVNULL, timeout=120, check=False, cwd=tmp_path,
+                   env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    lines = (tmp_path / "runs" / "cron.log").read_bytes().splitlines()
+    assert any(b"error: " in line and b"robot.yaml" in line for line in lines), lines
+    assert lines and lines[-1].endswith(b" exit 2"), lines
+    assert all(DATED.match(line) for line in lines), lines
