@@ -210,7 +210,8 @@ def _non_clinicians(admin_username: str, admin_password: str) -> list[PortalAcco
 
 
 def seeded_state(admin_username: str, admin_password: str) -> SandboxState:
-    """Brightside Eye Care with a provider in every state the robot must handle (the README's statuses)."""
+    """Brightside Eye Care: a plain run ends its providers configured, already configured, waiting for a CDA,
+    not provisioned and in conflict (the README's sandbox section; excluded and failed need a roster or a fault)."""
     practice = Practice()
     domain = practice.direct_domain
     n = SEEDED_NPIS
