@@ -170,10 +170,8 @@ class Procedure:
         trace.resume()  # the page shows no secret: a search result, or the last account after its Save
         state = self.open_account(page, c, account, href, search, outcome.pictures)
         forced = c.npi in self.options.force
-        if c.status is None:
-            changes = rules.decide_changes(c.direct_address, state, c.settings, force=forced and c.npi not in self.save_clicked)
-        else:  # a conflict the plan found: opened only to be pictured as found (rules.looks_at)
-            changes = Changes(c.status, error=c.error)
+        changes = (rules.decide_changes(c.direct_address, state, c.settings, force=forced and c.npi not in self.save_clicked)
+                   if c.status is None else Changes(c.status, error=c.error))  # a conflict the plan found: only pictured
         outcome.notes += [n for n in [changes.note] if n and n not in outcome.notes]  # an acknowledged conflict, say
         found, wanted = self._found.setdefault(c.npi, (state, changes))  # as the first attempt saw it
         outcome.fields = evidence.field_rows(found, wanted, None)
