@@ -18,7 +18,9 @@ def conflict(held: str, shown: str, ack: AcknowledgedConflict | None, today: dat
     base = (f"the account already holds Direct address {held}, but MaxMD shows {shown}; "
             "a Direct address cannot be changed once set up — resolve it with the portal's support")
     if ack is None:
-        return Changes(Status.CONFLICT, error=base + ", or acknowledge it in providers.yaml (acknowledged_conflict)")
+        return Changes(Status.CONFLICT, error=(
+            f"{base}; until then, acknowledge it under this provider in providers.yaml: acknowledged_conflict: "
+            f"{{maxmd_address: {shown}, account_address: {held}, reason: \"...\", look_again: YYYY-MM-DD}}"))
     acked = f"{ack.account_address} in the account, {ack.maxmd_address} in MaxMD"
     if [normalize_address(a) for a in (ack.account_address, ack.maxmd_address)] != [normalize_address(held), normalize_address(shown)]:
         return Changes(Status.CONFLICT, error=(

@@ -6,6 +6,7 @@ import time
 from datetime import date
 
 import pytest
+import yaml
 
 from robot.model import (
     AccountNames,
@@ -27,6 +28,7 @@ from robot.rules import (
     npi_problem,
     parse_workflow_entry,
     plan,
+    refused_save_advice,
     split_name,
     verify,
 )
@@ -678,11 +680,13 @@ def test_an_acknowledgement_the_sites_no_longer_need_is_noted_and_the_account_co
 def test_an_unacknowledged_conflict_says_it_can_be_acknowledged():
     ch = decide_changes(WANTED, state(poll=True, address=HELD), None, today=TODAY)
     assert ch.status is Status.CONFLICT and "acknowledged_conflict" in ch.error
+    # The words to paste, as providers.yaml reads them.
+    snippet = yaml.safe_load(ch.error.split("providers.yaml: ", 1)[1].replace("YYYY-MM-DD", "2027-01-31"))
+    assert snippet["acknowledged_conflict"]["maxmd_address"] == WANTED
+    assert snippet["acknowledged_conflict"]["account_address"] == HELD
 
 
 # --- a refused Save: the advice follows the portal's own words --------------------------------------------
-
-from robot.rules import refused_save_advice  # noqa: E402
 
 
 @pytest.mark.parametrize(("words", "advice"), [
