@@ -112,4 +112,4 @@ def test_a_missing_config_named_with_sandbox_is_still_an_error(tmp_path: Path, m
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(cli, "choose_browser", _reached)
     assert cli.main(["--sandbox", "--config", "config/robot.yaml"]) == 2
-    assert "config/robot.yaml: not found" in capsys.readouterr().err
+    assert "--config config/robot.yaml: that file does not exist" in capsys.readouterr().err
