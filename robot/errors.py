@@ -8,7 +8,7 @@ from __future__ import annotations
 from pages.errors import NotFound, NotThere, RobotError, SessionExpired, SiteError, TransientFault
 
 __all__ = [
-    "BrowserFailed", "CannotWrite", "BrowserMissing", "ConfigError", "LoginRefused", "NotFound", "NotThere", "RobotError",
+    "BrowserFailed", "CannotWrite", "BrowserMissing", "ConfigError", "LoginRefused", "NotFound", "NotListed", "NotThere", "RobotError",
     "RunStopped", "SessionExpired", "SiteError", "SiteUnreachable", "StepFailed", "TransientFault", "first_line",
 ]
 
@@ -31,6 +31,10 @@ class SiteUnreachable(RobotError):
 
 class LoginRefused(RobotError):
     """An administrator login was refused by the site."""
+
+
+class NotListed(RobotError):
+    """``--only`` or ``--force`` names an NPI neither site lists: the run stops (exit 2) before any account is opened."""
 
 
 class StepFailed(RobotError):

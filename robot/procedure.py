@@ -20,7 +20,7 @@ from pages.maxmd import IdentityProofingPage, MaxmdHomePage, MaxmdLoginPage, Wor
 from pages.portal import PortalLoginPage, PortalNavigation, UserSearchPage
 from robot import evidence, origins, passwords, rules
 from robot.audit import Audit
-from robot.errors import LoginRefused, SessionExpired, SiteUnreachable, StepFailed, TransientFault, first_line
+from robot.errors import LoginRefused, NotListed, SessionExpired, SiteUnreachable, StepFailed, TransientFault, first_line
 from robot.handoff import HandoffRow
 from robot.model import AccountNames, AccountState, Candidate, Changes, MaxmdEntry, Outcome, Picture, Status
 from robot.options import RunOptions, Shared
@@ -133,6 +133,12 @@ class Procedure:
             PRACTICE, lambda: self.search_clinicians(self.portal_page(), PRACTICE, self.practice_shots).account_links())
         self.shared.links = {username: href for username, href in links if href}
         clinicians = [PortalClinician(username) for username, _ in links]
+        asked = self.options.only | self.options.force
+        if missing := rules.not_listed(asked, entries, [c.username for c in clinicians]):
+            flags = ", ".join(f"--{'only' if npi in self.options.only else 'force'} {npi}" for npi in missing)
+            raise NotListed(f"{flags}: neither MaxMD nor the portal lists {'this NPI' if len(missing) == 1 else 'these NPIs'} "
+                            f"(MaxMD lists {len(entries)} providers, the portal {len(clinicians)} Clinician accounts); "
+                            "check the number (a typo can still pass the check digit) and run again; nothing was changed")
         if any(e.npi is None for e in entries):
             clinicians = self._names_for_matching(entries, clinicians)
         self.audit.log.info("portal read", clinicians=len(clinicians))
@@ -140,7 +146,7 @@ class Procedure:
 
     def _names_for_matching(self, entries: list[MaxmdEntry], clinicians: list[PortalClinician]) -> list[PortalClinician]:
         """MaxMD showed an entry without NPI: read the names of the accounts no NPI matched (read only)."""
-        unmatched = set(rules.unmatched_usernames(entries, [c.username for c in clinicians]))
+        unmatched = set(rules.unmatched_usernames(entries, [c.username for c in clinicians], only=self.options.only))
         out = []
         for c in clinicians:
             if c.username not in unmatched:

@@ -188,10 +188,20 @@ class PortalClinician:
     last_name: str = ""
 
 
-def unmatched_usernames(entries: Iterable[MaxmdEntry], usernames: Iterable[str]) -> list[str]:
-    """Accounts no MaxMD entry names by NPI: the candidates for matching by name."""
+def unmatched_usernames(entries: Iterable[MaxmdEntry], usernames: Iterable[str],
+                        only: frozenset[str] = frozenset()) -> list[str]:
+    """Accounts no MaxMD entry names by NPI: the candidates for matching by name. Under ``--only``
+    (``only``) just those asked for: a provider matched by name is handled only when its NPI is one of
+    them, so no other account is opened to read its names."""
     npis = {e.npi for e in entries if e.npi}
-    return [u for u in usernames if u not in npis]
+    return [u for u in usernames if u not in npis and (not only or u in only)]
+
+
+def not_listed(asked: Iterable[str], entries: Iterable[MaxmdEntry], usernames: Iterable[str]) -> list[str]:
+    """The NPIs asked for (``--only``, ``--force``) that neither site lists: a typo that passes the check
+    digit would otherwise end as a run of 0 providers, exit 0."""
+    known = {e.npi for e in entries if e.npi} | set(usernames)
+    return sorted(set(asked) - known)
 
 
 def plan(

@@ -630,3 +630,21 @@ def test_a_lost_save_the_account_does_not_show_is_saved_again():
     todo = Changes(Status.CONFIGURED, set_password=True)
     assert resumed_save(todo, resumed=True, forced=False) == ""
     assert resumed_save(Changes(Status.ALREADY_CONFIGURED), resumed=False, forced=True) == ""
+
+
+# --- --only and --force: what is asked for, and what is opened for it ------------------------------------
+from robot.rules import not_listed, unmatched_usernames  # noqa: E402
+
+
+def test_an_npi_asked_for_that_neither_site_lists_is_named() -> None:
+    entries = [entry("Jane Okafor", OKAFOR, addr("jokafor")), entry("Wei Chen", None, addr("wchen"))]
+    assert not_listed({OKAFOR, CHEN, PATEL}, entries, [CHEN]) == [PATEL]
+    assert not_listed(set(), entries, []) == []
+
+
+def test_under_only_no_account_but_one_asked_for_is_a_candidate_for_a_match_by_name() -> None:
+    entries = [entry("Jane Okafor", OKAFOR, addr("jokafor")), entry("Wei Chen", None, addr("wchen"))]
+    usernames = [OKAFOR, CHEN, RUIZ]
+    assert unmatched_usernames(entries, usernames) == [CHEN, RUIZ]
+    assert unmatched_usernames(entries, usernames, only=frozenset({OKAFOR})) == []
+    assert unmatched_usernames(entries, usernames, only=frozenset({CHEN})) == [CHEN]
