@@ -64,7 +64,9 @@ class UserSearchPage(Screen):
     def choose_clinicians(self) -> None:
         """Seed step 8: a plain select, one a widget library dressed up, or an ARIA combobox or listbox."""
         box = self._el("portal.users.access_type").first
-        if box.evaluate("e => e.tagName") == "SELECT":
+        with self.finding("portal.users.access_type"):
+            tag = box.evaluate("e => e.tagName")
+        if tag == "SELECT":
             value = box.evaluate(_OPTION, "clinician")
             box.select_option(value=value if value is not None else "Clinician", force=not box.is_visible())
             return

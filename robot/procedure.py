@@ -20,14 +20,15 @@ from pages.maxmd import IdentityProofingPage, MaxmdHomePage, MaxmdLoginPage, Wor
 from pages.portal import PortalLoginPage, PortalNavigation, UserSearchPage
 from robot import evidence, origins, passwords, rules
 from robot.audit import Audit
-from robot.errors import LoginRefused, NotListed, SessionExpired, SiteUnreachable, StepFailed, TransientFault, first_line
+from robot.errors import (LoginRefused, NotFound, NotListed, PageAnswered, SessionExpired, SiteUnreachable, StepFailed, TransientFault,
+                          WrongAddress, first_line)
 from robot.handoff import HandoffRow
 from robot.model import AccountNames, AccountState, Candidate, Changes, MaxmdEntry, Outcome, Picture, Status
 from robot.options import RunOptions, Shared
 from robot.rules import PortalClinician
 from robot.session import Session, sign_out
 from robot.settings import Settings, Site
-from robot.steps import REOPENED, STEP, VERIFY
+from robot.steps import NAMES, REOPENED, STEP, VERIFY
 
 PRACTICE = "practice"  # who the steps done once a run are for, in the log and the pictures' names
 
@@ -133,12 +134,8 @@ class Procedure:
             PRACTICE, lambda: self.search_clinicians(self.portal_page(), PRACTICE, self.practice_shots).account_links())
         self.shared.links = {username: href for username, href in links if href}
         clinicians = [PortalClinician(username) for username, _ in links]
-        asked = self.options.only | self.options.force
-        if missing := rules.not_listed(asked, entries, [c.username for c in clinicians]):
-            flags = ", ".join(f"--{'only' if npi in self.options.only else 'force'} {npi}" for npi in missing)
-            raise NotListed(f"{flags}: neither MaxMD nor the portal lists {'this NPI' if len(missing) == 1 else 'these NPIs'} "
-                            f"(MaxMD lists {len(entries)} providers, the portal {len(clinicians)} Clinician accounts); "
-                            "check the number (a typo can still pass the check digit) and run again; nothing was changed")
+        if missing := rules.not_listed(self.options.only | self.options.force, entries, [c.username for c in clinicians]):
+            raise NotListed(missing, self.options.only, len(entries), len(clinicians))  # before any account is opened
         if any(e.npi is None for e in entries):
             clinicians = self._names_for_matching(entries, clinicians)
         self.audit.log.info("portal read", clinicians=len(clinicians))
@@ -152,19 +149,25 @@ class Procedure:
             if c.username not in unmatched:
                 out.append(c)
                 continue
-            names = self.session.attempts(c.username, lambda username=c.username: self._account_names(username))
+            try:
+                names = self.session.attempts(c.username, lambda username=c.username: self._account_names(username))
+            except TransientFault as exc:  # no plan without every name: the run stops, saying where and why
+                raise TransientFault(f"{c.username}: step '{self.session.step_name}' failed after {self.session.attempt} "
+                                     f"attempts, so MaxMD's entries without NPI cannot be matched: {exc}") from None
             out.append(PortalClinician(c.username, names.first_name, names.last_name))
         return out
 
     def _account_names(self, username: str) -> AccountNames:
         page = self.portal_page()
         account = UserAccountPage(page, self.sel, self.waits)
-        if href := self.shared.links.get(username):
-            account.open(href)
-        elif not self.search_clinicians(page, PRACTICE, self.practice_shots).open_account(username):
+        if not (href := self.shared.links.get(username)) and \
+                not self.search_clinicians(page, PRACTICE, self.practice_shots).open_account(username):
             return AccountNames()  # gone since the search: nothing to match by name
-        account.wait_for_account_information()
-        return account.read().names
+        with self.session.step(page, username, NAMES, self.practice_shots, picture=""):
+            if href:
+                account.open(href)
+            account.wait_for_account_information()
+            return account.read().names
 
     # --- one provider: seed steps 10-18 -----------------------------------------------------------------
     def configure(self, c: Candidate, outcome: Outcome) -> None:
@@ -369,6 +372,10 @@ class Procedure:
         """Seed steps 2 and 6. A refused login ends the run (exit 2)."""
         try:
             screen.open(site.url)
+        except PageAnswered as exc:  # a wrong address: no locator to fix, and asking again gets the same answer
+            self.session.shot(page, PRACTICE, f"{name} failed", self.practice_shots, kind="failure")
+            seen = f" (see {self.practice_shots[-1].path})" if self.practice_shots else ""
+            raise WrongAddress(site.name, site.variable, site.url, exc, seen) from None
         except PlaywrightTimeout as exc:
             raise TransientFault(f"{site.name}'s login page at {site.url} did not load in time ({first_line(exc)})") from None
         except PlaywrightError as exc:
@@ -390,7 +397,7 @@ class Procedure:
         allowed = site.login_origins if login else site.own_origin
         try:
             found = screen.origin_of(key)
-        except PlaywrightTimeout:
+        except NotFound:
             # No such field here: where the browser was sent elsewhere, that, not a slow page, is the answer.
             if not origins.trusted(screen.page.url, allowed):
                 origins.require(screen.page.url, allowed, site=site.name, variable=site.variable, what=what)

@@ -219,6 +219,7 @@ def load(
     selectors_file = _named_file(config_path, files, "selectors", where)
     providers = load_providers(providers_file) if providers_file.exists() else {}
     overrides = load_selectors(selectors_file) if selectors_file.exists() else {}
+    written_at = {key: f"{selectors_file} line {line}" for key, line in selector_lines(selectors_file).items()} if overrides else {}
 
     provider_passwords = _provider_passwords(providers, env, policy, providers_file.name)
     maxmd, portal, warnings = (None, None, []) if force_sandbox else _sites(env, sites, where)
@@ -232,7 +233,7 @@ def load(
         direct_same_as_portal=_bool(pw.get("direct_same_as_portal", True), f"{where}: passwords.direct_same_as_portal"),
         providers=providers,
         provider_passwords=provider_passwords,
-        selectors=Selectors(overrides),
+        selectors=Selectors(overrides, written_at),
         retention=Retention.from_config(sections["retention"], where=f"{where}: retention"),
         ignore_tls_errors=_bool(run.get("ignore_tls_errors", False), f"{where}: run.ignore_tls_errors"),
         timeout_ms=_int(run.get("timeout_seconds", 15), f"{where}: run.timeout_seconds", 1, 600) * 1000,
@@ -421,3 +422,15 @@ def load_selectors(path: Path) -> dict[str, str]:
             raise ConfigError(f"{path.name}: {key}: expected a Playwright selector string such as \"css=#txtDirect\"")
         out[key] = value.strip()
     return out
+
+
+def selector_lines(path: Path) -> dict[str, int]:
+    """The line each key of selectors.yaml is written on (1-based), so that an override that finds nothing is
+    named where the operator wrote it. The file has been read by ``load_selectors`` already."""
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except (OSError, yaml.YAMLError):
+        return {}
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {k.value: k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)}

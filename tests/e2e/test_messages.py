@@ -3,12 +3,22 @@ each case is judged by what the sandbox's server saw (its request log, its accou
 
 from __future__ import annotations
 
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from robot_helpers import run_robot, snapshot
+from playwright.sync_api import Page
+from robot_helpers import run_robot, sandbox_settings, snapshot
 
+from pages.base import Retry
+from pages.errors import PageAnswered
+from pages.locators import Selectors
+from pages.portal import PortalLoginPage, PortalNavigation
+from robot.browser import choose_browser
+from robot.check import check
 from robot.sandbox import SEEDED_NPIS, Sandbox
+from robot.settings import Settings, Site
 
 LINDQVIST, ORTIZ, PARK = SEEDED_NPIS["Marcus Lindqvist"], SEEDED_NPIS["Samuel Ortiz"], SEEDED_NPIS["Helen Park"]
 UNKNOWN = "1245319599"  # passes the check digit; neither site has it
@@ -49,3 +59,96 @@ def test_an_npi_neither_site_lists_stops_the_run_with_exit_2_naming_it(tmp_path:
         assert accounts_opened(sb) == set(), "no account is opened for an NPI nobody lists"
         assert snapshot(sb) == before
         assert run.record["providers"] == []
+
+
+@pytest.mark.parametrize("site", ["maxmd", "portal"])
+def test_a_login_page_that_answers_404_is_named_with_its_address_and_not_retried(tmp_path: Path, site: str) -> None:
+    with Sandbox() as sb:
+        real = sb.maxmd_url if site == "maxmd" else sb.portal_url
+        wrong = real.replace("/login", "/logn")
+        started = time.monotonic()
+        run = run_robot(sb, tmp_path, capture=True, **{f"{site}_url": wrong})
+        took = time.monotonic() - started
+        assert run.result.exit_code == 2
+        error = run.record["error"]
+        variable = "MAXMD_URL" if site == "maxmd" else "PORTAL_URL"
+        assert wrong in error and "HTTP 404" in error and "Page Not Found" in error and variable in error, error
+        assert "selectors.yaml" not in error and "locator" not in error, error
+        asked = [r for r in sb.requests if r[0] == site and r[2].startswith("/logn")]
+        assert asked == [(site, "GET", "/logn", 404)], "a 4xx will not change: asked for once"
+        assert took < 15, f"{took:.1f} s"
+        assert any("failed" in p["caption"] or p["kind"] == "failure" for p in run.record["practice"]["pictures"])
+        index = (tmp_path / "index.html").read_text()
+        assert "HTTP 404" in index and "selectors.yaml" not in index
+
+
+def test_a_screen_that_answers_404_after_a_click_is_named_at_once_not_waited_for(page: Page, sandbox: Sandbox) -> None:
+    login = PortalLoginPage(page, Selectors(), Retry(timeout_s=10))
+    login.open(sandbox.portal_url)
+    assert login.log_in(sandbox.portal_username, sandbox.portal_password)
+    # The menu's User Accounts now leads to a page this portal does not have.
+    page.evaluate("() => document.querySelectorAll('a[href=\"/admin/users\"]').forEach(a => a.href = '/admin/no-such-page')")
+    started = time.monotonic()
+    with pytest.raises(PageAnswered) as caught:
+        PortalNavigation(page, Selectors(), Retry(timeout_s=10)).open_user_accounts()
+    assert time.monotonic() - started < 5, "named at once, not after the step's 10 s"
+    message = str(caught.value)
+    assert caught.value.status == 404 and "/admin/no-such-page" in message and "Page Not Found" in message, message
+    assert "User Accounts search" in message and "selectors.yaml" not in message
+    assert [r for r in sandbox.requests if r[2] == "/admin/no-such-page"] == [("portal", "GET", "/admin/no-such-page", 404)]
+
+
+def with_override(tmp_path: Path) -> Settings:
+    """The issue's wrong override, on line 2 of selectors.yaml; short waits, one retry."""
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "robot.yaml").write_text("run: {timeout_seconds: 2, retries: 1}\n")
+    (config / "selectors.yaml").write_text("# the portal's Direct Address box\nportal.account.direct_address: css=#direct\n")
+    return sandbox_settings(config)
+
+
+def named_where_written(message: str, tmp_path: Path) -> None:
+    assert "portal.account.direct_address" in message and "css=#direct" in message, message
+    assert f"{tmp_path / 'config' / 'selectors.yaml'} line 2" in message and "fix that line" in message, message
+    assert "Timeout" not in message and "Locator." not in message and "unexpected error" not in message, message
+
+
+def test_an_override_that_finds_nothing_fails_the_provider_naming_its_key_selector_and_line(tmp_path: Path) -> None:
+    with Sandbox() as sb:
+        before = snapshot(sb)
+        run = run_robot(sb, tmp_path / "runs", settings=with_override(tmp_path), capture=True, only=frozenset({LINDQVIST}))
+        assert run.result.exit_code == 1, run.record["error"]
+        lindqvist = run.provider(LINDQVIST)
+        assert lindqvist["status"] == "failed"
+        named_where_written(lindqvist["error"], tmp_path)
+        assert LINDQVIST in lindqvist["error"] and "step '11 User Account Information'" in lindqvist["error"]
+        assert [p for p in lindqvist["pictures"] if p["kind"] == "failure"], lindqvist["pictures"]
+        assert snapshot(sb) == before
+        assert accounts_opened(sb) == {LINDQVIST}
+
+
+def test_an_override_that_finds_nothing_while_matching_by_name_stops_the_run_naming_it(tmp_path: Path) -> None:
+    # Samuel Ortiz shows no NPI in MaxMD: a full run reads the unmatched accounts' names first.
+    with Sandbox() as sb:
+        before = snapshot(sb)
+        run = run_robot(sb, tmp_path / "runs", settings=with_override(tmp_path), capture=True)
+        assert run.result.exit_code == 2
+        error = run.record["error"]
+        named_where_written(error, tmp_path)
+        assert "11 names for a match by name" in error and (ORTIZ in error or PARK in error), error
+        assert [p for p in run.record["practice"]["pictures"] if p["kind"] == "failure"]
+        assert snapshot(sb) == before
+
+
+def test_check_names_a_login_page_that_answers_404_by_its_address(sandbox: Sandbox, tmp_path: Path, capsys) -> None:
+    wrong = sandbox.portal_url.replace("/login", "/logn")
+    with ThreadPoolExecutor(max_workers=1) as pool:  # beside pytest-playwright's own sync API
+        code, _ = pool.submit(
+            check, sandbox_settings(), tmp_path, choose_browser(),
+            maxmd=Site("MaxMD", sandbox.maxmd_url, sandbox.maxmd_username, sandbox.maxmd_password),
+            portal=Site("portal", wrong, sandbox.portal_username, sandbox.portal_password),
+        ).result()
+    out = capsys.readouterr().out
+    assert code == 2
+    error = next(line for line in out.splitlines() if line.startswith("error: "))
+    assert wrong in error and "HTTP 404" in error and "PORTAL_URL" in error, error

@@ -443,3 +443,16 @@ def test_screenshots_modes(tmp_path, value) -> None:
     config = tmp_path / "robot.yaml"
     config.write_text(f"screenshots: {value}\n")
     assert load(config, environ={}, dotenv_path=None).screenshots == value
+
+
+def test_each_selector_override_knows_the_line_it_was_written_on(cfg):
+    settings = cfg(selectors="""\
+        # my portal
+        portal.account.save: "text=Save changes"
+
+        portal.account.direct_address: css=#direct
+        """)
+    where = settings.selectors.written_at("portal.account.direct_address")
+    assert where.endswith("selectors.yaml line 4"), where
+    assert settings.selectors.written_at("portal.account.save").endswith("selectors.yaml line 2")
+    assert settings.selectors.written_at("portal.account.email") == ""  # a default was written nowhere
