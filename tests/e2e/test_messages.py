@@ -15,6 +15,7 @@ from pages.base import Retry
 from pages.errors import PageAnswered
 from pages.locators import Selectors
 from pages.portal import PortalLoginPage, PortalNavigation
+from robot import rules
 from robot.browser import choose_browser
 from robot.check import check
 from robot.sandbox import SEEDED_NPIS, Sandbox
@@ -152,3 +153,24 @@ def test_check_names_a_login_page_that_answers_404_by_its_address(sandbox: Sandb
     assert code == 2
     error = next(line for line in out.splitlines() if line.startswith("error: "))
     assert wrong in error and "HTTP 404" in error and "PORTAL_URL" in error, error
+
+
+def test_an_account_page_that_answers_404_fails_that_provider_at_once_and_the_others_go_on(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    okafor = SEEDED_NPIS["Jane Okafor"]
+    with Sandbox() as sb:
+        plan = rules.plan
+
+        def gone_after_the_search(*args, **kwargs):  # the account is deleted between the search and its opening
+            del sb.state.accounts[LINDQVIST]
+            return plan(*args, **kwargs)
+
+        monkeypatch.setattr(rules, "plan", gone_after_the_search)
+        run = run_robot(sb, tmp_path, capture=True, only=frozenset({LINDQVIST, okafor}))
+        assert run.result.exit_code == 1, run.record["error"]
+        error = run.provider(LINDQVIST)["error"]
+        assert run.provider(LINDQVIST)["status"] == "failed"
+        assert f"/admin/users/{LINDQVIST}" in error and "HTTP 404" in error and "Page Not Found" in error, error
+        assert "attempts" not in error and "selectors.yaml" not in error, error
+        assert [r for r in sb.requests if r[2] == f"/admin/users/{LINDQVIST}"] == [("portal", "GET", f"/admin/users/{LINDQVIST}", 404)]
+        assert run.status(okafor) == "configured"
