@@ -185,7 +185,7 @@ class UserAccountPage(Screen):
     def wait_for_account_information_or_login(self) -> None:
         with self.watching() as answers:
             self.wait_for(self._el("portal.account.section"), "the account's User Account Information", answers,
-                          expect_login=True)
+                          expect_login=True, awaits=("portal.account.section",))
 
     def wait_for_account_information(self) -> None:
         with self.finding("portal.account.section"):

@@ -112,7 +112,8 @@ class Screen:
         finally:
             self.page.remove_listener("response", answers.seen)
 
-    def act(self, key: str, effect: Locator, what: str, *, control: Locator | None = None, expect_login: bool = False) -> str:
+    def act(self, key: str, effect: Locator, what: str, *, control: Locator | None = None, expect_login: bool = False,
+            awaits: tuple[str, ...] = ()) -> str:
         """Click ``key``'s control (or ``control``), then wait until ``effect`` shows: the step is done.
 
         Returns how it completed (``NEW_PAGE``, ``IN_PLACE``). A 5xx answer (a GET page is asked for
@@ -123,7 +124,7 @@ class Screen:
         self._stamp()
         with self.watching() as answers:
             self.click(key, target)
-            self.wait_for(effect, what, answers, expect_login=expect_login)
+            self.wait_for(effect, what, answers, expect_login=expect_login, awaits=awaits)
         return self._completion()
 
     def click(self, key: str, target: Locator) -> None:
@@ -140,8 +141,10 @@ class Screen:
         except PlaywrightTimeout:
             raise NotFound(key, self._sel.describe(key), self.shows(), self._sel.written_at(key)) from None
 
-    def wait_for(self, effect: Locator, what: str, answers: _Answers, *, expect_login: bool = False) -> None:
-        """Wait until ``effect`` is visible, looking at the site's answers between slices of the wait."""
+    def wait_for(self, effect: Locator, what: str, answers: _Answers, *, expect_login: bool = False,
+                 awaits: tuple[str, ...] = ()) -> None:
+        """Wait until ``effect`` is visible, looking at the site's answers between slices of the wait.
+        ``awaits``: the keys ``effect`` is made of; one the operator overrode that finds nothing is named."""
         login = self._el(f"{self.site}.login.submit")
         awaited = effect if expect_login else effect.or_(login)
         deadline = time.monotonic() + self._retry.timeout_s
@@ -169,10 +172,17 @@ class Screen:
                     status, url = answers.missing[-1]
                     raise PageAnswered(status, url, self.shows(), what)
             if left <= SLICE_MS / 1000:
-                raise NotThere(what, self._retry.timeout_s, self.shows())
+                raise self._not_there(what, awaits)
         answers.raise_if_failed(self.site)
         if not expect_login and self.on_login_page():
             raise SessionExpired(self.site)
+
+    def _not_there(self, what: str, awaits: tuple[str, ...]) -> NotFound | NotThere:
+        """Why an awaited effect never showed: an override of its keys that finds nothing, else the wait."""
+        for key in awaits:
+            if self._sel.written_at(key) and not self._count(key):
+                return NotFound(key, self._sel.describe(key), self.shows(), self._sel.written_at(key))
+        return NotThere(what, self._retry.timeout_s, self.shows())
 
     def _stamp(self) -> None:
         """Mark the document, so ``_completion`` can tell a new page from one changed in place."""

@@ -99,17 +99,18 @@ def test_a_screen_that_answers_404_after_a_click_is_named_at_once_not_waited_for
     assert [r for r in sandbox.requests if r[2] == "/admin/no-such-page"] == [("portal", "GET", "/admin/no-such-page", 404)]
 
 
-def with_override(tmp_path: Path) -> Settings:
-    """The issue's wrong override, on line 2 of selectors.yaml; short waits, one retry."""
+def with_override(tmp_path: Path, key: str = "portal.account.direct_address", selector: str = "css=#direct") -> Settings:
+    """A wrong override (the issue's, by default) on line 2 of selectors.yaml; short waits, one retry."""
     config = tmp_path / "config"
     config.mkdir()
     (config / "robot.yaml").write_text("run: {timeout_seconds: 2, retries: 1}\n")
-    (config / "selectors.yaml").write_text("# the portal's Direct Address box\nportal.account.direct_address: css=#direct\n")
+    (config / "selectors.yaml").write_text(f"# my site's own words\n{key}: {selector}\n")
     return sandbox_settings(config)
 
 
-def named_where_written(message: str, tmp_path: Path) -> None:
-    assert "portal.account.direct_address" in message and "css=#direct" in message, message
+def named_where_written(message: str, tmp_path: Path, key: str = "portal.account.direct_address",
+                        selector: str = "css=#direct") -> None:
+    assert key in message and selector in message, message
     assert f"{tmp_path / 'config' / 'selectors.yaml'} line 2" in message and "fix that line" in message, message
     assert "Timeout" not in message and "Locator." not in message and "unexpected error" not in message, message
 
@@ -174,3 +175,24 @@ def test_an_account_page_that_answers_404_fails_that_provider_at_once_and_the_ot
         assert "attempts" not in error and "selectors.yaml" not in error, error
         assert [r for r in sb.requests if r[2] == f"/admin/users/{LINDQVIST}"] == [("portal", "GET", f"/admin/users/{LINDQVIST}", 404)]
         assert run.status(okafor) == "configured"
+
+
+@pytest.mark.parametrize(("key", "selector", "step"), [
+    ("portal.account.section", "css=#account-info", "10 open account"),  # awaited after a click, not acted on
+    ("portal.users.search", "text=Find", "9 Search"),  # before any provider: the run stops
+    ("maxmd.details.workflow_status", "css=#workflow-status-link", "3 Details"),
+])
+def test_any_override_that_finds_nothing_is_named_with_its_line_and_step(tmp_path: Path, key: str, selector: str,
+                                                                         step: str) -> None:
+    with Sandbox() as sb:
+        run = run_robot(sb, tmp_path / "runs", settings=with_override(tmp_path, key, selector), capture=True,
+                        only=frozenset({LINDQVIST}))
+        if key.startswith("portal.account."):
+            assert run.result.exit_code == 1, run.record["error"]
+            message, pictures = run.provider(LINDQVIST)["error"], run.provider(LINDQVIST)["pictures"]
+        else:
+            assert run.result.exit_code == 2
+            message, pictures = run.record["error"], run.record["practice"]["pictures"]
+        named_where_written(message, tmp_path, key, selector)
+        assert f"step '{step}'" in message, message
+        assert [p for p in pictures if p["kind"] == "failure"], pictures
