@@ -20,7 +20,7 @@ from playwright.sync_api import Locator, Page, Response
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from pages.locators import MESSAGES, Selectors
-from pages.errors import NotFound, NotThere, PageAnswered, SessionExpired, SiteError
+from pages.errors import FoundMany, NotFound, NotThere, PageAnswered, SessionExpired, SiteError
 
 # How a step completed, as ``act`` saw it (the preflight reports it, the log keeps it).
 NEW_PAGE, IN_PLACE, DIALOG = "new page", "in place", "dialog"
@@ -28,6 +28,8 @@ SLICE_MS = 400  # a wait for an effect looks at the site's answers this often
 _LOGIN_GRACE_MS = 2000  # how long a page answered 4xx may take to show what was awaited (or a login form) before it is named
 _MARK = "data-robot-old"  # elements that were there before an action (in this browser only)
 _ANY_WORD = re.compile(r"\w")
+_STRICT = re.compile(r"strict mode violation")  # Playwright's words for a locator that matched more than one
+_RESOLVED = re.compile(r"resolved to (\d+) elements")
 
 
 @dataclass(frozen=True)
@@ -135,11 +137,17 @@ class Screen:
     @contextmanager
     def finding(self, key: str) -> Iterator[None]:
         """Whatever the block does with ``key``'s control: if the control never shows, ``NotFound`` names the
-        key, how it is looked for (an override: where it was written) and what the page shows instead."""
+        key, how it is looked for (an override: where it was written) and what the page shows instead; if it
+        is matched more than once, ``FoundMany`` does."""
         try:
             yield
         except PlaywrightTimeout:
             raise NotFound(key, self._sel.describe(key), self.shows(), self._sel.written_at(key)) from None
+        except PlaywrightError as exc:
+            if not _STRICT.search(str(exc)):
+                raise
+            count = m.group(1) if (m := _RESOLVED.search(str(exc))) else ""
+            raise FoundMany(key, self._sel.describe(key), count, self._sel.written_at(key)) from None
 
     def wait_for(self, effect: Locator, what: str, answers: _Answers, *, expect_login: bool = False,
                  awaits: tuple[str, ...] = ()) -> None:

@@ -67,6 +67,21 @@ class NotFound(TransientFault):
         super().__init__(f"{described} ({key}) was not found; the page shows {shows}; " + _SELECTOR_HINT.format(key=key))
 
 
+class FoundMany(RobotError):
+    """A control the step needs is matched more than once, so the robot cannot tell which one to use. Not a fault
+    worth a retry: the page will match as many next time."""
+
+    def __init__(self, key: str, described: str, count: str, written_at: str = "") -> None:
+        self.key = key
+        many = f"{count} elements" if count else "more than one element"
+        if written_at:
+            super().__init__(f"{key}: its override {described!r} ({written_at}) finds {many} where one is needed; "
+                             "make that line match just the one control (see docs/adapting-to-your-portal.md)")
+            return
+        super().__init__(f"{described} ({key}) matches {many} where one is needed; set {key} in config/selectors.yaml "
+                         "to a selector that matches just the one control (see docs/adapting-to-your-portal.md)")
+
+
 class NotThere(TransientFault):
     """An action was done but what the next step needs did not come in time."""
 

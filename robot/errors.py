@@ -5,10 +5,10 @@ The page objects' own (``pages.errors``) are re-exported, so the robot catches t
 
 from __future__ import annotations
 
-from pages.errors import NotFound, NotThere, PageAnswered, RobotError, SessionExpired, SiteError, TransientFault
+from pages.errors import FoundMany, NotFound, NotThere, PageAnswered, RobotError, SessionExpired, SiteError, TransientFault
 
 __all__ = [
-    "BrowserFailed", "CannotWrite", "BrowserMissing", "ConfigError", "LoginRefused", "NotFound", "NotListed", "NotThere", "PageAnswered", "RobotError",
+    "BrowserFailed", "CannotWrite", "FoundMany", "BrowserMissing", "ConfigError", "LoginRefused", "NotFound", "NotListed", "NotThere", "PageAnswered", "RobotError",
     "RunStopped", "SessionExpired", "SiteError", "SiteUnreachable", "StepFailed", "TransientFault", "WrongAddress", "first_line",
 ]
 

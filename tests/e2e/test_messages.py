@@ -196,3 +196,17 @@ def test_any_override_that_finds_nothing_is_named_with_its_line_and_step(tmp_pat
         named_where_written(message, tmp_path, key, selector)
         assert f"step '{step}'" in message, message
         assert [p for p in pictures if p["kind"] == "failure"], pictures
+
+
+def test_an_override_that_finds_several_controls_fails_the_provider_naming_its_line_not_the_browser(tmp_path: Path) -> None:
+    with Sandbox() as sb:
+        before = snapshot(sb)
+        settings = with_override(tmp_path, "portal.account.direct_address", "css=input[type=text]")
+        run = run_robot(sb, tmp_path / "runs", settings=settings, capture=True, only=frozenset({LINDQVIST}))
+        assert run.result.exit_code == 1, run.record["error"]
+        error = run.provider(LINDQVIST)["error"]
+        assert "portal.account.direct_address" in error and "css=input[type=text]" in error, error
+        assert f"{tmp_path / 'config' / 'selectors.yaml'} line 2" in error and "where one is needed" in error, error
+        assert "strict mode" not in error and "the browser failed" not in error, error
+        assert [p for p in run.provider(LINDQVIST)["pictures"] if p["kind"] == "failure"]
+        assert snapshot(sb) == before
