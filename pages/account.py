@@ -185,10 +185,11 @@ class UserAccountPage(Screen):
     def wait_for_account_information_or_login(self) -> None:
         with self.watching() as answers:
             self.wait_for(self._el("portal.account.section"), "the account's User Account Information", answers,
-                          expect_login=True)
+                          expect_login=True, awaits=("portal.account.section",))
 
     def wait_for_account_information(self) -> None:
-        self._el("portal.account.section").first.wait_for(state="visible")
+        with self.finding("portal.account.section"):
+            self._el("portal.account.section").first.wait_for(state="visible")
 
     def account_information(self) -> Locator:
         """The part of the section worth a picture: from its title to the Direct Address (what the
@@ -215,13 +216,21 @@ class UserAccountPage(Screen):
 
     def _read_by_words(self, names: tuple[str, ...] | None) -> AccountState:
         wanted = self.NAME_FIELDS if names is None else names
-        values = {field: self._el(f"portal.account.{field}").input_value() for field in self.NAME_FIELDS if field in wanted}
+        values = {field: self._value(f"portal.account.{field}") for field in self.NAME_FIELDS if field in wanted}
         return AccountState(
             names=AccountNames(**values),
-            emergency_access=self._el("portal.account.emergency_access").is_checked(),
-            poll_direct=self._el("portal.account.poll_direct").is_checked(),
-            direct_address=self._el("portal.account.direct_address").input_value(),
+            emergency_access=self._checked("portal.account.emergency_access"),
+            poll_direct=self._checked("portal.account.poll_direct"),
+            direct_address=self._value("portal.account.direct_address"),
         )
+
+    def _value(self, key: str) -> str:
+        with self.finding(key):
+            return self._el(key).input_value()
+
+    def _checked(self, key: str) -> bool:
+        with self.finding(key):
+            return self._el(key).is_checked()
 
     def read_back(self, names: tuple[str, ...] | None = None) -> AccountState:
         """``read`` for the page a Save loaded, in the page's own script world (see ``Screen._count``):
@@ -271,11 +280,15 @@ class UserAccountPage(Screen):
 
     def edit_names(self, edits: dict[str, str]) -> None:
         for field, value in edits.items():
-            self._el(f"portal.account.{field}").fill(value)
+            self._fill(f"portal.account.{field}", value)
+
+    def _fill(self, key: str, value: str) -> None:
+        with self.finding(key):
+            self._el(key).fill(value)
 
     def set_password(self, password: str) -> None:
-        self._el("portal.account.password").fill(password)
-        self._el("portal.account.confirm_password").fill(password)
+        self._fill("portal.account.password", password)
+        self._fill("portal.account.confirm_password", password)
 
     def clear_emergency_access(self) -> None:
         self._tick("portal.account.emergency_access", False)
@@ -288,18 +301,19 @@ class UserAccountPage(Screen):
         to hold still (most of a tick's time) and never on whatever may cover it; a box that did not
         change (disabled, not ready, a widget that wants a real pointer) is set with all of Playwright's checks."""
         box = self._el(key)
-        if box.is_checked() == on:
-            return
-        box.dispatch_event("click")
-        if box.is_checked() != on:
-            box.set_checked(on)
+        with self.finding(key):
+            if box.is_checked() == on:
+                return
+            box.dispatch_event("click")
+            if box.is_checked() != on:
+                box.set_checked(on)
 
     def type_direct_address(self, address: str) -> None:
-        self._el("portal.account.direct_address").fill(address)
+        self._fill("portal.account.direct_address", address)
 
     def set_direct_password(self, password: str) -> None:
-        self._el("portal.account.direct_password").fill(password)
-        self._el("portal.account.confirm_direct_password").fill(password)
+        self._fill("portal.account.direct_password", password)
+        self._fill("portal.account.confirm_direct_password", password)
 
     def save(self, just_before_click: Callable[[], None] = lambda: None) -> SaveAnswer:
         """Click Save and read the portal's answer, wherever it comes: a new page, a message in this
@@ -310,7 +324,8 @@ class UserAccountPage(Screen):
         button is there, right before it is clicked.
         """
         button = self._el("portal.account.save")
-        button.wait_for(state="visible")
+        with self.finding("portal.account.save"):
+            button.wait_for(state="visible")
         self._mark_messages()
         said: list[str] = []
         asked: list[str] = []

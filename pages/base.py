@@ -20,13 +20,16 @@ from playwright.sync_api import Locator, Page, Response
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from pages.locators import MESSAGES, Selectors
-from pages.errors import NotFound, NotThere, SessionExpired, SiteError
+from pages.errors import FoundMany, NotFound, NotThere, PageAnswered, SessionExpired, SiteError
 
 # How a step completed, as ``act`` saw it (the preflight reports it, the log keeps it).
 NEW_PAGE, IN_PLACE, DIALOG = "new page", "in place", "dialog"
 SLICE_MS = 400  # a wait for an effect looks at the site's answers this often
+_LOGIN_GRACE_MS = 2000  # how long a page answered 4xx may take to show what was awaited (or a login form) before it is named
 _MARK = "data-robot-old"  # elements that were there before an action (in this browser only)
 _ANY_WORD = re.compile(r"\w")
+_STRICT = re.compile(r"strict mode violation")  # Playwright's words for a locator that matched more than one
+_RESOLVED = re.compile(r"resolved to (\d+) elements")
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,7 @@ class _Answers:
 
     origin: str
     failed: list[tuple[int, str, str, str]] = field(default_factory=list)  # (status, method, url, resource type)
+    missing: list[tuple[int, str]] = field(default_factory=list)  # documents answered 4xx (not a session's end): (status, url)
 
     def seen(self, response: Response) -> None:
         request = response.request
@@ -59,8 +63,10 @@ class _Answers:
         if kind == "document" and response.frame != response.frame.page.main_frame:
             return
         status = response.status
-        if status >= 500 or (kind != "document" and status in (401, 403, 419, 440)):
+        if status >= 500 or (kind != "document" and status in _SESSION_ENDED):
             self.failed.append((status, request.method, response.url, kind))
+        elif kind == "document" and 400 <= status < 500 and status not in _SESSION_ENDED:
+            self.missing.append((status, response.url))
 
     def raise_if_failed(self, site: str) -> None:
         for status, _method, url, _kind in self.failed:
@@ -68,6 +74,10 @@ class _Answers:
                 raise SiteError(status, url)
         if self.failed:
             raise SessionExpired(site)
+
+
+# Answers that may only mean the session ended (the login page follows); any other 4xx will not change.
+_SESSION_ENDED = (401, 403, 419, 440)
 
 
 def _origin(url: str) -> str:
@@ -104,32 +114,50 @@ class Screen:
         finally:
             self.page.remove_listener("response", answers.seen)
 
-    def act(self, key: str, effect: Locator, what: str, *, control: Locator | None = None, expect_login: bool = False) -> str:
+    def act(self, key: str, effect: Locator, what: str, *, control: Locator | None = None, expect_login: bool = False,
+            awaits: tuple[str, ...] = ()) -> str:
         """Click ``key``'s control (or ``control``), then wait until ``effect`` shows: the step is done.
 
         Returns how it completed (``NEW_PAGE``, ``IN_PLACE``). A 5xx answer (a GET page is asked for
-        again first), a 401/403 to an XHR or the login form instead raise for the runner to retry.
+        again first), a 401/403 to an XHR or the login form instead raise for the runner to retry; a page
+        answered with another 4xx raises ``PageAnswered`` at once (it will not change).
         """
         target = control if control is not None else self._el(key).first
         self._stamp()
         with self.watching() as answers:
             self.click(key, target)
-            self.wait_for(effect, what, answers, expect_login=expect_login)
+            self.wait_for(effect, what, answers, expect_login=expect_login, awaits=awaits)
         return self._completion()
 
     def click(self, key: str, target: Locator) -> None:
         """Click a control; a control that never shows is named, with what the page shows instead."""
-        try:
+        with self.finding(key):
             target.click()
-        except PlaywrightTimeout:
-            raise NotFound(key, self._sel.describe(key), self.shows()) from None
 
-    def wait_for(self, effect: Locator, what: str, answers: _Answers, *, expect_login: bool = False) -> None:
-        """Wait until ``effect`` is visible, looking at the site's answers between slices of the wait."""
+    @contextmanager
+    def finding(self, key: str) -> Iterator[None]:
+        """Whatever the block does with ``key``'s control: if the control never shows, ``NotFound`` names the
+        key, how it is looked for (an override: where it was written) and what the page shows instead; if it
+        is matched more than once, ``FoundMany`` does."""
+        try:
+            yield
+        except PlaywrightTimeout:
+            raise NotFound(key, self._sel.describe(key), self.shows(), self._sel.written_at(key)) from None
+        except PlaywrightError as exc:
+            if not _STRICT.search(str(exc)):
+                raise
+            count = m.group(1) if (m := _RESOLVED.search(str(exc))) else ""
+            raise FoundMany(key, self._sel.describe(key), count, self._sel.written_at(key)) from None
+
+    def wait_for(self, effect: Locator, what: str, answers: _Answers, *, expect_login: bool = False,
+                 awaits: tuple[str, ...] = ()) -> None:
+        """Wait until ``effect`` is visible, looking at the site's answers between slices of the wait.
+        ``awaits``: the keys ``effect`` is made of; one the operator overrode that finds nothing is named."""
         login = self._el(f"{self.site}.login.submit")
         awaited = effect if expect_login else effect.or_(login)
         deadline = time.monotonic() + self._retry.timeout_s
         retried = 0
+        noticed = 0.0  # when a page answered 4xx was first seen
         while True:
             left = deadline - time.monotonic()
             try:
@@ -146,11 +174,23 @@ class Screen:
                 deadline = time.monotonic() + self._retry.timeout_s
                 continue
             answers.raise_if_failed(self.site)
+            if answers.missing:  # a page the site does not have: no use waiting past a moment for it to show anyway
+                noticed = noticed or time.monotonic()
+                if time.monotonic() - noticed >= _LOGIN_GRACE_MS / 1000 and not self.on_login_page():
+                    status, url = answers.missing[-1]
+                    raise PageAnswered(status, url, self.shows(), what)
             if left <= SLICE_MS / 1000:
-                raise NotThere(what, self._retry.timeout_s, self.shows())
+                raise self._not_there(what, awaits)
         answers.raise_if_failed(self.site)
         if not expect_login and self.on_login_page():
             raise SessionExpired(self.site)
+
+    def _not_there(self, what: str, awaits: tuple[str, ...]) -> NotFound | NotThere:
+        """Why an awaited effect never showed: an override of its keys that finds nothing, else the wait."""
+        for key in awaits:
+            if self._sel.written_at(key) and not self._count(key):
+                return NotFound(key, self._sel.describe(key), self.shows(), self._sel.written_at(key))
+        return NotThere(what, self._retry.timeout_s, self.shows())
 
     def _stamp(self) -> None:
         """Mark the document, so ``_completion`` can tell a new page from one changed in place."""
@@ -192,7 +232,8 @@ class Screen:
     def origin_of(self, key: str) -> str:
         """The address of the document ``key``'s control is in (a frame's own, where it is in one): where
         whatever is typed into it goes. Waits for the control as typing into it would."""
-        return str(self._el(key).first.evaluate("e => e.ownerDocument.location.href"))
+        with self.finding(key):
+            return str(self._el(key).first.evaluate("e => e.ownerDocument.location.href"))
 
     def sign_out(self, timeout_s: float = 5.0) -> bool:
         """End the administrator's session: the sign-out link's address where it has one (a closed user
@@ -233,9 +274,20 @@ class Screen:
             response = again
         if response.status >= 500:
             raise SiteError(response.status, response.url)
+        if 400 <= response.status < 500 and not self._login_form_shows():
+            raise PageAnswered(response.status, response.url, self.shows())
         if not expect_login and self.on_login_page():
             raise SessionExpired(self.site)
         return response
+
+    def _login_form_shows(self) -> bool:
+        """Whether a page that answered 4xx is a login form all the same (some sites send theirs with a 401, or
+        draw it by script on a page sent as 404): given a moment to show, not the step's whole wait."""
+        try:
+            self._el(f"{self.site}.login.submit").first.wait_for(state="visible", timeout=_LOGIN_GRACE_MS)
+        except PlaywrightTimeout:
+            return False
+        return self.on_login_page()
 
     # --- what the page says --------------------------------------------------------------------------
     def on_login_page(self) -> bool:
@@ -279,8 +331,9 @@ class LoginScreen(Screen):
 
     def log_in(self, username: str, password: str) -> bool:
         """Submit the form; True when the site let us in (its login form is gone)."""
-        self._el(f"{self.site}.login.username").fill(username)
-        self._el(f"{self.site}.login.password").fill(password)
+        for part, value in (("username", username), ("password", password)):
+            with self.finding(f"{self.site}.login.{part}"):
+                self._el(f"{self.site}.login.{part}").fill(value)
         submit = f"{self.site}.login.submit"
         # Done when the form is gone (let in), the site says something, or a login form comes again.
         gone = self.page.locator("body").filter(has_not=self._el(submit))

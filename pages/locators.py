@@ -244,12 +244,13 @@ SECRET_KEYS: tuple[str, ...] = (
 class Selectors:
     """The locator table of one run: defaults with the operator's overrides applied."""
 
-    def __init__(self, overrides: Mapping[str, str] | None = None) -> None:
+    def __init__(self, overrides: Mapping[str, str] | None = None, sources: Mapping[str, str] | None = None) -> None:
         overrides = dict(overrides or {})
         unknown = sorted(set(overrides) - set(DEFAULTS))
         if unknown:
             raise KeyError(", ".join(unknown))
         self._overrides = overrides
+        self._sources = dict(sources or {})  # where each override was written ("config/selectors.yaml line 3")
         self._table: dict[str, Loc] = {**DEFAULTS, **{k: Loc("selector", v) for k, v in overrides.items()}}
 
     def __call__(self, key: str, scope: Scope) -> Locator:
@@ -257,6 +258,12 @@ class Selectors:
 
     def source(self, key: str) -> str:
         return "override" if key in self._overrides else "default"
+
+    def written_at(self, key: str) -> str:
+        """Where the operator wrote ``key``'s override (its file and line); "" for a default."""
+        if key not in self._overrides:
+            return ""
+        return self._sources.get(key, "an override")
 
     def describe(self, key: str) -> str:
         return self._table[key].describe()

@@ -22,7 +22,8 @@ class MaxmdHomePage(Screen):
         """Seed step 3; done when what step 4 needs shows, its link to the workflows at the bottom of the
         details (a "Loading identity proofing information…" line has the words, not the details)."""
         return self.act("maxmd.home.details", self._el("maxmd.details.workflow_status"),
-                        "the practice's identity-proofing information and its link to the provisioning workflows")
+                        "the practice's identity-proofing information and its link to the provisioning workflows",
+                        awaits=("maxmd.details.workflow_status",))
 
 
 # Text holding an NPI (10 digits, first 1 or 2) or an e-mail address: what a provider's entry shows.
@@ -36,7 +37,8 @@ class IdentityProofingPage(Screen):
 
     def identity_proofing(self) -> Locator:
         info = self._el("maxmd.details.identity_proofing")
-        info.first.wait_for(state="visible")
+        with self.finding("maxmd.details.identity_proofing"):
+            info.first.wait_for(state="visible")
         return info.first
 
     def view_workflow_status(self) -> str:

@@ -49,11 +49,12 @@ class PortalNavigation(Screen):
     def open_administration_menu(self) -> str:
         # A hover menu opens on the way to the click; a menu button opens on the click; a link loads a page.
         return self.act("portal.nav.administration", self._el("portal.nav.user_accounts"),
-                        "the User Accounts item of the Administration menu")
+                        "the User Accounts item of the Administration menu", awaits=("portal.nav.user_accounts",))
 
     def choose_user_accounts(self) -> str:
         screen = self._el("portal.users.access_type").or_(self._el("portal.users.search"))
-        return self.act("portal.nav.user_accounts", screen, "the User Accounts search (Access Type, Search)")
+        return self.act("portal.nav.user_accounts", screen, "the User Accounts search (Access Type, Search)",
+                        awaits=("portal.users.access_type", "portal.users.search"))
 
 
 class UserSearchPage(Screen):
@@ -64,7 +65,9 @@ class UserSearchPage(Screen):
     def choose_clinicians(self) -> None:
         """Seed step 8: a plain select, one a widget library dressed up, or an ARIA combobox or listbox."""
         box = self._el("portal.users.access_type").first
-        if box.evaluate("e => e.tagName") == "SELECT":
+        with self.finding("portal.users.access_type"):
+            tag = box.evaluate("e => e.tagName")
+        if tag == "SELECT":
             value = box.evaluate(_OPTION, "clinician")
             box.select_option(value=value if value is not None else "Clinician", force=not box.is_visible())
             return
@@ -81,7 +84,8 @@ class UserSearchPage(Screen):
         """Seed step 9; done when Username links show that were not there before, or the portal's
         words for no results."""
         found = self.mark_old(self._links()).or_(self.mark_old(self.page.get_by_text(_NO_RESULTS)))
-        return self.act("portal.users.search", found, "the search results (Username links, or no results)")
+        return self.act("portal.users.search", found, "the search results (Username links, or no results)",
+                        awaits=("portal.users.username_link",))
 
     def account_links(self) -> list[tuple[str, str]]:
         """Every Username link the results show, with the address it opens, on every page of them.
@@ -108,7 +112,7 @@ class UserSearchPage(Screen):
             link = links.filter(has_text=re.compile(rf"^\s*{re.escape(npi)}\s*$"))
             if link.count():
                 self.act("portal.users.username_link", self._el("portal.account.section"),
-                         "the account's User Account Information", control=link.first)
+                         "the account's User Account Information", control=link.first, awaits=("portal.account.section",))
                 return True
             first = links.first.inner_text().strip() if links.count() else ""
             if not first or first in seen:  # an empty page, or a "Next" that leads nowhere new

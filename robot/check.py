@@ -26,7 +26,7 @@ from pages.portal import PortalLoginPage, PortalNavigation, UserSearchPage
 from robot import origins
 from robot.audit import Audit, Redactor
 from robot.browser import BrowserChoice, launch
-from robot.errors import LoginRefused, RobotError, SiteUnreachable
+from robot.errors import LoginRefused, PageAnswered, RobotError, SiteUnreachable, WrongAddress
 from robot.run import new_run_dir
 from robot.safetext import plural
 from robot.settings import Settings, Site
@@ -145,6 +145,8 @@ def _login(walk: _Walk, login: LoginScreen, name: str, keys: tuple[str, ...]) ->
     site, prefix = walk.site, keys[0].split(".")[0]
     try:
         login.open(site.url)
+    except PageAnswered as exc:
+        raise WrongAddress(site.name, site.variable, site.url, exc) from None
     except PlaywrightError as exc:
         raise SiteUnreachable(f"{site.name} did not answer at {site.url} ({str(exc).splitlines()[0]})") from None
     walk.resolve(name, keys)

@@ -150,6 +150,15 @@ def hide_secrets(settings: Settings, environ: MutableMapping[str, str] = os.envi
     return names
 
 
+def check_ignores(args: argparse.Namespace) -> list[str]:
+    """The options given with ``--check`` that it would not use: it is read only, walks to one account page,
+    in one headless browser at full speed."""
+    ignored = [("--dry-run", args.dry_run), ("--only", args.only), ("--force", args.force),
+               (f"--workers {args.workers}", args.workers != 1), ("--headed", args.headed),
+               (f"--slow-mo {args.slow_mo:g}", args.slow_mo != 0)]
+    return [flag for flag, given in ignored if given]
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["handoff"]:  # the ledger's command: no site, no browser
@@ -160,6 +169,9 @@ def main(argv: list[str] | None = None) -> int:
     os.umask(0o077)  # whatever the caller's umask, every folder and file the run makes is its user's alone
     lean_driver_environment()  # before the sandbox's threads and the workers
     try:
+        if args.check and (ignored := check_ignores(args)):
+            raise ConfigError(f"--check takes no {', '.join(ignored)}: it is read only, walks to one account page, in one "
+                              "headless browser; run --check alone, then the run with those options")
         settings = load(config_path(args.config, args.sandbox), force_sandbox=args.sandbox)
         hide_secrets(settings)  # still before any thread: the driver and the browser start without them
         for warning in settings.warnings:

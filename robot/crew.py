@@ -12,7 +12,8 @@ from playwright.sync_api import Playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from robot import evidence, rules
-from robot.errors import CannotWrite, RobotError, RunStopped, SessionExpired, SiteError, StepFailed, TransientFault, first_line
+from robot.errors import (CannotWrite, FoundMany, PageAnswered, RobotError, RunStopped, SessionExpired, SiteError, StepFailed, TransientFault,
+                          first_line)
 from robot.model import Candidate, Outcome, Picture, Status
 from robot.options import RunOptions
 from robot.origins import WrongOrigin
@@ -39,6 +40,12 @@ class Worker:
             outcome.status, outcome.error = Status.FAILED, f"{c.who}: {exc}; run the robot again to finish"
         except StepFailed as exc:
             outcome.status, outcome.error = Status.FAILED, str(exc)
+        except PageAnswered as exc:  # this provider's page is not there (an account gone): the others go on
+            outcome.status = Status.FAILED
+            outcome.error = (f"{c.who}: step '{self.session.step_name}' failed: {exc}; open the account in the portal "
+                             "(is it still there?) and run again")
+        except FoundMany as exc:  # a control matched twice on this account's page: the others may not be
+            outcome.status, outcome.error = Status.FAILED, f"{c.who}: step '{self.session.step_name}' failed: {exc}"
         except (TransientFault, PlaywrightError) as exc:
             after = f" after {self.session.attempt} attempts" if self.session.attempt > 1 else ""
             outcome.status = Status.FAILED

@@ -5,11 +5,11 @@ The page objects' own (``pages.errors``) are re-exported, so the robot catches t
 
 from __future__ import annotations
 
-from pages.errors import NotFound, NotThere, RobotError, SessionExpired, SiteError, TransientFault
+from pages.errors import FoundMany, NotFound, NotThere, PageAnswered, RobotError, SessionExpired, SiteError, TransientFault
 
 __all__ = [
-    "BrowserFailed", "CannotWrite", "BrowserMissing", "ConfigError", "LoginRefused", "NotFound", "NotThere", "RobotError",
-    "RunStopped", "SessionExpired", "SiteError", "SiteUnreachable", "StepFailed", "TransientFault", "first_line",
+    "BrowserFailed", "CannotWrite", "FoundMany", "BrowserMissing", "ConfigError", "LoginRefused", "NotFound", "NotListed", "NotThere", "PageAnswered", "RobotError",
+    "RunStopped", "SessionExpired", "SiteError", "SiteUnreachable", "StepFailed", "TransientFault", "WrongAddress", "first_line",
 ]
 
 
@@ -29,8 +29,29 @@ class SiteUnreachable(RobotError):
     """A site did not answer at all."""
 
 
+class WrongAddress(RobotError):
+    """A site answered 4xx where its login page should be: the configured address is wrong (exit 2)."""
+
+    def __init__(self, site: str, variable: str, url: str, answer: PageAnswered, seen: str = "") -> None:
+        sent = f", sent on to {answer.url}," if answer.url != url else ""
+        super().__init__(f"{site}'s login page {variable}={url}{sent} answered HTTP {answer.status} ({answer.shows}): "
+                         f"the site has no login page there; set {variable} (in .env or the environment) to the address "
+                         f"a browser shows on the {site} login page{seen}")
+
+
 class LoginRefused(RobotError):
     """An administrator login was refused by the site."""
+
+
+class NotListed(RobotError):
+    """``--only`` or ``--force`` names an NPI neither site lists: the run stops (exit 2) before any account is opened."""
+
+    def __init__(self, missing: list[str], only: frozenset[str], entries: int, clinicians: int) -> None:
+        self.missing = missing
+        flags = ", ".join(f"--{'only' if npi in only else 'force'} {npi}" for npi in missing)
+        super().__init__(f"{flags}: neither MaxMD nor the portal lists {'this NPI' if len(missing) == 1 else 'these NPIs'} "
+                         f"(MaxMD lists {entries} providers, the portal {clinicians} Clinician accounts); check the number "
+                         "(a typo can still pass the check digit) and run again; nothing was changed")
 
 
 class StepFailed(RobotError):

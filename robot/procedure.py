@@ -13,19 +13,21 @@ from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from pages.account import SaveAnswer, UserAccountPage
-from pages.base import LoginScreen, Retry, Screen
+from pages.base import LoginScreen, Retry
 from pages.maxmd import IdentityProofingPage, MaxmdHomePage, MaxmdLoginPage, WorkflowStatusPage
 from pages.portal import PortalLoginPage, PortalNavigation, UserSearchPage
-from robot import evidence, origins, passwords, rules
+from robot import evidence, passwords, rules
 from robot.audit import Audit
-from robot.errors import LoginRefused, SessionExpired, SiteUnreachable, StepFailed, TransientFault, first_line
+from robot.errors import (LoginRefused, NotListed, PageAnswered, SessionExpired, SiteUnreachable, StepFailed, TransientFault,
+                          WrongAddress, first_line)
+from robot.guard import typed_only_at
 from robot.handoff import HandoffRow
 from robot.model import AccountNames, AccountState, Candidate, Changes, MaxmdEntry, Outcome, Picture, Status
 from robot.options import RunOptions, Shared
 from robot.rules import PortalClinician
 from robot.session import Session, sign_out
 from robot.settings import Settings, Site
-from robot.steps import REOPENED, STEP, VERIFY
+from robot.steps import NAMES, REOPENED, STEP, VERIFY
 
 PRACTICE = "practice"  # who the steps done once a run are for, in the log and the pictures' names
 
@@ -130,6 +132,8 @@ class Procedure:
             PRACTICE, lambda: self.search_clinicians(self.portal_page(), PRACTICE, self.practice_shots).account_links())
         self.shared.links = {username: href for username, href in links if href}
         clinicians = [PortalClinician(username) for username, _ in links]
+        if missing := rules.not_listed(self.options.only | self.options.force, entries, [c.username for c in clinicians]):
+            raise NotListed(missing, self.options.only, len(entries), len(clinicians))  # before any account is opened
         if any(e.npi is None for e in entries):
             clinicians = self._names_for_matching(entries, clinicians)
         self.audit.log.info("portal read", clinicians=len(clinicians))
@@ -137,25 +141,31 @@ class Procedure:
 
     def _names_for_matching(self, entries: list[MaxmdEntry], clinicians: list[PortalClinician]) -> list[PortalClinician]:
         """MaxMD showed an entry without NPI: read the names of the accounts no NPI matched (read only)."""
-        unmatched = set(rules.unmatched_usernames(entries, [c.username for c in clinicians]))
+        unmatched = set(rules.unmatched_usernames(entries, [c.username for c in clinicians], only=self.options.only))
         out = []
         for c in clinicians:
             if c.username not in unmatched:
                 out.append(c)
                 continue
-            names = self.session.attempts(c.username, lambda username=c.username: self._account_names(username))
+            try:
+                names = self.session.attempts(c.username, lambda username=c.username: self._account_names(username))
+            except TransientFault as exc:  # no plan without every name: the run stops, saying where and why
+                raise TransientFault(f"{c.username}: step '{self.session.step_name}' failed after {self.session.attempt} "
+                                     f"attempts, so MaxMD's entries without NPI cannot be matched: {exc}") from None
             out.append(PortalClinician(c.username, names.first_name, names.last_name))
         return out
 
     def _account_names(self, username: str) -> AccountNames:
         page = self.portal_page()
         account = UserAccountPage(page, self.sel, self.waits)
-        if href := self.shared.links.get(username):
-            account.open(href)
-        elif not self.search_clinicians(page, PRACTICE, self.practice_shots).open_account(username):
+        if not (href := self.shared.links.get(username)) and \
+                not self.search_clinicians(page, PRACTICE, self.practice_shots).open_account(username):
             return AccountNames()  # gone since the search: nothing to match by name
-        account.wait_for_account_information()
-        return account.read().names
+        with self.session.step(page, username, NAMES, self.practice_shots, picture=""):
+            if href:
+                account.open(href)
+            account.wait_for_account_information()
+            return account.read().names
 
     # --- one provider: seed steps 10-18 -----------------------------------------------------------------
     def configure(self, c: Candidate, outcome: Outcome) -> None:
@@ -260,7 +270,7 @@ class Procedure:
 
     def change_password(self, c: Candidate, account: UserAccountPage, password: str, shots: list[Picture]) -> None:
         with self._account_step(c, account, STEP[13].name, shots):
-            self._typed_only_at(account, "portal.account.password", self.portal_site, f"{c.who}'s account page")
+            typed_only_at(account, "portal.account.password", self.portal_site, f"{c.who}'s account page", self.audit.log)
             account.set_password(password)
 
     def leave_emergency_access_off(self, c: Candidate, account: UserAccountPage, shots: list[Picture], *, turn_off: bool) -> None:
@@ -278,7 +288,7 @@ class Procedure:
 
     def type_direct_password(self, c: Candidate, account: UserAccountPage, password: str, shots: list[Picture]) -> None:
         with self._account_step(c, account, STEP[17].name, shots):
-            self._typed_only_at(account, "portal.account.direct_password", self.portal_site, f"{c.who}'s account page")
+            typed_only_at(account, "portal.account.direct_password", self.portal_site, f"{c.who}'s account page", self.audit.log)
             account.set_direct_password(password)
 
     def save(self, page: Page, c: Candidate, changes: Changes, account: UserAccountPage, outcome: Outcome) -> None:
@@ -359,12 +369,16 @@ class Procedure:
         """Seed steps 2 and 6. A refused login ends the run (exit 2)."""
         try:
             screen.open(site.url)
+        except PageAnswered as exc:  # a wrong address: no locator to fix, and asking again gets the same answer
+            self.session.shot(page, PRACTICE, f"{name} failed", self.practice_shots, kind="failure")
+            seen = f" (see {self.practice_shots[-1].path})" if self.practice_shots else ""
+            raise WrongAddress(site.name, site.variable, site.url, exc, seen) from None
         except PlaywrightTimeout as exc:
             raise TransientFault(f"{site.name}'s login page at {site.url} did not load in time ({first_line(exc)})") from None
         except PlaywrightError as exc:
             raise SiteUnreachable(f"{site.name} did not answer at {site.url} ({first_line(exc)}); check the address and the network") from None
         with self.session.step(page, PRACTICE, name, self.practice_shots):
-            self._typed_only_at(screen, f"{screen.site}.login.password", site, "its login page", login=True)
+            typed_only_at(screen, f"{screen.site}.login.password", site, "its login page", self.audit.log, login=True)
             accepted = screen.log_in(site.username, site.password)
         if not accepted:
             self.session.shot(page, PRACTICE, f"{name} refused", self.practice_shots, kind="failure")
@@ -372,19 +386,6 @@ class Procedure:
             prefix, seen = site.variable.removesuffix("_URL"), f" (see {self.practice_shots[-1].path})" if self.practice_shots else ""
             raise LoginRefused(f"{site.name} login refused for {site.username} at {site.url}: \"{words}\"; "
                                f"check {prefix}_USERNAME and {prefix}_PASSWORD{seen}")
-
-    def _typed_only_at(self, screen: Screen, key: str, site: Site, what: str, *, login: bool = False) -> None:
-        """Nothing secret is typed unless the page that asks for it is where the practice said (robot.origins):
-        a login on the site or a sign-on host it trusts, a provider's passwords on the site alone."""
-        allowed = site.login_origins if login else site.own_origin  # the site's own origin first
-        try:
-            found = screen.origin_of(key)
-        except PlaywrightTimeout:  # no such field: where the browser was sent elsewhere, that is the answer
-            origins.require(screen.page.url, allowed, site=site.name, variable=site.variable, what=what)
-            raise
-        if login:  # the log says where each site's login was found
-            self.audit.log.info("login page", site=site.name, origin=origins.origin(found), allowed=list(allowed))
-        origins.require(found, allowed, site=site.name, variable=site.variable, what=what)
 
     @contextlib.contextmanager
     def _account_step(self, c: Candidate, account: UserAccountPage, name: str, shots: list[Picture]) -> Iterator[None]:

@@ -158,10 +158,7 @@ def name_keys(first: str, last: str) -> list[tuple[str, str]]:
 
 
 def practice_domain(entries: Iterable[MaxmdEntry], configured: str | None) -> tuple[str | None, str]:
-    """The practice's Direct domain: the configured one, else the one most complete entries share.
-
-    Returns (domain, reason-if-none).
-    """
+    """The practice's Direct domain, the configured one else the one most complete entries share: (domain, reason-if-none)."""
     if configured:
         return configured.strip().lower(), ""
     counts = Counter(domain_of(e.direct_address) for e in entries if e.direct_address and "@" in e.direct_address)
@@ -185,10 +182,17 @@ class PortalClinician:
     last_name: str = ""
 
 
-def unmatched_usernames(entries: Iterable[MaxmdEntry], usernames: Iterable[str]) -> list[str]:
-    """Accounts no MaxMD entry names by NPI: the candidates for matching by name."""
+def unmatched_usernames(entries: Iterable[MaxmdEntry], usernames: Iterable[str], only: frozenset[str] = frozenset()) -> list[str]:
+    """Accounts no MaxMD entry names by NPI: the candidates for matching by name; under ``--only`` just those
+    asked for, so no other account is opened to read its names."""
     npis = {e.npi for e in entries if e.npi}
-    return [u for u in usernames if u not in npis]
+    return [u for u in usernames if u not in npis and (not only or u in only)]
+
+
+def not_listed(asked: Iterable[str], entries: Iterable[MaxmdEntry], usernames: Iterable[str]) -> list[str]:
+    """The NPIs asked for (``--only``, ``--force``) that neither site lists: a typo passing the check digit."""
+    known = {e.npi for e in entries if e.npi} | set(usernames)
+    return sorted(set(asked) - known)
 
 
 def plan(

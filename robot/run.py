@@ -18,7 +18,7 @@ from robot import ledger, pickup, report, rules, tracing
 from robot.audit import Audit, Redactor
 from robot.browser import BrowserChoice, launch
 from robot.crew import Crew, PlaywrightFactory, Worker, in_browser, not_started
-from robot.errors import BrowserFailed, CannotWrite, ConfigError, RobotError, RunStopped, first_line
+from robot.errors import BrowserFailed, CannotWrite, ConfigError, NotFound, NotThere, RobotError, RunStopped, first_line
 from robot.handoff import HandoffRow, write_private
 from robot.history import prune, write_index
 from robot.ledger import Ledger
@@ -133,6 +133,9 @@ class _Run:
             run_error, exit_code = _stopped(exc, self.options, self.audit)
         except RobotError as exc:
             run_error, exit_code = str(exc), exc.exit_code
+            if isinstance(exc, NotFound | NotThere) and self.crew is None and self.first and self.first.session.step_name \
+                    and "step '" not in run_error:  # a control of a step: which step
+                run_error = f"step '{self.first.session.step_name}' (before any provider) failed: {run_error}"
             if self.crew is not None and self.crew.not_started():
                 run_error += f"; {not_started(self.crew.not_started())}: run again to finish"
             self.audit.log.error("run stopped", error=run_error)

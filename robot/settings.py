@@ -23,7 +23,7 @@ from robot.origins import origin, plain_http
 from robot.passwords import FORMULA_START, PasswordPolicy, meets
 from robot.rules import is_valid_email, npi_problem
 from robot.yamlfile import boolean as _bool, check_keys as _check_keys, mapping as _mapping, read_yaml as _read_yaml
-from robot.yamlfile import text as _str, whole_number as _int
+from robot.yamlfile import key_lines, text as _str, whole_number as _int
 
 ENV_VARS = ("MAXMD_URL", "MAXMD_USERNAME", "MAXMD_PASSWORD", "PORTAL_URL", "PORTAL_USERNAME", "PORTAL_PASSWORD")
 # The environment variables that hold a secret whatever their value: never passed on to the browser.
@@ -190,6 +190,7 @@ def load(
     selectors_file = _named_file(config_path, files, "selectors", where)
     providers = load_providers(providers_file) if providers_file.exists() else {}
     overrides = load_selectors(selectors_file) if selectors_file.exists() else {}
+    written_at = {key: f"{selectors_file} line {line}" for key, line in key_lines(selectors_file).items()} if overrides else {}
 
     provider_passwords = _provider_passwords(providers, env, policy, providers_file.name)
     maxmd, portal, warnings = (None, None, []) if force_sandbox else _sites(env, sites, where)
@@ -203,7 +204,7 @@ def load(
         direct_same_as_portal=_bool(pw.get("direct_same_as_portal", True), f"{where}: passwords.direct_same_as_portal"),
         providers=providers,
         provider_passwords=provider_passwords,
-        selectors=Selectors(overrides),
+        selectors=Selectors(overrides, written_at),
         retention=Retention.from_config(sections["retention"], where=f"{where}: retention"),
         forget_given_after_days=_int(sections["handoff"].get("forget_given_after_days", 7),
                                      f"{where}: handoff.forget_given_after_days", 0, 3650),

@@ -52,6 +52,7 @@ SEED_STEPS: tuple[SeedStep, ...] = (
 STEP: dict[int, SeedStep] = {s.number: s for s in SEED_STEPS}
 
 VERIFY = "verify"  # not the seed's: the account read back after Save
+NAMES = "11 names for a match by name"  # not the seed's: an account's names read, for a MaxMD entry without NPI
 REOPENED = "verify: account opened again"
 
 

@@ -92,3 +92,15 @@ def text(value: Any, where: str) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise ConfigError(f"{where}: expected text, found {value!r}")
     return str(value).strip()
+
+
+def key_lines(path: Path) -> dict[str, int]:
+    """The line each top-level key of a YAML file is written on (1-based): selectors.yaml's, so that an override
+    that finds nothing is named where the operator wrote it. The file has been read and checked already."""
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except (OSError, yaml.YAMLError):
+        return {}
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {k.value: k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)}

@@ -104,6 +104,14 @@ def test_workers_out_of_range(capsys, workers):
     assert f"--workers {workers}" in line and "1 to 16" in line
 
 
+@pytest.mark.parametrize("given", [["--dry-run"], ["--only", "1234567893"], ["--force", "1234567893"], ["--workers", "4"],
+                                   ["--headed"], ["--slow-mo", "500"]])
+def test_an_option_check_would_ignore_is_refused_before_a_browser_starts(capsys, given):
+    write("config/robot.yaml", "")
+    line = refused(["--check", *given], capsys)
+    assert "--check" in line and given[0] in line and "read only" in line, line
+
+
 @pytest.mark.parametrize("missing", ["MAXMD_USERNAME", "MAXMD_PASSWORD", "PORTAL_USERNAME", "PORTAL_PASSWORD"])
 def test_missing_credential_when_urls_are_set(capsys, monkeypatch, missing):
     write("config/robot.yaml", "")

@@ -705,3 +705,19 @@ def test_a_refused_saves_advice_follows_the_portals_words(words, advice):
 def test_a_refusal_in_words_the_robot_does_not_know_is_left_to_the_portals_words():
     said = refused_save_advice("Error 7731.")
     assert "as the portal's words say" in said and "nothing was changed" in said
+# --- --only and --force: what is asked for, and what is opened for it ------------------------------------
+from robot.rules import not_listed, unmatched_usernames  # noqa: E402
+
+
+def test_an_npi_asked_for_that_neither_site_lists_is_named() -> None:
+    entries = [entry("Jane Okafor", OKAFOR, addr("jokafor")), entry("Wei Chen", None, addr("wchen"))]
+    assert not_listed({OKAFOR, CHEN, PATEL}, entries, [CHEN]) == [PATEL]
+    assert not_listed(set(), entries, []) == []
+
+
+def test_under_only_no_account_but_one_asked_for_is_a_candidate_for_a_match_by_name() -> None:
+    entries = [entry("Jane Okafor", OKAFOR, addr("jokafor")), entry("Wei Chen", None, addr("wchen"))]
+    usernames = [OKAFOR, CHEN, RUIZ]
+    assert unmatched_usernames(entries, usernames) == [CHEN, RUIZ]
+    assert unmatched_usernames(entries, usernames, only=frozenset({OKAFOR})) == []
+    assert unmatched_usernames(entries, usernames, only=frozenset({CHEN})) == [CHEN]

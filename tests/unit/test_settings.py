@@ -523,3 +523,14 @@ def test_a_variable_empty_in_the_environment_and_absent_from_dotenv_is_named_as_
 def test_a_providers_yaml_that_is_a_bare_list_says_to_start_with_providers(cfg):
     message = error_of(cfg, "", providers="- npi: '1234567893'\n  exclude: true\n")
     assert "providers.yaml" in message and "providers:" in message and "start" in message
+def test_each_selector_override_knows_the_line_it_was_written_on(cfg):
+    settings = cfg(selectors="""\
+        # my portal
+        portal.account.save: "text=Save changes"
+
+        portal.account.direct_address: css=#direct
+        """)
+    where = settings.selectors.written_at("portal.account.direct_address")
+    assert where.endswith("selectors.yaml line 4"), where
+    assert settings.selectors.written_at("portal.account.save").endswith("selectors.yaml line 2")
+    assert settings.selectors.written_at("portal.account.email") == ""  # a default was written nowhere
