@@ -290,6 +290,9 @@ def check(
     audit.say(f"Screenshots (found controls outlined): {(run_dir / 'screenshots').resolve()}")
     if missing:
         found_missing = [r.key for r in results.values() if r.state == "MISSING"]
+        if not found_missing and error:  # nothing was found missing: the error above stopped the walk, not a selector
+            audit.say(f"Fix the error above first: {plural(len(missing), 'key')} not reached because of it")
+            return 2, run_dir
         audit.say(f"Fix in config/selectors.yaml: {', '.join(found_missing) or '(none found missing)'}"
                   + (f"; not reached because of them: {plural(len(missing) - len(found_missing), 'key')}" if len(missing) > len(found_missing) else ""))
         return 2, run_dir

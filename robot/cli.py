@@ -186,6 +186,9 @@ def main(argv: list[str] | None = None) -> int:
             workers=args.workers,
             stop=None if args.check else _stop_on_signals(),
         )
+        if options.only and (outside := sorted(options.force - options.only)):
+            raise ConfigError(f"--force {' '.join(outside)}: not among --only, so it would not be handled; add --only "
+                              f"{' --only '.join(outside)} too, or leave --only out")
         if args.slow_mo < 0:
             raise ConfigError("--slow-mo: give a number of milliseconds, 0 or more")
         if not 1 <= args.workers <= MAX_WORKERS:

@@ -84,7 +84,7 @@ class Worker:
             shared.outcomes.append(outcome)
             progress = self.audit.progress
             place = progress.place(self.session.name, worked=worked) + " " if progress is not None else "  "
-            line = f"{place}{outcome.status:<19} {outcome.npi or '-':<10}  {cut(outcome.name)}"
+            line = f"{place}{outcome.status:<21} {outcome.npi or '-':<10}  {cut(outcome.name)}"
             self.audit.say(line + (f"\n      {outcome.error}" if outcome.error else ""))
 
 

@@ -20,6 +20,7 @@ from robot.safetext import cut, plural, shown
 from robot.settings import forget_given_after_days
 
 SHEETS_NAME = "handoff-sheets.html"
+SANDBOX_SHEETS_NAME = "handoff-sheets-sandbox.html"
 
 
 def parser() -> argparse.ArgumentParser:
@@ -31,6 +32,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=Path("runs"), metavar="DIR", help="the runs folder the ledger is in (default: runs/)")
     p.add_argument("--config", type=Path, default=None, metavar="PATH",
                    help="robot.yaml, for handoff.forget_given_after_days (default: config/robot.yaml)")
+    p.add_argument("--sandbox", action="store_true", help="the embedded sandbox's ledger (make demo's runs), not the practice's")
     p.add_argument("--sheet", nargs="*", metavar="NPI", default=None,
                    help=f"write {SHEETS_NAME} in DIR: a printable page per provider still to hand out (or per NPI given)")
     p.add_argument("--given", nargs="+", metavar="NPI", default=None,
@@ -48,10 +50,14 @@ def main(argv: list[str]) -> int:
         if args.given is not None and args.sheet is not None:
             raise ConfigError("--given and --sheet: one at a time (print the sheets, hand them out, then mark them given)")
         npis = _npis(args.given or args.sheet or [])
-        path = ledger.path_in(args.out)
+        path = ledger.path_in(args.out, args.sandbox)
+        sheets = args.out / (SANDBOX_SHEETS_NAME if args.sandbox else SHEETS_NAME)
         if not path.exists():
-            raise ConfigError(f"no handoff ledger in {args.out} ({path}): no run there has set a password yet"
-                              + ("" if args.out != Path("runs") else "; pass --out DIR where runs go elsewhere"))
+            other = ledger.path_in(args.out, not args.sandbox).exists()
+            raise ConfigError(f"no handoff ledger in {args.out} ({path}): no {'sandbox ' if args.sandbox else ''}run there has set a password yet"
+                              + ("; the sandbox's is read with --sandbox" if other and not args.sandbox else
+                                 "; leave out --sandbox for the practice's" if other else
+                                 "; pass --out DIR where runs go elsewhere" if args.out == Path("runs") else ""))
         now = datetime.now(UTC)
         if args.given is not None:
             missing: list[str] = []
@@ -60,17 +66,22 @@ def main(argv: list[str]) -> int:
                 marked, missing[:] = ledger.given(entries, npis, now.isoformat(timespec="seconds"))
                 return ledger.forget(marked, now, days)
 
-            entries = _update(args.out, mark)
+            entries = _update(args.out, mark, args.sandbox)
             if missing:
                 raise ConfigError(f"--given {' '.join(missing)}: the ledger holds no passwords for "
                                   f"{'that NPI' if len(missing) == 1 else 'these NPIs'} (never set, or already forgotten); nothing was marked")
             print(f"Marked handed out: {', '.join(npis)}; "
                   + ("their passwords are forgotten now" if days == 0 else f"their passwords are forgotten after {plural(days, 'day')}"))
         else:
-            entries = _update(args.out, lambda es: ledger.forget(es, now, days))
+            entries = _update(args.out, lambda es: ledger.forget(es, now, days), args.sandbox)
         if args.sheet is not None:
-            return _sheets(args.out, entries, npis)
-        _show(entries, path, days, "" if args.out == Path("runs") else f" --out {args.out}")
+            return _sheets(sheets, entries, npis, args.sandbox)
+        _show(entries, path, days, (" --sandbox" if args.sandbox else "") + ("" if args.out == Path("runs") else f" --out {args.out}"),
+              args.sandbox)
+        if sheets.exists():
+            when = datetime.fromtimestamp(sheets.stat().st_mtime, UTC).isoformat(timespec="seconds")
+            print(f"A sheet written {when} is still in {sheets.resolve()}: it holds passwords (and older ones go stale); "
+                  "delete it once handed out")
         return 0
     except RobotError as exc:
         print(f"error: {shown(str(exc))}", file=sys.stderr)
@@ -87,19 +98,20 @@ def _npis(values: list[str]) -> list[str]:
     return out
 
 
-def _update(out: Path, change) -> list[ledger.Entry]:  # noqa: ANN001 - a ledger.update change
+def _update(out: Path, change, sandbox: bool) -> list[ledger.Entry]:  # noqa: ANN001 - a ledger.update change
     try:
-        return ledger.update(out, change)
+        return ledger.update(out, change, sandbox)
     except (OSError, csv.Error, UnicodeDecodeError) as exc:
-        raise ConfigError(f"the handoff ledger {ledger.path_in(out)} cannot be used ({getattr(exc, 'strerror', None) or exc}); "
+        raise ConfigError(f"the handoff ledger {ledger.path_in(out, sandbox)} cannot be used ({getattr(exc, 'strerror', None) or exc}); "
                           "check the file and its folder") from None
 
 
-def _show(entries: list[ledger.Entry], path: Path, days: int, out_flag: str) -> None:
+def _show(entries: list[ledger.Entry], path: Path, days: int, out_flag: str, sandbox: bool) -> None:
     waiting = [e for e in entries if e.to_hand_out]
     doubt = [e for e in entries if e.in_doubt]
     given = [e for e in entries if e.given_at]
-    print(f"Handoff ledger: {path.resolve()} (readable by you only)")
+    print(f"Handoff ledger: {path.resolve()} (readable by you only)"
+          + ("; the embedded sandbox's: not real passwords, for no real provider" if sandbox else ""))
     print(f"{plural(len(waiting), 'provider')} with passwords to hand out"
           + (":" if waiting else "."))
     for e in waiting:
@@ -122,7 +134,7 @@ def _show(entries: list[ledger.Entry], path: Path, days: int, out_flag: str) -> 
 _env = Environment(loader=PackageLoader("robot", "templates"), autoescape=select_autoescape(default=True))
 
 
-def _sheets(out: Path, entries: list[ledger.Entry], npis: list[str]) -> int:
+def _sheets(target: Path, entries: list[ledger.Entry], npis: list[str], sandbox: bool) -> int:
     known = {e.npi: e for e in entries if not e.forgotten}
     if npis:
         if missing := [n for n in npis if n not in known]:
@@ -133,8 +145,7 @@ def _sheets(out: Path, entries: list[ledger.Entry], npis: list[str]) -> int:
     if not chosen:
         print("No provider has passwords to hand out: no sheet written.")
         return 0
-    target = out / SHEETS_NAME
-    html = _env.get_template("handoff_sheets.html.j2").render(entries=chosen)
+    html = _env.get_template("handoff_sheets.html.j2").render(entries=chosen, sandbox=sandbox)
     try:
         write_private(target, html.encode("utf-8"))
     except OSError as exc:

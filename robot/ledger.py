@@ -31,6 +31,7 @@ from robot.handoff import HandoffRow, neutral, plain, write_private
 from robot.lock import _open_lock
 
 LEDGER_NAME = "handoff-ledger.csv"
+SANDBOX_LEDGER_NAME = "handoff-ledger-sandbox.csv"  # the embedded sandbox is another practice: its passwords are not real
 LOCK_NAME = ".ledger.lock"
 HEADER = ("npi", "name", "username", "portal_password", "direct_address", "direct_password", "applied",
           "set_at", "run", "portal", "given_at")
@@ -69,8 +70,8 @@ class Entry:
         return tuple(str(getattr(self, k)) for k in HEADER)
 
 
-def path_in(out: Path) -> Path:
-    return out / LEDGER_NAME
+def path_in(out: Path, sandbox: bool = False) -> Path:
+    return out / (SANDBOX_LEDGER_NAME if sandbox else LEDGER_NAME)
 
 
 def read(path: Path) -> list[Entry]:
@@ -152,11 +153,11 @@ def _locked(out: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def update(out: Path, change: Callable[[list[Entry]], list[Entry]]) -> list[Entry]:
+def update(out: Path, change: Callable[[list[Entry]], list[Entry]], sandbox: bool = False) -> list[Entry]:
     """Read the ledger in ``out``, ``change`` it and write it back, under its lock; the new entries.
     Raises OSError (and csv.Error, UnicodeDecodeError for a damaged file): nothing is written then."""
     out.mkdir(mode=0o700, parents=True, exist_ok=True)
-    path = path_in(out)
+    path = path_in(out, sandbox)
     with _locked(out):
         before = read(path)
         after = change(before)
@@ -178,28 +179,37 @@ def now_iso() -> str:
 class Ledger:
     """One run's way into the practice's ledger: each confirmed row as it comes, all of them at the end."""
 
-    def __init__(self, out: Path, run: str, portal: str, forget_days: int = DEFAULT_FORGET_DAYS) -> None:
+    def __init__(self, out: Path, run: str, portal: str, forget_days: int = DEFAULT_FORGET_DAYS, *, sandbox: bool = False) -> None:
         self.out = out
         self.run = run
         self.portal = portal
         self.forget_days = forget_days
+        self.sandbox = sandbox
+        self.path = path_in(out, sandbox)
         self.failure: OSError | None = None  # the last write that failed, until one succeeds
+        self.replaced: list[Entry] = []  # entries handed out whose passwords this run replaced (a --force)
 
     def entries(self) -> list[Entry]:
         """What the ledger holds now (none where there is none yet); OSError when it cannot be read."""
         try:
-            return read(path_in(self.out))
+            return read(self.path)
         except (csv.Error, UnicodeDecodeError) as exc:
-            raise OSError(f"{path_in(self.out)} cannot be read ({exc})") from None
+            raise OSError(f"{self.path} cannot be read ({exc})") from None
 
     def add(self, rows: Iterable[HandoffRow]) -> list[Entry]:
         """Merge ``rows``; OSError (kept in ``failure``) when the ledger cannot be read or written."""
         rows = list(rows)
+
+        def change(before: list[Entry]) -> list[Entry]:
+            after = merged(before, rows, run=self.run, now=now_iso(), portal=self.portal)
+            mine = {e.npi: e for e in after if e.run == self.run}
+            self.replaced += [e for e in before if e.given_at and e.npi in mine and e.run != self.run]
+            return forget(after, datetime.now(UTC), self.forget_days)
+
         try:
-            entries = update(self.out, lambda es: forget(merged(es, rows, run=self.run, now=now_iso(), portal=self.portal),
-                                                          datetime.now(UTC), self.forget_days))
+            entries = update(self.out, change, self.sandbox)
         except (OSError, csv.Error, UnicodeDecodeError) as exc:
-            self.failure = exc if isinstance(exc, OSError) else OSError(f"{path_in(self.out)} cannot be read ({exc})")
+            self.failure = exc if isinstance(exc, OSError) else OSError(f"{self.path} cannot be read ({exc})")
             raise self.failure from None
         self.failure = None
         return entries

@@ -326,7 +326,7 @@ def _decide_entry(
     if domain and domain_of(address) != domain:
         return Candidate(
             npi, name, address, Status.FAILED,
-            f"Direct address {address} is not in the practice's Direct domain {domain}; it was not used — check it in MaxMD",
+            f"Direct address {address} is not in the practice's Direct domain {domain}; it was not used — check it in MaxMD (or practice.direct_domain in robot.yaml, if every address fails so)",
             settings,
         )
     if npi not in accounts:

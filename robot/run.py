@@ -108,7 +108,7 @@ class _Run:
         self.redactor.add(*settings.secrets(), maxmd.password, portal.password)
         self.run_dir = new_run_dir(options.out)
         self.audit = Audit(self.run_dir, settings.selectors, self.redactor)
-        self.ledger = Ledger(options.out, self.run_dir.name, portal.url, settings.forget_given_after_days)
+        self.ledger = Ledger(options.out, self.run_dir.name, portal.url, settings.forget_given_after_days, sandbox=sandbox)
         if self.audit.handoff is not None:
             self.audit.handoff.on_settled = self._into_ledger
         self.shared = Shared()
@@ -192,7 +192,7 @@ class _Run:
             if not rows:
                 self.audit.log.warning("ledger not read", error=str(exc))
                 return None
-            return (f"the handoff ledger {ledger.path_in(self.options.out)} could not be written ({exc.strerror or exc}): "
+            return (f"the handoff ledger {self.ledger.path} could not be written ({exc.strerror or exc}): "
                     f"this run's passwords are in {self.run_dir / 'handoff.csv'}; free some space and run again")
         self.waiting = [e for e in entries if e.to_hand_out] if entries else None
         return None
@@ -341,9 +341,9 @@ class _Run:
             say(f"error: {run_error}")
         if record["counts"]:
             say("")
-            say(f"  {'status':<19} providers")
+            say(f"  {'status':<21} providers")
             for status, n in record["counts"].items():
-                say(f"  {status:<19} {n}")
+                say(f"  {status:<21} {n}")
         say("")
         if written:
             say(f"Report: {(self.run_dir / 'report.html').resolve()}")
@@ -357,10 +357,13 @@ class _Run:
                 elif r.applied == "unknown":
                     say(f"warning: {cut(r.name)} (NPI {r.npi}): the portal's answer to the Save could not be read (applied=unknown); "
                         "log in as the provider to check before handing that row out, or redo it with --force")
+        for e in {e.npi: e for e in self.ledger.replaced}.values():
+            say(f"warning: {cut(e.name)} (NPI {e.npi}): the passwords handed out on {e.given_at[:10]} were replaced by this "
+                "run's: hand out the new ones")
         if self.waiting is not None:
             say(f"{plural(len(self.waiting), 'provider')} with passwords to hand out: python -m robot handoff"
-                + ("" if self.options.out == Path("runs") else f" --out {self.options.out}")
-                + f" (the ledger: {ledger.path_in(self.options.out).resolve()})")
+                + (" --sandbox" if self.sandbox else "") + ("" if self.options.out == Path("runs") else f" --out {self.options.out}")
+                + f" (the ledger: {self.ledger.path.resolve()})")
 
 
 def plan_line(candidates: int, entries: int, clinicians: int) -> str:

@@ -54,7 +54,8 @@ def read_yaml(path: Path, what: str) -> Any:
         problem = getattr(exc, "problem", None) or "not valid YAML"
         if isinstance(exc, GivenTwice):
             raise ConfigError(f"{path}{where}: {problem}") from None
-        raise ConfigError(f"{path}: malformed YAML{where}: {problem}; fix the file") from None
+        raise ConfigError(f"{path}: malformed YAML{where}: {problem}; fix the file (most often a line indented "
+                          "unlike its neighbours, or text holding ': ' or starting with a quote that needs quotes around it)") from None
 
 
 def mapping(value: Any, where: str) -> dict:

@@ -159,7 +159,8 @@ def leaks(run: Finished, sb: Sandbox) -> list[str]:
     found = []
     # The run folder, and what lies beside it (the index; the ledger and a printed sheet hold passwords by design).
     for path in [*run.dir.rglob("*"), *run.dir.parent.glob("*")]:
-        if not path.is_file() or path.name in ("handoff.csv", "handoff-ledger.csv", "handoff-sheets.html"):
+        if not path.is_file() or path.name in ("handoff.csv", "handoff-ledger.csv", "handoff-ledger-sandbox.csv",
+                                               "handoff-sheets.html", "handoff-sheets-sandbox.html"):
             continue
         blobs = {path.name: path.read_bytes()}
         if zipfile.is_zipfile(path):  # Playwright traces: look inside

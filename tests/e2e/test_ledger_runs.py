@@ -4,6 +4,7 @@ Save's, replaces a password a later run set, and ``python -m robot handoff`` han
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from robot_helpers import check_against_portal, clinicians, leaks, run_robot, snapshot
@@ -32,14 +33,14 @@ def test_the_ledger_lists_what_the_portal_holds_and_never_a_refused_save(tmp_pat
         check_against_portal(sb, run, before)
         holds = portal_holds(sb, before)
         assert holds and refused not in holds
-        entries = {e.npi: e for e in ledger.read(ledger.path_in(tmp_path))}
+        entries = {e.npi: e for e in ledger.read(ledger.path_in(tmp_path, sandbox=True))}
         assert {n: (e.portal_password, e.direct_password) for n, e in entries.items()} == holds
         assert all(e.to_hand_out and e.run == run.dir.name and e.portal == sb.portal_url for e in entries.values())
         assert leaks(run, sb) == []
     name = run.provider(refused)["name"]
     lines = run.stdout.splitlines()
     assert any(refused in line and "do not hand out" in line and name in line for line in lines), run.stdout
-    assert any(line.startswith(f"{len(holds)} providers with passwords to hand out: python -m robot handoff --out {tmp_path}")
+    assert any(line.startswith(f"{len(holds)} providers with passwords to hand out: python -m robot handoff --sandbox --out {tmp_path}")
                for line in lines), run.stdout
 
 
@@ -49,21 +50,23 @@ def test_a_later_password_replaces_one_handed_out_and_the_command_hands_it_out(t
         first = run_robot(sb, tmp_path, capture=True)
         check_against_portal(sb, first, before)
         npi = next(iter(portal_holds(sb, before)))
-        assert main(["handoff", "--out", str(tmp_path), "--given", npi]) == 0
-        assert ledger.read(ledger.path_in(tmp_path))[0].given_at
+        assert main(["handoff", "--sandbox", "--out", str(tmp_path), "--given", npi]) == 0
+        assert ledger.read(ledger.path_in(tmp_path, sandbox=True))[0].given_at
         again = snapshot(sb)
         second = run_robot(sb, tmp_path, capture=True, force=frozenset({npi}))
         assert second.status(npi) == "configured"
         check_against_portal(sb, second, again)
-        entry = next(e for e in ledger.read(ledger.path_in(tmp_path)) if e.npi == npi)
+        entry = next(e for e in ledger.read(ledger.path_in(tmp_path, sandbox=True)) if e.npi == npi)
         now = sb.state.account(npi)
         assert (entry.portal_password, entry.direct_password, entry.run) == (now.password, now.direct_password, second.dir.name)
         assert entry.to_hand_out, "a new password is to hand out again, whoever had the old one"
+        assert any(npi in line and "were replaced by this run's" in line for line in second.stdout.splitlines()), second.stdout
+        assert not ledger.path_in(tmp_path).exists(), "the sandbox's passwords never enter the practice's ledger"
     capsys.readouterr()
-    assert main(["handoff", "--out", str(tmp_path), "--sheet", npi]) == 0
-    sheet = (tmp_path / "handoff-sheets.html").read_text()
-    assert now.password in sheet and second.provider(npi)["direct_address"] in sheet
-    assert main(["handoff", "--out", str(tmp_path)]) == 0
+    assert main(["handoff", "--sandbox", "--out", str(tmp_path), "--sheet", npi]) == 0
+    sheet = (tmp_path / "handoff-sheets-sandbox.html").read_text()
+    assert html.escape(now.password) in sheet and second.provider(npi)["direct_address"] in sheet
+    assert main(["handoff", "--sandbox", "--out", str(tmp_path)]) == 0
     assert now.password not in capsys.readouterr().out
 
 
@@ -71,7 +74,7 @@ def test_a_dry_run_adds_nothing_and_a_later_run_with_nothing_to_set_still_counts
     with Sandbox() as sb:
         run = run_robot(sb, tmp_path, capture=True, dry_run=True)
         assert "passwords to hand out" not in run.stdout
-        assert not ledger.path_in(tmp_path).exists()
+        assert not ledger.path_in(tmp_path, sandbox=True).exists()
         before = snapshot(sb)
         run_robot(sb, tmp_path, capture=True)
         waiting = len(portal_holds(sb, before))

@@ -112,6 +112,12 @@ def test_an_option_check_would_ignore_is_refused_before_a_browser_starts(capsys,
     assert "--check" in line and given[0] in line and "read only" in line, line
 
 
+def test_a_force_outside_only_is_refused_before_a_browser_starts(capsys):
+    write("config/robot.yaml", "")
+    line = refused(["--sandbox", "--only", "1793562046", "--force", "1658039270"], capsys)
+    assert "--force 1658039270" in line and "not among --only" in line and "--only 1658039270" in line, line
+
+
 @pytest.mark.parametrize("missing", ["MAXMD_USERNAME", "MAXMD_PASSWORD", "PORTAL_USERNAME", "PORTAL_PASSWORD"])
 def test_missing_credential_when_urls_are_set(capsys, monkeypatch, missing):
     write("config/robot.yaml", "")

@@ -192,3 +192,28 @@ def test_no_ledger_says_where_it_looked(tmp_path: Path, capsys) -> None:
 
 def test_entries_are_dated_in_utc() -> None:
     assert datetime.fromisoformat(ledger.now_iso()).tzinfo == UTC
+
+
+def test_the_sandboxs_ledger_is_apart_and_read_with_sandbox(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "runs"
+    ledger.update(out, lambda es: merge(es, row()), sandbox=True)
+    assert ledger.path_in(out, sandbox=True).exists() and not ledger.path_in(out).exists()
+    assert main(["handoff", "--out", str(out)]) == 2
+    assert "--sandbox" in capsys.readouterr().err
+    assert main(["handoff", "--out", str(out), "--sandbox"]) == 0
+    assert "not real passwords" in capsys.readouterr().out
+    assert main(["handoff", "--out", str(out), "--sandbox", "--sheet"]) == 0
+    assert "Hand this to nobody" in (out / "handoff-sheets-sandbox.html").read_text()
+    assert main(["handoff", "--out", str(out), "--sandbox"]) == 0
+    assert "delete it once handed out" in capsys.readouterr().out, "a sheet left behind is named"
+
+
+def test_a_run_that_replaces_a_password_handed_out_says_so(tmp_path: Path) -> None:
+    first = ledger.Ledger(tmp_path, "20261201T020000Z", PORTAL)
+    first.add([row(pw="Xy7#first-pw-1")])
+    ledger.update(tmp_path, lambda es: ledger.given(es, ["1234567893"], NOW)[0])
+    second = ledger.Ledger(tmp_path, "20261203T020000Z", PORTAL)
+    second.add([row(pw="Xy7#second-pw-2")])
+    second.add([row(pw="Xy7#second-pw-2")])  # once more as the run ends: nothing new
+    assert [e.given_at for e in second.replaced] == [NOW]
+    assert first.replaced == []
