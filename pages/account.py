@@ -282,10 +282,6 @@ class UserAccountPage(Screen):
         for field, value in edits.items():
             self._fill(f"portal.account.{field}", value)
 
-    def _fill(self, key: str, value: str) -> None:
-        with self.finding(key):
-            self._el(key).fill(value)
-
     def set_password(self, password: str) -> None:
         self._fill("portal.account.password", password)
         self._fill("portal.account.confirm_password", password)

@@ -229,6 +229,10 @@ class Screen:
         except PlaywrightError:
             return "(the page could not be read)"
 
+    def _fill(self, key: str, value: str) -> None:
+        with self.finding(key):
+            self._el(key).fill(value)
+
     def origin_of(self, key: str) -> str:
         """The address of the document ``key``'s control is in (a frame's own, where it is in one): where
         whatever is typed into it goes. Waits for the control as typing into it would."""
@@ -331,9 +335,8 @@ class LoginScreen(Screen):
 
     def log_in(self, username: str, password: str) -> bool:
         """Submit the form; True when the site let us in (its login form is gone)."""
-        for part, value in (("username", username), ("password", password)):
-            with self.finding(f"{self.site}.login.{part}"):
-                self._el(f"{self.site}.login.{part}").fill(value)
+        self._fill(f"{self.site}.login.username", username)
+        self._fill(f"{self.site}.login.password", password)
         submit = f"{self.site}.login.submit"
         # Done when the form is gone (let in), the site says something, or a login form comes again.
         gone = self.page.locator("body").filter(has_not=self._el(submit))

@@ -70,7 +70,8 @@ def config_path(given: Path | None, sandbox: bool) -> Path:
     return shipped
 
 
-def _npis(values: list[str], flag: str) -> frozenset[str]:
+def npi_options(values: list[str], flag: str) -> frozenset[str]:
+    """The NPIs given after ``flag`` (``--only``, ``--given``, ...); a bad one is refused naming the flag."""
     out = set()
     for value in values:
         v = value.strip()
@@ -181,8 +182,8 @@ def main(argv: list[str] | None = None) -> int:
             headed=args.headed,
             slow_mo=args.slow_mo,
             dry_run=args.dry_run,
-            only=_npis(args.only, "--only"),
-            force=_npis(args.force, "--force"),
+            only=npi_options(args.only, "--only"),
+            force=npi_options(args.force, "--force"),
             workers=args.workers,
             stop=None if args.check else _stop_on_signals(),
         )

@@ -6,6 +6,7 @@ The page objects' own (``pages.errors``) are re-exported, so the robot catches t
 from __future__ import annotations
 
 from pages.errors import FoundMany, NotFound, NotThere, PageAnswered, RobotError, SessionExpired, SiteError, TransientFault
+from robot.safetext import plural
 
 __all__ = [
     "BrowserFailed", "CannotWrite", "FoundMany", "BrowserMissing", "ConfigError", "LoginRefused", "NotFound", "NotListed", "NotThere", "PageAnswered", "RobotError",
@@ -50,7 +51,7 @@ class NotListed(RobotError):
         self.missing = missing
         flags = ", ".join(f"--{'only' if npi in only else 'force'} {npi}" for npi in missing)
         super().__init__(f"{flags}: neither MaxMD nor the portal lists {'this NPI' if len(missing) == 1 else 'these NPIs'} "
-                         f"(MaxMD lists {entries} providers, the portal {clinicians} Clinician accounts); check the number "
+                         f"(MaxMD lists {plural(entries, 'provider')}, the portal {plural(clinicians, 'Clinician account')}); check the number "
                          "(a typo can still pass the check digit) and run again; nothing was changed")
 
 

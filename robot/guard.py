@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
 from pages.base import Screen
 from robot import origins
 from robot.errors import NotFound
@@ -19,7 +17,7 @@ def typed_only_at(screen: Screen, key: str, site: Site, what: str, log: Any, *, 
     allowed = site.login_origins if login else site.own_origin  # the site's own origin first
     try:
         found = screen.origin_of(key)
-    except (NotFound, PlaywrightTimeout):  # no such field: where the browser was sent elsewhere, that is the answer
+    except NotFound:  # no such field: where the browser was sent elsewhere, that is the answer
         origins.require(screen.page.url, allowed, site=site.name, variable=site.variable, what=what)
         raise
     if login:  # the log says where each site's login was found

@@ -13,9 +13,9 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from robot import ledger
+from robot.cli import config_path, npi_options
 from robot.errors import ConfigError, RobotError
 from robot.handoff import write_private
-from robot.rules import npi_problem
 from robot.safetext import cut, plural, shown
 from robot.settings import forget_given_after_days
 
@@ -44,12 +44,10 @@ def main(argv: list[str]) -> int:
     args = parser().parse_args(argv)
     os.umask(0o077)
     try:
-        if args.config is not None and not args.config.exists():
-            raise ConfigError(f"--config {args.config}: no such file")
-        days = forget_given_after_days(args.config or Path("config/robot.yaml"))
+        days = forget_given_after_days(config_path(args.config, sandbox=False))  # a --config given must exist, as for a run
         if args.given is not None and args.sheet is not None:
             raise ConfigError("--given and --sheet: one at a time (print the sheets, hand them out, then mark them given)")
-        npis = _npis(args.given or args.sheet or [])
+        npis = sorted(npi_options(args.given or args.sheet or [], "--given" if args.given is not None else "--sheet"))
         path = ledger.path_in(args.out, args.sandbox)
         sheets = args.out / (SANDBOX_SHEETS_NAME if args.sandbox else SHEETS_NAME)
         if not path.exists():
@@ -86,16 +84,6 @@ def main(argv: list[str]) -> int:
     except RobotError as exc:
         print(f"error: {shown(str(exc))}", file=sys.stderr)
         return exc.exit_code
-
-
-def _npis(values: list[str]) -> list[str]:
-    out = []
-    for v in (v.strip() for v in values):
-        if problem := npi_problem(v):
-            raise ConfigError(f"{v}: not a valid NPI ({problem})")
-        if v not in out:
-            out.append(v)
-    return out
 
 
 def _update(out: Path, change, sandbox: bool) -> list[ledger.Entry]:  # noqa: ANN001 - a ledger.update change
