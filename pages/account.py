@@ -8,109 +8,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from playwright.sync_api import Dialog, Locator, Page
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import Error as PlaywrightError
 
-from pages.base import NEW_PAGE, SLICE_MS, Retry, Screen, _Answers
+from pages.base import NEW_PAGE, SLICE_MS, Retry, Scope, Screen, _Answers
 from pages.errors import NotThere, SessionExpired
-from pages.landmarks import CHECKED_OF, VALUE_OF, Landmarks
+from pages.landmarks import Landmarks
 from pages.locators import Selectors
 from pages.records import AccountNames, AccountState
+from pages.scripts import script
 
-# Whether this page is the account of ``npi``: the value beside its "Username" words (plain text,
-# a read-only input, a bold cell), or, where no such words are, the NPI shown as a title.
-_SHOWS_USERNAME = r"""(npi) => {
-  const norm = s => (s || "").replace(/[^A-Za-z]+/g, " ").trim().toLowerCase();
-  const holds = root => {
-    for (const i of root.querySelectorAll("input, textarea")) if ((i.value || "").trim() === npi) return true;
-    return new RegExp("(^|\\D)" + npi + "(\\D|$)").test(root.innerText || "");
-  };
-  const labels = [...document.querySelectorAll("label, th, td, dt, span, div, strong, b, p, legend")]
-    .filter(e => (e.textContent || "").length < 40 && /^user ?name$/.test(norm(e.textContent)));
-  for (const l of labels) {
-    if (l.control && (l.control.value || "").trim() === npi) return true;
-    let around = l;
-    for (let up = 0; up < 3 && around; up++, around = around.parentElement) if (holds(around)) return true;
-  }
-  if (labels.length) return false;
-  return [...document.querySelectorAll("h1, h2, h3, h4, [role=heading], legend, title")].some(holds);
-}"""
-# What Playwright's input_value and is_checked read, for read_back: null where they would refuse.
-_VALUE = f"els => els.map({VALUE_OF})"
-_CHECKED = f"els => els.map({CHECKED_OF})"
-# Messages that were there before Save, with their words then: only new words are an answer.
+# Messages that were there before Save are marked with their words then (pages/js/mark_seen.js): only
+# new words are an answer. A modal's buttons are numbered so that the one chosen can be clicked.
 _SEEN = "data-robot-seen"
 _CONFIRMING = "data-robot-confirm"
-# The first modal shown: its words without its buttons' (they ask nothing), and its buttons' names, each
-# button numbered in the page so that the one chosen can be clicked; the modal is marked seen as it is.
-_QUESTION = f"""(modals, attr) => {{
-  document.querySelectorAll("[" + attr + "]").forEach(b => b.removeAttribute(attr));
-  const m = modals.find(e => e.offsetParent !== null || e.getClientRects().length);
-  if (!m) return null;
-  m.setAttribute("{_SEEN}", (m.innerText || "").trim());
-  const buttons = [...m.querySelectorAll("button, [role=button], input[type=button], input[type=submit]")]
-    .filter(b => b.offsetParent !== null || b.getClientRects().length);
-  buttons.forEach((b, i) => b.setAttribute(attr, String(i)));
-  const c = m.cloneNode(true);
-  c.querySelectorAll("button, [role=button], input").forEach(b => b.remove());
-  return [(c.textContent || "").replace(/\\s+/g, " ").trim(),
-          buttons.map(b => (b.getAttribute("aria-label") || b.innerText || b.value || "").replace(/\\s+/g, " ").trim())];
-}}"""
-_MARK_SEEN = f"""els => els.forEach(e => {{ if ((e.offsetParent !== null || e.getClientRects().length) && (e.innerText || "").trim())
-  e.setAttribute("{_SEEN}", (e.innerText || "").trim()); }})"""
-_UNMARK_CHANGED = f"""() => document.querySelectorAll("[{_SEEN}]").forEach(e => {{
-  if ((e.innerText || "").trim() !== e.getAttribute("{_SEEN}")) e.removeAttribute("{_SEEN}"); }})"""
-# Every piece of text the page shows (text nodes, trimmed): before Save, so that words new after it can
-# be told, wherever the portal writes them (a box of its own, a line beside a field).
-_WORDS_SHOWN = """(root) => {
-  const out = new Set(), walk = document.createTreeWalker(root || document.body, NodeFilter.SHOW_TEXT);
-  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
-    const t = (n.nodeValue || "").trim(), e = n.parentElement;
-    if (t && e && !e.closest("script, style, option, select, textarea, [data-robot-mask]") && (e.offsetParent !== null || e.getClientRects().length)) out.add(t);
-  }
-  return out;
-}"""
-# The elements showing words that were not there before Save, inside the form the robot typed in (the
-# same document only; a page without a form has no such answer): the answer of a portal that writes it
-# where no usual message box is, and never a clock or a chat widget elsewhere on the page.
-_NEW_WORDS = f"""() => {{
-  const scope = window.__robotScope;
-  if (window.__robotStamp !== true || !window.__robotWords || !scope || !scope.isConnected) return [];
-  const before = window.__robotWords, now = ({_WORDS_SHOWN})(scope), holders = [];
-  const walk = document.createTreeWalker(scope, NodeFilter.SHOW_TEXT);
-  for (let n = walk.nextNode(); n; n = walk.nextNode()) {{
-    const t = (n.nodeValue || "").trim(), e = n.parentElement;
-    if (t && now.has(t) && !before.has(t) && /\\w/.test(t) && !holders.includes(e)) holders.push(e);
-  }}
-  return holders.filter(e => !holders.some(o => o !== e && o.contains(e))).map(e => (e.innerText || "").trim()).filter(Boolean);
-}}"""
-# The words of the messages (the outermost of each, shown), whether a modal is among them, and whether
-# the document is another than the one Save was clicked on: three questions, one call.
-_ANSWER_TEXTS = f"""(els, modal) => {{
-  if (typeof els === "string") els = [...document.querySelectorAll(els)].filter(e => !e.hasAttribute("{_SEEN}") && /\\w/.test(e.textContent));
-  const shown = els.filter(e => (e.offsetParent !== null || e.getClientRects().length) && !e.matches("button, a, input, select, textarea"))
-    .filter((e, i, all) => !all.some(o => o !== e && o.contains(e)));
-  const texts = shown.map(e => (e.innerText || "").trim()).filter(Boolean), moved = window.__robotStamp !== true;
-  // Where no message box has new words, the words new in place.
-  return [texts.length || moved ? texts : ({_NEW_WORDS})(), shown.some(e => e.matches(modal) || e.querySelector(modal)), moved];
-}}"""
-# ``_ANSWER_TEXTS`` by the messages' CSS (plain CSS: the page's own script, no selector engine).
-_ANSWER_BY_CSS = f"""([css, modal]) => ({_ANSWER_TEXTS})(css, modal)"""
-# ``_QUESTION`` for the modals shown now that were not there before Save (plain CSS: no selector engine).
-_MODALS_ASK = f"""([css, attr]) => ({_QUESTION})([...document.querySelectorAll(css)]
-  .filter(e => !e.hasAttribute("{_SEEN}") && /\\w/.test(e.textContent)), attr)"""
-# The first outermost message box that shows (part of) ``words`` and fits in the window, in page coordinates.
-_BOX_OF = """(els, words) => {
-  const norm = t => (t || "").replace(/\\s+/g, " ").trim();
-  const said = norm(words);
-  const shown = els.filter(e => (e.offsetParent !== null || e.getClientRects().length) && !e.matches("button, a, input, select, textarea"))
-    .filter(e => { const t = norm(e.innerText); return t && (said.includes(t) || t.includes(said)); })
-    .filter((e, i, all) => !all.some(o => o !== e && o.contains(e)));
-  for (const e of shown) {
-    const r = e.getBoundingClientRect();
-    if (r.height <= window.innerHeight) return {x: r.left + window.scrollX, y: r.top + window.scrollY, width: r.width, height: r.height};
-  }
-  return null;
-}"""
 _WORDS = re.compile(r"\w")
 _MODAL = "[role=dialog], [role=alertdialog], dialog[open], [aria-modal=true]"
 _CONFIRM = re.compile(r"^\W*(yes|ok|okay|confirm|save|continue|apply|proceed|submit)\b", re.I)
@@ -159,9 +69,14 @@ class UserAccountPage(Screen):
         super().__init__(page, selectors, retry)
         self.landmarks = landmarks  # where the controls stood on an earlier account page (pages.landmarks)
 
+    def here(self) -> Scope:
+        """The frame the account's section is in (the page, for the top document): where its scripts run."""
+        return self.frame_of("portal.account.section")
+
     def learn_landmarks(self) -> Landmarks | None:
-        """Where this account page's controls stand, for the account pages after it."""
-        return Landmarks.learn(self.page, self._sel)
+        """Where this account page's controls stand, for the account pages after it; None for an account
+        page in a frame (its pictures' bands and masks are the top page's business: found by the locators)."""
+        return Landmarks.learn(self.page, self._sel) if self.here() is self.page else None
 
     def open(self, url: str) -> None:
         """Open the account at the address its Username link in the search results points to (step 10).
@@ -173,18 +88,18 @@ class UserAccountPage(Screen):
     def shows_username(self, username: str) -> bool:
         """Whether this page is that user's account: the value beside its Username label is theirs."""
         self.wait_for_account_information_or_login()
-        return bool(self.page.evaluate(_SHOWS_USERNAME, username))
+        return bool(self.here().evaluate(script("shows_username"), username))
 
     def is_account_of(self, username: str) -> bool:
         """``shows_username`` for the page as it is now, without waiting (one call in the page's own world)."""
-        if self.landmarks is not None and (known := self.landmarks.is_account_of(self.page, username, _SHOWS_USERNAME)) is not None:
+        if self.landmarks is not None and (known := self.landmarks.is_account_of(self.page, username)) is not None:
             return known
-        return bool(self._el("portal.account.section").evaluate_all(f"(els, npi) => els.length > 0 && ({_SHOWS_USERNAME})(npi)",
-                                                                     username))
+        where = self.here()
+        return bool(self._sel("portal.account.section", where).count()) and bool(where.evaluate(script("shows_username"), username))
 
     def wait_for_account_information_or_login(self) -> None:
         with self.watching() as answers:
-            self.wait_for(self._el("portal.account.section"), "the account's User Account Information", answers,
+            self.wait_for(self.key("portal.account.section"), "the account's User Account Information", answers,
                           expect_login=True, awaits=("portal.account.section",))
 
     def wait_for_account_information(self) -> None:
@@ -194,18 +109,27 @@ class UserAccountPage(Screen):
     def account_information(self) -> Locator:
         """The part of the section worth a picture: from its title to the Direct Address (what the
         robot reads, sets and verifies; the password fields between are masked in every picture)."""
-        field = self._el("portal.account.direct_address")
+        where = self.here()
+        field = self._sel("portal.account.direct_address", where)
         # The section's title, not a region or group around the whole form (a band as tall as the form).
-        return self._el("portal.account.section").filter(has_not=field).or_(field)
+        return self._sel("portal.account.section", where).filter(has_not=field).or_(field)
 
     def answer_box(self, words: str) -> dict | None:
         """Where the message box that shows the Save's answer (``words``) is in the page, or None."""
         if not words:
             return None
         css = self._sel.css("portal.account.saved")
-        if css is not None:  # plain CSS: the page's own script, no selector engine on a page a Save loaded
-            return self.page.evaluate(f"([css, words]) => ({_BOX_OF})([...document.querySelectorAll(css)], words)", [css, words])
-        return self._el("portal.account.saved").evaluate_all(_BOX_OF, words)
+        for frame in self.frames():  # the answer may be in the account's frame or in the page around it
+            try:
+                if css is not None:  # plain CSS: the page's own script, no selector engine on a page a Save loaded
+                    box = frame.evaluate(script("box_by_css"), [css, words])
+                else:
+                    box = self._sel("portal.account.saved", frame).evaluate_all(script("box_of"), words)
+            except PlaywrightError:
+                continue
+            if box:
+                return box
+        return None
 
     def read(self, names: tuple[str, ...] | None = None) -> AccountState:
         """What the section shows. ``names``: which of the step-12 fields to read (default all of them);
@@ -241,14 +165,14 @@ class UserAccountPage(Screen):
         if (known := self._read_where_learned(names)) is not None:
             return known
 
-        def one(key: str, script: str) -> str | bool | None:
-            found = self._el(f"portal.account.{key}").evaluate_all(script)
+        def one(key: str, reads: str) -> str | bool | None:
+            found = self._el(f"portal.account.{key}").evaluate_all(reads)
             return found[0] if len(found) == 1 else None
 
         wanted = self.NAME_FIELDS if names is None else names
-        values = {field: one(field, _VALUE) for field in self.NAME_FIELDS if field in wanted}
-        emergency, poll = one("emergency_access", _CHECKED), one("poll_direct", _CHECKED)
-        address = one("direct_address", _VALUE)
+        values = {field: one(field, script("values")) for field in self.NAME_FIELDS if field in wanted}
+        emergency, poll = one("emergency_access", script("checks")), one("poll_direct", script("checks"))
+        address = one("direct_address", script("values"))
         if None in (*values.values(), emergency, poll, address):
             return self._read_by_words(names)
         return AccountState(
@@ -348,34 +272,54 @@ class UserAccountPage(Screen):
         return answer
 
     def _mark_messages(self) -> None:
-        """Mark the messages and modals there before Save, and stamp the document, in one call of the
-        page's own script where the messages' key is plain CSS (no copy of Playwright's script for it)."""
+        """Mark the messages and modals there before Save in every frame, and stamp each document, in one
+        call of the page's own script a frame where the messages' key is plain CSS (no copy of Playwright's
+        script for it)."""
         css = self._sel.css("portal.account.saved")
-        if css is None:
-            self._el("portal.account.saved").evaluate_all(_MARK_SEEN)
-            css = _MODAL
-        else:
-            css = f"{css}, {_MODAL}"
-        self.page.evaluate(f"css => {{ window.__robotStamp = true; ({_MARK_SEEN})([...document.querySelectorAll(css)]); "
-                           f"window.__robotScope = document.activeElement && document.activeElement.closest('form'); "
-                           f"window.__robotWords = ({_WORDS_SHOWN})(window.__robotScope); }}", css)
+        for frame in self.frames():
+            try:
+                if css is None:
+                    self._sel("portal.account.saved", frame).evaluate_all(script("mark_seen"))
+                frame.evaluate(script("mark_messages"), _MODAL if css is None else f"{css}, {_MODAL}")
+            except PlaywrightError:
+                pass  # a frame gone while it is marked has nothing to answer with
+
+    def _fresh(self, scope: Scope) -> Locator:
+        """The messages and modals in ``scope`` with words that were not there before Save."""
+        unseen = scope.locator(f":not([{_SEEN}])")
+        return self._sel("portal.account.saved", scope).or_(scope.locator(_MODAL)).and_(unseen).filter(has_text=_WORDS)
+
+    def _look(self, css: str | None, here: Scope) -> tuple[list[str], bool, bool | None]:
+        """The answer's words in every frame, whether a modal is among them, and whether the account's
+        frame holds another document than the one Save was clicked on (None: it could not be told)."""
+        texts: list[str] = []
+        asks, new = False, None
+        for frame in self.frames():
+            scope: Scope = self.page if frame == self.page.main_frame else frame
+            try:
+                if css is not None:
+                    found, modal, moved = frame.evaluate(script("answer_by_css"), [f"{css}, {_MODAL}", _MODAL])
+                else:
+                    found, modal, moved = self._fresh(scope).evaluate_all(script("answer_texts"), _MODAL)
+            except PlaywrightError:
+                continue  # a frame gone while it is read: its words are no answer
+            texts += found
+            asks = asks or modal
+            if scope == here or (isinstance(here, Page) and frame == self.page.main_frame):
+                new = moved
+        return texts, asks, new
 
     def _await_answer(self, answers: _Answers, said: list[str]) -> SaveAnswer:
         """Look in the page's own world first (a page a Save loaded is only looked at, and the answer
-        is often there at once); wait on a locator only while nothing has answered yet."""
-        unseen = self.page.locator(f":not([{_SEEN}])")
-        fresh = self._el("portal.account.saved").or_(self.page.locator(_MODAL)).and_(unseen).filter(has_text=_WORDS)
-        login = self._el("portal.login.submit")
+        is often there at once); wait on a locator only while nothing has answered yet. Every frame is
+        looked in: the answer may be in the account's frame or in the page around it (a toast)."""
+        here = self.here()
+        login = self.key("portal.login.submit")
         deadline = time.monotonic() + self._retry.timeout_s
         neutral, look = "", True
         css = self._sel.css("portal.account.saved")  # plain CSS: looked for by the page's own script, no selector engine
         while not said:
-            if not look:
-                texts, asks, new = [], False, None
-            elif css is not None:
-                texts, asks, new = self.page.evaluate(_ANSWER_BY_CSS, [f"{css}, {_MODAL}", _MODAL])
-            else:
-                texts, asks, new = fresh.evaluate_all(_ANSWER_TEXTS, _MODAL)
+            texts, asks, new = self._look(css, here) if look else ([], False, None)
             look = True
             answers.raise_if_failed(self.site)
             if said:
@@ -387,45 +331,68 @@ class UserAccountPage(Screen):
                     and self._count("portal.login.submit") and self.on_login_page():
                 raise SessionExpired(self.site)
             if texts:
-                if asks and self._confirm():
-                    look = False  # the answer comes after the confirmation: wait for it
-                    continue
+                if asks:
+                    asked = self._confirm()
+                    if asked is True:
+                        look = False  # the answer comes after the confirmation: wait for it
+                        continue
+                    if asked:  # a question about something else: refused, and said
+                        return self._answer(asked, answers, new_document=new, refused=True)
                 if verdict(text) != "unknown":
                     return self._answer(text, answers, new_document=new)
                 neutral = text  # "Saving…": wait on for words that say what happened
-                fresh.evaluate_all(_MARK_SEEN)
+                for frame in self.frames():
+                    try:
+                        self._fresh(frame).evaluate_all(script("mark_seen"))
+                    except PlaywrightError:
+                        pass
             left = deadline - time.monotonic()
             if left <= 0:
                 if neutral:
                     return self._answer(neutral, answers)
                 raise NotThere("the portal's answer to Save", self._retry.timeout_s, self.shows())
-            try:
-                fresh.or_(login).first.wait_for(state="visible", timeout=max(1, min(SLICE_MS, left * 1000)))
-            except PlaywrightTimeout:
-                self.page.evaluate(_UNMARK_CHANGED)  # a message box that was there may have new words
+            if self.shown(lambda scope: self._fresh(scope).or_(login(scope)), max(1, min(SLICE_MS, left * 1000))) is None:
+                for frame in self.frames():  # a message box that was there may have new words
+                    try:
+                        frame.evaluate(script("unmark_changed"))
+                    except PlaywrightError:
+                        pass
         return self._answer(" ".join(said).strip(), answers, dialog=True)
 
-    def _confirm(self) -> bool:
-        """An HTML modal that asks to confirm the Save is confirmed; True if it was one.
+    def _confirm(self) -> bool | str:
+        """An HTML modal that asks to confirm the Save is confirmed: True. A modal that asks something
+        else (a question, with a button to go back or a question mark) is answered no: its words, for the
+        run to stop with. False where no modal asks anything.
 
-        A question about saving, with a button to go on and one to go back (or a question mark);
-        a modal that only answers ("Saved", "Could not save" with an OK) is the answer instead."""
-        found = self.page.evaluate(_MODALS_ASK, [_MODAL, _CONFIRMING])
-        if not found:
-            return False
-        text, buttons = found
-        if not ABOUT_SAVING.search(text) or verdict(text) != "unknown":
-            return False
-        yes = next((i for i, name in enumerate(buttons) if _CONFIRM.search(name)), None)
-        if yes is None or not (any(_CANCEL.search(name) for name in buttons) or "?" in text):
-            return False
-        self.page.locator(f"[{_CONFIRMING}='{yes}']").first.click()
-        return True
+        A modal that only answers ("Saved", "Could not save" with an OK) is the answer instead."""
+        for frame in self.frames():
+            try:
+                found = frame.evaluate(script("modals_ask"), [_MODAL, _CONFIRMING])
+            except PlaywrightError:
+                continue
+            if not found:
+                continue
+            text, buttons = found
+            if verdict(text) != "unknown":
+                return False
+            yes = next((i for i, name in enumerate(buttons) if _CONFIRM.search(name)), None)
+            no = next((i for i, name in enumerate(buttons) if _CANCEL.search(name)), None)
+            if yes is None or not (no is not None or "?" in text):
+                return False
+            if ABOUT_SAVING.search(text):
+                frame.locator(f"[{_CONFIRMING}='{yes}']").first.click()
+                return True
+            if no is not None:
+                frame.locator(f"[{_CONFIRMING}='{no}']").first.click()
+            answered = f'"{buttons[no]}"' if no is not None else "nothing"
+            return f'The portal asked "{text}"; the robot answered {answered} (it confirms only a question about saving).'
+        return False
 
-    def _answer(self, text: str, answers: _Answers, *, dialog: bool = False, new_document: bool | None = None) -> SaveAnswer:
+    def _answer(self, text: str, answers: _Answers, *, dialog: bool = False, new_document: bool | None = None,
+                refused: bool = False) -> SaveAnswer:
         answers.raise_if_failed(self.site)
         new_page = self._completion(new_document) == NEW_PAGE
-        judged = verdict(text)
+        judged = "refused" if refused else verdict(text)
         if judged == "saved":
             return SaveAnswer(confirmation=text, new_page=new_page, dialog=dialog)
         if judged == "refused":

@@ -3,6 +3,9 @@
 A step is done when what the next step needs is there, whether the site loaded a new page, changed
 part of the page or opened a dialog: ``Screen.act`` clicks, then waits for that effect (a locator),
 and meanwhile watches the site's answers (documents, XHR, fetch) for server errors and an ended session.
+
+A screen is wherever its controls are: the top document or any frame of the page (``pages.frames``).
+Playwright's locators pierce open shadow roots, and so do the page scripts (``pages/js/deep.js``).
 """
 
 from __future__ import annotations
@@ -16,11 +19,16 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Locator, Page, Response
+from playwright.sync_api import Frame, Locator, Page, Response
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from pages.locators import MESSAGES, Selectors
 from pages.errors import FoundMany, NotFound, NotThere, PageAnswered, SessionExpired, SiteError
+from pages import frames
+from pages.frames import Find, Scope, either
+from pages.scripts import script
+
+__all__ = ["DIALOG", "IN_PLACE", "NEW_PAGE", "Find", "LoginScreen", "Retry", "Scope", "Screen", "either"]
 
 # How a step completed, as ``act`` saw it (the preflight reports it, the log keeps it).
 NEW_PAGE, IN_PLACE, DIALOG = "new page", "in place", "dialog"
@@ -49,7 +57,8 @@ class Retry:
 
 @dataclass
 class _Answers:
-    """The site's answers seen during one action: documents of the main frame, XHR and fetch, same site."""
+    """The site's answers seen during one action: documents (of any frame: a screen may be in one), XHR
+    and fetch, same site; a page it does not have (4xx) only where the top document is that page."""
 
     origin: str
     failed: list[tuple[int, str, str, str]] = field(default_factory=list)  # (status, method, url, resource type)
@@ -60,12 +69,11 @@ class _Answers:
         kind = request.resource_type
         if kind not in ("document", "xhr", "fetch") or _origin(response.url) != self.origin:
             return
-        if kind == "document" and response.frame != response.frame.page.main_frame:
-            return
         status = response.status
         if status >= 500 or (kind != "document" and status in _SESSION_ENDED):
             self.failed.append((status, request.method, response.url, kind))
-        elif kind == "document" and 400 <= status < 500 and status not in _SESSION_ENDED:
+        elif kind == "document" and 400 <= status < 500 and status not in _SESSION_ENDED \
+                and response.frame == response.frame.page.main_frame:
             self.missing.append((status, response.url))
 
     def raise_if_failed(self, site: str) -> None:
@@ -101,7 +109,28 @@ class Screen:
         return self._retry
 
     def _el(self, key: str) -> Locator:
-        return self._sel(key, self.page)
+        """``key``'s control, in the frame that shows it (see ``find``)."""
+        return self.find(self.key(key))
+
+    def key(self, key: str) -> Find:
+        """How to find ``key``'s control in any one frame."""
+        return lambda scope: self._sel(key, scope)
+
+    def frames(self) -> list[Frame]:
+        """The page's frames, the top document's first; a detached one is left out."""
+        return frames.live(self.page)
+
+    def find(self, find: Find) -> Locator:
+        """What ``find`` finds, in the first frame where it is shown (``pages.frames.find``)."""
+        return frames.find(self.page, find)
+
+    def frame_of(self, key: str) -> Scope:
+        """The frame (or the page, for its top document) that holds ``key``'s control, where its scripts run."""
+        return frames.holding(self.page, self.key(key))
+
+    def shown(self, find: Find, timeout_ms: float) -> Locator | None:
+        """Wait up to ``timeout_ms`` for what ``find`` finds to show in any frame; what showed, or None."""
+        return frames.shown(self.page, find, timeout_ms)
 
     # --- acting and waiting ------------------------------------------------------------------------
     @contextmanager
@@ -114,9 +143,9 @@ class Screen:
         finally:
             self.page.remove_listener("response", answers.seen)
 
-    def act(self, key: str, effect: Locator, what: str, *, control: Locator | None = None, expect_login: bool = False,
+    def act(self, key: str, effect: Find, what: str, *, control: Locator | None = None, expect_login: bool = False,
             awaits: tuple[str, ...] = ()) -> str:
-        """Click ``key``'s control (or ``control``), then wait until ``effect`` shows: the step is done.
+        """Click ``key``'s control (or ``control``), then wait until ``effect`` shows, in whatever frame: the step is done.
 
         Returns how it completed (``NEW_PAGE``, ``IN_PLACE``). A 5xx answer (a GET page is asked for
         again first), a 401/403 to an XHR or the login form instead raise for the runner to retry; a page
@@ -149,22 +178,19 @@ class Screen:
             count = m.group(1) if (m := _RESOLVED.search(str(exc))) else ""
             raise FoundMany(key, self._sel.describe(key), count, self._sel.written_at(key)) from None
 
-    def wait_for(self, effect: Locator, what: str, answers: _Answers, *, expect_login: bool = False,
+    def wait_for(self, effect: Find, what: str, answers: _Answers, *, expect_login: bool = False,
                  awaits: tuple[str, ...] = ()) -> None:
-        """Wait until ``effect`` is visible, looking at the site's answers between slices of the wait.
+        """Wait until ``effect`` is visible in any frame, looking at the site's answers between slices of the wait.
         ``awaits``: the keys ``effect`` is made of; one the operator overrode that finds nothing is named."""
-        login = self._el(f"{self.site}.login.submit")
-        awaited = effect if expect_login else effect.or_(login)
+        login = self.key(f"{self.site}.login.submit")
+        awaited = effect if expect_login else either(effect, login)
         deadline = time.monotonic() + self._retry.timeout_s
         retried = 0
         noticed = 0.0  # when a page answered 4xx was first seen
         while True:
             left = deadline - time.monotonic()
-            try:
-                awaited.first.wait_for(state="visible", timeout=max(1, min(SLICE_MS, left * 1000)))
+            if self.shown(awaited, max(1, min(SLICE_MS, left * 1000))) is not None:
                 break
-            except PlaywrightTimeout:
-                pass
             gets = [f for f in answers.failed if f[0] >= 500 and f[1] == "GET" and f[3] == "document"]
             if gets and len(gets) == len(answers.failed) and retried + 1 < self._retry.attempts:
                 retried += 1  # a page answered 5xx: ask for it again, as a person would reload
@@ -193,18 +219,23 @@ class Screen:
         return NotThere(what, self._retry.timeout_s, self.shows())
 
     def _stamp(self) -> None:
-        """Mark the document, so ``_completion`` can tell a new page from one changed in place."""
-        try:
-            self.page.evaluate("() => { window.__robotStamp = true; }")
-        except PlaywrightError:
-            pass  # a page still loading: it will be told apart all the same
+        """Mark each frame's document, so ``_completion`` can tell a new page from one changed in place."""
+        for frame in self.frames():
+            try:
+                frame.evaluate(script("stamp"))
+            except PlaywrightError:
+                pass  # a page still loading: it will be told apart all the same
 
     def _new_document(self) -> bool:
-        """Whether the document is another than the one ``_stamp`` marked."""
-        try:
-            return not self.page.evaluate("() => window.__robotStamp === true")
-        except PlaywrightError:
-            return True
+        """Whether a frame's document (the top one's, or a frame's that holds a screen) is another than the
+        one ``_stamp`` marked: a page loaded in a frame is a new page too."""
+        for frame in self.frames():
+            try:
+                if not frame.evaluate(script("stamped")):
+                    return True
+            except PlaywrightError:
+                return True
+        return False
 
     def _completion(self, new_document: bool | None = None) -> str:
         """How the last action completed; ``new_document`` where the caller has already looked."""
@@ -214,20 +245,30 @@ class Screen:
             self.page.wait_for_load_state("domcontentloaded")
         return self.completed
 
-    def mark_old(self, loc: Locator) -> Locator:
-        """Mark what ``loc`` finds now; returns a locator for what it finds later that was not there."""
-        try:
-            loc.evaluate_all(f"els => els.forEach(e => e.setAttribute('{_MARK}', ''))")
-        except PlaywrightError:
-            pass
-        return loc.and_(self.page.locator(f":not([{_MARK}])"))
+    def mark_old(self, find: Find) -> Find:
+        """Mark what ``find`` finds now, in every frame; returns how to find what it finds later that was not there."""
+        for frame in self.frames():
+            try:
+                if (loc := find(frame)) is not None:
+                    loc.evaluate_all(script("mark"), _MARK)
+            except PlaywrightError:
+                pass
+
+        def new(scope: Scope) -> Locator | None:
+            loc = find(scope)
+            return None if loc is None else loc.and_(scope.locator(f":not([{_MARK}])"))
+        return new
 
     def shows(self) -> str:
-        """What the page shows, in a few words: its title, its first heading, its messages."""
-        try:
-            return str(self.page.evaluate(_SHOWS, list(MESSAGES)))
-        except PlaywrightError:
-            return "(the page could not be read)"
+        """What the page shows, in a few words: its title, its first heading, its messages (a frame's too)."""
+        said = []
+        for frame in self.frames()[:4]:
+            try:
+                words = str(frame.evaluate(script("shows"), list(MESSAGES)))
+            except PlaywrightError:
+                continue
+            said.append(words if frame == self.page.main_frame else f"in the frame at {frame.url}: {words}")
+        return "; ".join(said) or "(the page could not be read)"
 
     def _fill(self, key: str, value: str) -> None:
         with self.finding(key):
@@ -303,26 +344,12 @@ class Screen:
 
     def _words(self, key: str) -> str:
         """The words of every visible element ``key`` matches now, in one call (the page's own world)."""
-        return " ".join(t.strip() for t in self._el(key).evaluate_all(_VISIBLE_TEXTS) if t.strip())
+        return " ".join(t.strip() for t in self._el(key).evaluate_all(script("visible_texts")) if t.strip())
 
     def _count(self, key: str) -> int:
         """How many elements ``key`` matches now, counted in the page's own script world: a page that
         is only looked at then costs one copy of Playwright's script, not two."""
         return self._el(key).evaluate_all("els => els.length")
-
-
-_VISIBLE_TEXTS = """els => els.filter(e => e.offsetParent !== null || e.getClientRects().length)
-  .filter((e, i, all) => !all.some(o => o !== e && o.contains(e))).map(e => e.innerText || "")"""
-_SHOWS = """(messages) => {
-  const clip = s => (s || "").replace(/\\s+/g, " ").trim().slice(0, 120);
-  const seen = el => el && (el.offsetParent !== null || el.getClientRects().length);
-  const heading = [...document.querySelectorAll("h1, h2, h3, [role=heading], legend")].find(seen);
-  const said = [...document.querySelectorAll(messages.join(","))].filter(seen).map(e => clip(e.innerText)).filter(Boolean);
-  const parts = [`title "${clip(document.title)}"`];
-  if (heading) parts.push(`heading "${clip(heading.innerText)}"`);
-  if (said.length) parts.push(`message "${said.slice(0, 2).join(" / ")}"`);
-  return parts.join(", ");
-}"""
 
 
 class LoginScreen(Screen):
@@ -338,14 +365,23 @@ class LoginScreen(Screen):
         self._fill(f"{self.site}.login.username", username)
         self._fill(f"{self.site}.login.password", password)
         submit = f"{self.site}.login.submit"
-        # Done when the form is gone (let in), the site says something, or a login form comes again.
-        gone = self.page.locator("body").filter(has_not=self._el(submit))
-        said = self.mark_old(self._el(f"{self.site}.page.alert")).filter(has_text=_ANY_WORD)
-        again = self.mark_old(self._el(submit))
+        # Done when the form is gone from its frame (let in), the site says something, or a login form comes again.
+        where = self.frame_of(submit)
+        form_frame = where.main_frame if isinstance(where, Page) else where
+
+        def gone(scope: Scope) -> Locator | None:
+            frame = scope.main_frame if isinstance(scope, Page) else scope
+            return scope.locator("body").filter(has_not=self._sel(submit, scope)) if frame == form_frame else None
+        alerts = self.mark_old(self.key(f"{self.site}.page.alert"))
+
+        def said(scope: Scope) -> Locator | None:
+            loc = alerts(scope)
+            return None if loc is None else loc.filter(has_text=_ANY_WORD)
+        again = self.mark_old(self.key(submit))
         self._stamp()
         with self.watching() as answers:
             self.click(submit, self._el(submit))
-            self.wait_for(gone.or_(said).or_(again), "the page after the login", answers, expect_login=True)
+            self.wait_for(either(gone, said, again), "the page after the login", answers, expect_login=True)
         self.completion = self._completion()  # how the login completed, for --check to tell
         return not self.on_login_page()
 

@@ -120,20 +120,23 @@ def field(text: str) -> Loc:
     return Loc("label", words(text), exact=False, alternative=beside(text), summary=f"the field labelled '{text}'")
 
 
-def control(pattern: str | re.Pattern[str], *roles: str, plain: str = "", shown: str = "") -> Loc:
-    """A control by its name in any of ``roles``; ``plain``: also the bare words where no role carries them
-    (a hover menu's title), outside every link and button."""
+def control(pattern: str | re.Pattern[str], *roles: str, plain: str = "", shown: str = "", opens: bool = True) -> Loc:
+    """A control by its name in any of ``roles``, or a disclosure with those words (``opens``); ``plain``:
+    also the bare words where no role carries them (a hover menu's title), outside every link and button."""
     name = words(pattern) if isinstance(pattern, str) else pattern
     alternative: Loc | None = None
     if plain:
         outside = "[not(ancestor-or-self::a or ancestor-or-self::button or ancestor-or-self::*[@role='button' or @role='link' or @role='menuitem'])]"
         alternative = Loc("selector", f"xpath={_said(plain)}{outside}[not(*[{_norm('.')}='{plain.lower()}'])]")
+    if opens:  # a disclosure that is none of those roles, by its own words (not a region that holds them)
+        alternative = Loc("selector", _DISCLOSURE, has_text=name, alternative=alternative)
     for r in reversed(roles):
         alternative = Loc("role", r, name=name, alternative=alternative)
     assert alternative is not None
     shown = shown or (pattern if isinstance(pattern, str) else f"/{pattern.pattern}/")
+    kinds = " or ".join(roles) + (" or disclosure" if opens else "") + (" or the words" if plain else "")
     return Loc(alternative.kind, alternative.value, name=alternative.name, alternative=alternative.alternative,
-               summary=f"a {' or '.join(roles)}{' or the words' if plain else ''} named '{shown}'")
+               summary=f"a {kinds} named '{shown}'")
 
 
 def section(text: str) -> Loc:
@@ -154,9 +157,14 @@ _NPI_NAME = re.compile(r"^\s*[12]\d{9}\s*$")
 # 12,000-character name: quadratic, seconds per element in the browser's text engine). Same matches.
 EMAIL_PATTERN = r"(?<![^\s@<>(),;:])[^\s@<>(),;:]+@[^\s@<>(),;:]+\.[A-Za-z]{2,}"
 EMAIL_TEXT = re.compile(EMAIL_PATTERN)
-# "Next", "Next page ›", "›" or ">" alone; never a page number, "«", or "»" (often the last page).
-NEXT_PAGE = re.compile(r"^[^\w«‹<←]*(next(\s+page)?|[›>→⟩])[^\w«‹<←]*$", re.I)
+# "Next", "Next page ›", "Go to next page", "›" or ">" alone (an arrow's aria-label is its name); never a page
+# number, "«", or "»" (often the last page). And more rows below these: "Load more", "Show more results".
+NEXT_PAGE = re.compile(r"^[^\w«‹<←]*((go\s+to\s+(the\s+)?)?next(\s+page)?(\s+of\s+results)?|[›>→⟩]"
+                       r"|(load|show|see|view)\s+more(\s+(results|rows|users|accounts))?|more\s+results)[^\w«‹<←]*$", re.I)
 _ACTION = ("button", "link", "menuitem", "tab")
+# What a person clicks besides those: a disclosure (a <summary>, a control that says whether it is
+# expanded, an accordion's header), by its words.
+_DISCLOSURE = "css=summary, [aria-expanded]"
 
 
 def _sign_out(shown: str) -> Loc:
@@ -185,7 +193,7 @@ DEFAULTS: dict[str, Loc] = {
     # MaxMD provisioning tool (seed steps 2-5)
     "maxmd.login.username": _LOGIN_NAME,
     "maxmd.login.password": field("Password"),
-    "maxmd.login.submit": control(_SIGN_IN, "button", shown="Sign in' or 'Log in"),
+    "maxmd.login.submit": control(_SIGN_IN, "button", shown="Sign in' or 'Log in", opens=False),
     "maxmd.home.details": control("Details", *_ACTION),
     "maxmd.details.identity_proofing": Loc(
         "role", "heading", name=re.compile(r"identi(ty|fy)[\s-]*proofing", re.I),
@@ -198,13 +206,13 @@ DEFAULTS: dict[str, Loc] = {
     # Patient and Provider Portal (seed steps 6-18)
     "portal.login.username": _LOGIN_NAME,
     "portal.login.password": field("Password"),
-    "portal.login.submit": control(_SIGN_IN, "button", shown="Sign in' or 'Log in"),
+    "portal.login.submit": control(_SIGN_IN, "button", shown="Sign in' or 'Log in", opens=False),
     "portal.nav.administration": control("Administration", "button", "link", "menuitem", "tab", plain="Administration"),
     "portal.nav.user_accounts": control("User Accounts", "menuitem", "link", "button", "tab"),
     "portal.users.access_type": field("Access Type"),
-    "portal.users.search": control("Search", "button", "link"),
+    "portal.users.search": control("Search", "button", "link", opens=False),
     "portal.users.username_link": Loc("role", "link", name=_NPI_NAME, summary="a link whose words are an NPI"),
-    "portal.users.next_page": control(NEXT_PAGE, "link", "button", shown="Next' or '›"),
+    "portal.users.next_page": control(NEXT_PAGE, "link", "button", shown="Next' or '›' or 'Load more", opens=False),
     "portal.account.section": section("User Account Information"),
     "portal.account.display_name": field("Display Name"),
     "portal.account.first_name": field("First Name"),
@@ -218,7 +226,7 @@ DEFAULTS: dict[str, Loc] = {
     "portal.account.direct_password": field("Change Direct Password"),
     "portal.account.confirm_direct_password": field("Confirm Direct Password"),
     "portal.account.save": control(re.compile(r"^[\W\d_]*save([\s_-]+(changes|account|user( account)?))?[\W\d_]*$", re.I), "button",
-                                   shown="Save' or 'Save changes"),
+                                   shown="Save' or 'Save changes", opens=False),
     # Beyond the screens' tables: how a run ends its sessions, on any page after the login ...
     "maxmd.nav.sign_out": _sign_out("Sign out' or 'Log out"),
     "portal.nav.sign_out": _sign_out("Log out' or 'Sign out"),

@@ -21,8 +21,9 @@ import structlog
 from playwright.sync_api import CDPSession, Locator, Page
 from playwright.sync_api import Error as PlaywrightError
 
-from pages.landmarks import BAND_JS, COVER_JS, Landmarks
+from pages.landmarks import Landmarks
 from pages.locators import SECRET_KEYS, Selectors
+from pages.scripts import script
 from robot import stitch
 from robot.errors import CannotWrite
 from robot.handoff import Handoff, HandoffRow, HandoffUnwritable, write_private
@@ -33,19 +34,6 @@ REDACTED = "[redacted]"
 MASK_COLOR = "#1f2933"
 _MARGIN = 12  # pixels above and below a band
 _CROP_MARGIN = 6  # pixels around a part cut from a page
-# Where each element is in the page (not the window); null for one not shown.
-_RECTS_JS = """els => els.map(e => {
-  const r = e.getBoundingClientRect();
-  return r.width && r.height ? {x: r.left + window.scrollX, y: r.top + window.scrollY, width: r.width, height: r.height} : null;
-})"""
-
-# The page's whole size, as a full-page screenshot takes it.
-_SIZE_JS = """() => {
-  const d = document.documentElement, b = document.body || d;
-  return [Math.ceil(Math.max(d.scrollWidth, b.scrollWidth, d.clientWidth)), Math.ceil(Math.max(d.scrollHeight, b.scrollHeight, d.clientHeight))];
-}"""
-
-
 class Redactor:
     """Knows every secret of the run and scrubs it from any text."""
 
@@ -195,7 +183,7 @@ class Audit:
             if full_page:
                 return self._whole_page(page)
             covered = None if landmarks is None or not self._cdp else landmarks.band_and_cover(page, MASK_COLOR, _MARGIN)
-            band = covered or (region.evaluate_all(BAND_JS, _MARGIN) if region is not None else None)
+            band = covered or (region.evaluate_all(script("band"), _MARGIN) if region is not None else None)
             clip = band["clip"] if band is not None and band["full"] else None
             data = self._capture(page, clip, covered=covered is not None)
             if data is None:
@@ -205,7 +193,7 @@ class Audit:
                     frame = {"clip": band["clip"], "full_page": True}
                 else:
                     frame = {}
-                data = page.screenshot(mask=[self._masks(page)], mask_color=MASK_COLOR, animations="disabled", **frame)
+                data = page.screenshot(mask=self._masks(page), mask_color=MASK_COLOR, animations="disabled", **frame)
         except Exception as exc:  # noqa: BLE001 - a missing picture must not end the provider's work
             self.log.warning("screenshot failed", who=who, step=step, error=str(exc))
             return None
@@ -213,7 +201,7 @@ class Audit:
 
     def _whole_page(self, page: Page) -> bytes:
         """The whole page, in strips where it is taller than one (``robot.stitch``), secrets masked."""
-        width, height = page.evaluate(_SIZE_JS)
+        width, height = page.evaluate(script("page_size"))
         clips = stitch.strips(max(width, 1), max(height, 1))
         # Covered again for each strip: taking one resizes the view, and a page may move as it does.
         if len(clips) == 1:
@@ -224,9 +212,9 @@ class Audit:
         """Each of ``parts`` cut from the page it is on (one page, many pictures), named for its ``whos``;
         "" for a part not shown or a who that is "". The page's secrets are covered once for all of them."""
         try:
-            rects = parts.evaluate_all(_RECTS_JS)
+            rects = parts.evaluate_all(script("rects"))
             if self._cdp:
-                self._masks(page).evaluate_all(COVER_JS, MASK_COLOR)
+                self._cover(page)
         except Exception as exc:  # noqa: BLE001 - pictures must not end the run's reading of the sites
             self.log.warning("screenshot failed", who="practice", step=step, error=str(exc))
             return ["" for _ in whos]
@@ -251,7 +239,7 @@ class Audit:
         """The part of the page at ``clip`` (page coordinates), secrets masked: Chromium's capture, else
         ``page.screenshot`` with ``mask`` (in CSS pixels, as Chromium's is)."""
         return self._capture(page, clip, covered=covered) or page.screenshot(
-            clip=clip, full_page=True, scale="css", mask=[self._masks(page)], mask_color=MASK_COLOR, animations="disabled")
+            clip=clip, full_page=True, scale="css", mask=self._masks(page), mask_color=MASK_COLOR, animations="disabled")
 
     def _capture(self, page: Page, clip: dict | None = None, *, covered: bool = False) -> bytes | None:
         """Chromium's capture of the viewport, or of ``clip`` (a band taller than the window), secret
@@ -266,7 +254,7 @@ class Audit:
             return None
         self._sessions[page] = session
         if not covered:
-            self._masks(page).evaluate_all(COVER_JS, MASK_COLOR)
+            self._cover(page)
         params: dict = {"format": "png", "optimizeForSpeed": True}
         if clip is not None:
             params.update(clip={**clip, "scale": 1}, captureBeyondViewport=True)
@@ -277,11 +265,22 @@ class Audit:
             return None  # a session gone with its page: page.screenshot will say what is wrong
         return base64.b64decode(data)
 
-    def _masks(self, page: Page) -> Locator:
-        """Every secret field as one locator (one lookup in the page, not one a key)."""
+    def _masks(self, page: Page) -> list[Locator]:
+        """Every secret field, as one locator a frame (one lookup in each, not one a key): a screen in a
+        frame has its secrets masked like one in the top document."""
         ways = {self.selectors.describe(key): key for key in SECRET_KEYS}  # each way once: a lookup costs a walk of the page
-        fields = [self.selectors(key, page) for key in ways.values()] + [page.locator("input[type=password]")]
-        return functools.reduce(Locator.or_, fields)
+        frames = [page, *page.frames[1:]]
+        return [functools.reduce(Locator.or_, [self.selectors(key, f) for key in ways.values()] + [f.locator("input[type=password]")])
+                for f in frames]
+
+    def _cover(self, page: Page) -> None:
+        """Cover every secret field of every frame with a box of the mask colour (``cover.js``), in its own document."""
+        for frame, masks in zip(page.frames, self._masks(page)):
+            try:
+                masks.evaluate_all(script("cover"), MASK_COLOR)
+            except PlaywrightError:
+                if not frame.is_detached():
+                    raise  # a frame whose secrets cannot be covered: no picture rather than a readable one
 
     # --- words ---------------------------------------------------------------------------------
     def say(self, line: str) -> None:

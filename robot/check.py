@@ -19,10 +19,11 @@ from pathlib import Path
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, Playwright, sync_playwright
 
-from pages.base import LoginScreen, Retry, Screen
+from pages.base import Find, LoginScreen, Retry, Scope, Screen, either
 from pages.locators import DEFAULTS
 from pages.maxmd import NPI_OR_ADDRESS, IdentityProofingPage, MaxmdHomePage, MaxmdLoginPage, WorkflowStatusPage
 from pages.portal import PortalLoginPage, PortalNavigation, UserSearchPage
+from pages.scripts import script
 from robot import origins
 from robot.audit import Audit, Redactor
 from robot.browser import BrowserChoice, launch
@@ -58,14 +59,22 @@ class _Walk:
         self.retry = Retry(settings.retries + 1, 1.0, timeout_s=settings.timeout_ms / 1000)
         self.wait_ms = min(settings.timeout_ms, 5000)
         self.quick = Retry(settings.retries + 1, 1.0, timeout_s=self.wait_ms / 1000)  # a missing key costs no more
+        self.screen = Screen(page, settings.selectors, self.quick)  # finds a key in whatever frame shows it
+
+    def locate(self, key: str) -> Locator:
+        """``key``'s control, in the frame that shows it (the top document where none does)."""
+        return self.screen.find(self.screen.key(key))
 
     def resolve(
-        self, screen: str, keys: tuple[str, ...], scope: Callable[[str], Page | Locator] | None = None, *, shoot: bool = True
+        self, screen: str, keys: tuple[str, ...], scope: Callable[[str], Page | Locator | None] | None = None, *, shoot: bool = True
     ) -> None:
-        """Find each key on the current screen, outline what was found, photograph it; True if all were found."""
-        locs = {key: self.settings.selectors(key, scope(key) if scope else self.page) for key in keys}
+        """Find each key on the current screen (in any frame), outline what was found, photograph it."""
+        # The screen's first key is given time to come; once one has, the screen is there.
+        first = scope(keys[0]) if scope else None
+        if first is None:
+            self.screen.shown(self.screen.key(keys[0]), self.wait_ms)
+        locs = {key: (inside if scope and (inside := scope(key)) is not None else self.locate(key)) for key in keys}
         for key, loc in locs.items():
-            # The screen's first key is given time to come; once one has, the screen is there.
             with contextlib.suppress(PlaywrightError):
                 loc.first.wait_for(state="attached", timeout=self.wait_ms if key == keys[0] else 500)
             n = loc.count()
@@ -80,7 +89,7 @@ class _Walk:
 
 # Where a key finds nothing, the walk goes on by plain HTML so the later screens get checked too.
 # These fallbacks serve the check alone; a run uses the keys and nothing else.
-_FALLBACK: dict[str, Callable[[Page], Locator]] = {
+_FALLBACK: dict[str, Callable[[Scope], Locator]] = {
     "login.username": lambda p: p.locator("input:not([type=password]):not([type=hidden]):not([type=submit])").first,
     "login.password": lambda p: p.locator("input[type=password]").first,
     "login.submit": lambda p: p.locator("button, input[type=submit]").first,
@@ -94,18 +103,12 @@ _FALLBACK: dict[str, Callable[[Page], Locator]] = {
 }
 # The words each key's default looks for, to name the nearest words a page shows instead.
 _QUOTED = re.compile(r"'([^']+)'")
-# Every short piece of visible text a person could take for a control's name.
-_TEXTS = """() => [...document.querySelectorAll("a, button, label, legend, th, td, h1, h2, h3, h4, h5, h6, [role], span, b, strong, div, p, li, option")]
-  .filter(e => (e.offsetParent !== null || e.getClientRects().length) && e.children.length < 3)
-  .map(e => (e.innerText || "").replace(/\\s+/g, " ").trim()).filter(t => t && t.length < 60)"""
-
-
 def _control(walk: _Walk, key: str) -> Locator:
     """The key's control if it was found, else the plain-HTML fallback."""
     if walk.results[key].state == "found":
-        return walk.settings.selectors(key, walk.page).first
+        return walk.locate(key).first
     fallback = _FALLBACK.get(key) or _FALLBACK[key.split(".", 1)[1]]
-    return fallback(walk.page)
+    return walk.screen.find(fallback)
 
 
 def _nearest(walk: _Walk, keys: tuple[str, ...]) -> None:
@@ -113,10 +116,11 @@ def _nearest(walk: _Walk, keys: tuple[str, ...]) -> None:
     missing = [k for k in keys if walk.results[k].state == "MISSING"]
     if not missing:
         return
-    try:
-        texts = sorted(set(walk.page.evaluate(_TEXTS)))
-    except PlaywrightError:
-        return
+    shown: set[str] = set()
+    for frame in walk.screen.frames():  # the words of every frame: a screen may be in one
+        with contextlib.suppress(PlaywrightError):
+            shown.update(frame.evaluate(script("short_texts")))
+    texts = sorted(shown)
     lowered = {t.lower(): t for t in texts}
     for key in missing:
         wanted = _QUOTED.search(DEFAULTS[key].describe())
@@ -127,7 +131,7 @@ def _nearest(walk: _Walk, keys: tuple[str, ...]) -> None:
             walk.results[key].instead = lowered[close[0]]
 
 
-def _go(walk: _Walk, screen: Screen, key: str, effect: Locator, what: str, run: Callable[[], str] | None = None) -> None:
+def _go(walk: _Walk, screen: Screen, key: str, effect: Find, what: str, run: Callable[[], str] | None = None) -> None:
     """Take the step as the run does (``run``, the page object's action) where its key was found, else by
     the key's control or its fallback, waiting for ``effect``; and say how it completed."""
     results = walk.results
@@ -163,16 +167,18 @@ def _login(walk: _Walk, login: LoginScreen, name: str, keys: tuple[str, ...]) ->
     else:
         _control(walk, f"{prefix}.login.username").fill(site.username)
         _control(walk, f"{prefix}.login.password").fill(site.password)
-        gone = walk.page.locator("body").filter(has_not=walk.page.locator("input[type=password]"))
-        _go(walk, login, f"{prefix}.login.submit", gone.or_(login.mark_old(walk.page.locator("input[type=password]"))),
+        def gone(scope: Scope) -> Locator:
+            return scope.locator("body").filter(has_not=scope.locator("input[type=password]"))
+        _go(walk, login, f"{prefix}.login.submit", either(gone, login.mark_old(lambda scope: scope.locator("input[type=password]"))),
             "the page after the login")
-    if walk.page.locator("input[type=password]").count():  # still a login form: refused
+    if walk.screen.find(lambda scope: scope.locator("input[type=password]")).count():  # still a login form: refused
         raise LoginRefused(f"{site.name} login refused for {site.username} at {site.url}: \"{login.alert_text()}\"")
 
 
-def _changed(screen: Screen) -> Locator:
-    """Anything new on the page: the generous effect a step of the check waits for when its key is missing."""
-    return screen.mark_old(screen.page.locator("body *")).first
+def _changed(screen: Screen) -> Find:
+    """Anything new on the page (in any frame): the generous effect a step of the check waits for when its key is missing."""
+    new = screen.mark_old(lambda scope: scope.locator("body *"))
+    return lambda scope: (loc.first if (loc := new(scope)) is not None else None)
 
 
 def _walk_maxmd(walk: _Walk) -> None:
@@ -181,13 +187,13 @@ def _walk_maxmd(walk: _Walk) -> None:
     login, home, details, workflows = SCREENS[:4]
     _login(walk, MaxmdLoginPage(page, sel, walk.retry), *login)  # a login gets the full timeout
     walk.resolve(*home)
-    _go(walk, screen, "maxmd.home.details", sel("maxmd.details.identity_proofing", page).or_(_changed(screen)),
+    _go(walk, screen, "maxmd.home.details", either(screen.key("maxmd.details.identity_proofing"), _changed(screen)),
         "the identity-proofing information", MaxmdHomePage(page, sel, walk.quick).open_details)
     walk.resolve(*details)
-    _go(walk, screen, "maxmd.details.workflow_status", screen.mark_old(page.get_by_text(NPI_OR_ADDRESS)),
+    _go(walk, screen, "maxmd.details.workflow_status", screen.mark_old(lambda scope: scope.get_by_text(NPI_OR_ADDRESS)),
         "the provisioned providers' entries", IdentityProofingPage(page, sel, walk.quick).view_workflow_status)
     providers = WorkflowStatusPage(page, sel, walk.retry).entries()
-    walk.resolve(*workflows, scope=lambda key: providers if key.endswith("direct_address") and providers.count() else page)
+    walk.resolve(*workflows, scope=lambda key: providers if key.endswith("direct_address") and providers.count() else None)
 
 
 def _walk_portal(walk: _Walk) -> None:
@@ -197,7 +203,7 @@ def _walk_portal(walk: _Walk) -> None:
     _login(walk, PortalLoginPage(page, sel, walk.retry), *login)
     nav = PortalNavigation(page, sel, walk.quick)
     walk.resolve(menu[0], menu[1][:1], shoot=False)  # the menu's own screenshot comes once it is open
-    _go(walk, screen, "portal.nav.administration", sel("portal.nav.user_accounts", page).or_(_changed(screen)),
+    _go(walk, screen, "portal.nav.administration", either(screen.key("portal.nav.user_accounts"), _changed(screen)),
         "the Administration menu", nav.open_administration_menu)
     walk.resolve(*menu)
     _user_accounts(walk, screen, nav)
@@ -208,33 +214,30 @@ def _walk_portal(walk: _Walk) -> None:
     else:
         with contextlib.suppress(PlaywrightError):
             _control(walk, "portal.users.access_type").select_option(label="Clinician", timeout=walk.wait_ms)
-    links = screen.mark_old(page.get_by_role("link", name=re.compile(r"^\s*[12]\d{9}\s*$")))
-    _go(walk, screen, "portal.users.search", sel("portal.users.username_link", page).or_(links), "the search results",
+    links = screen.mark_old(lambda scope: scope.get_by_role("link", name=re.compile(r"^\s*[12]\d{9}\s*$")))
+    _go(walk, screen, "portal.users.search", either(screen.key("portal.users.username_link"), links), "the search results",
         search.search)
     walk.resolve(*results)
     # Only a results list longer than one page has a "Next" link: absent is fine.
-    following = sel("portal.users.next_page", page)
+    following = walk.locate("portal.users.next_page")
     walk.results["portal.users.next_page"].state = "found" if following.count() else "absent (ok)"
     if not following.count():
         walk.audit.say("Only one page of search results seen: if your portal pages its results, check that the "
                        "robot recognises its 'Next' link (portal.users.next_page).")
-    _go(walk, screen, "portal.users.username_link", sel("portal.account.section", page).or_(_changed(screen)),
+    _go(walk, screen, "portal.users.username_link", either(screen.key("portal.account.section"), _changed(screen)),
         "the account page")
     with contextlib.suppress(PlaywrightError):
-        sel("portal.account.section", page).first.scroll_into_view_if_needed(timeout=walk.wait_ms)
+        walk.locate("portal.account.section").first.scroll_into_view_if_needed(timeout=walk.wait_ms)
     walk.resolve(*account)
 
 
 def _user_accounts(walk: _Walk, screen: Screen, nav: PortalNavigation) -> None:
     """Seed step 7's second half: User Accounts from the open menu, or the address a hidden link holds."""
-    page, sel = walk.page, walk.settings.selectors
-    search_screen = sel("portal.users.access_type", page).or_(sel("portal.users.search", page))
+    search_screen = either(screen.key("portal.users.access_type"), screen.key("portal.users.search"), _changed(screen))
     if walk.results["portal.nav.user_accounts"].state == "found" or _control(walk, "portal.nav.user_accounts").is_visible():
-        _go(walk, screen, "portal.nav.user_accounts", search_screen.or_(_changed(screen)), "the User Accounts search",
-            nav.choose_user_accounts)
+        _go(walk, screen, "portal.nav.user_accounts", search_screen, "the User Accounts search", nav.choose_user_accounts)
         return
-    href = page.get_by_text(re.compile(r"user\s*accounts?", re.I)).evaluate_all(
-        "els => els.map(e => e.closest('a') && e.closest('a').href).filter(Boolean)")
+    href = walk.screen.find(lambda scope: scope.get_by_text(re.compile(r"user\s*accounts?", re.I))).evaluate_all(script("link_addresses"))
     if href:
         screen.goto(href[0])
         walk.results["portal.nav.user_accounts"].completed = "by the address of a hidden link"

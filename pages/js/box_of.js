@@ -1,0 +1,17 @@
+// uses: deep
+// The first outermost message box that shows (part of) `words` and fits in the window, in page
+// coordinates (the top page's, whatever frame it is in). `els`: the boxes, or their plain CSS.
+(els, words) => {
+  if (typeof els === "string") els = deep.all(els);
+  const norm = t => (t || "").replace(/\s+/g, " ").trim();
+  const said = norm(words);
+  const shown = els.filter(e => deep.shown(e) && !e.matches("button, a, input, select, textarea"))
+    .filter(e => { const t = norm(deep.text(e)); return t && (said.includes(t) || t.includes(said)); })
+    .filter((e, i, all) => !all.some(o => o !== e && deep.contains(o, e)));
+  for (const e of shown) {
+    const r = e.getBoundingClientRect();
+    const [dx, dy] = deep.topOffset();
+    if (r.height <= window.innerHeight) return {x: r.left + window.scrollX + dx, y: r.top + window.scrollY + dy, width: r.width, height: r.height};
+  }
+  return null;
+}

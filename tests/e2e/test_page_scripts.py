@@ -1,0 +1,213 @@
+"""Each page script (pages/js/*.js) in a real Chromium, in three places a screen may be: the top document,
+an iframe, and inside an open shadow root (a web component's). The same markup is put in each; what
+each script answers must not depend on where it is."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from playwright.sync_api import Frame, Page
+
+from pages import scripts
+from pages.base import Screen
+from pages.locators import EMAIL_PATTERN, ENTRY_ATTRIBUTE, Selectors
+from pages.scripts import script
+
+pytestmark = pytest.mark.e2e
+
+PLACES = ("top", "frame", "shadow")
+_NOT_PLACED = {"deep", "landmark"}  # libraries: tested through the scripts that use them
+
+ACCOUNT = """<h2>User Account Information</h2>
+<section><div><div><span>Username</span> <b>1234567893</b></div></div></section>
+<label for=n>Display Name</label> <input id=n name=display value="Jane Okafor">
+<label for=p>Change Password</label> <input id=p type=password value="pw-secret">
+<label><input id=ea type=checkbox checked> Allow Emergency Access</label>
+<label for=d>Direct Address</label> <input id=d name=direct value="jane@direct.example.com">
+<select id=at><option value=1>Patient</option><option value=7>Clinicians</option></select>
+<div role=status class=msg>Ready.</div>
+<form id=f><input id=typed value="x"><p class=note>Before</p></form>
+<div role=dialog id=dlg hidden>Save changes to this user account? <button>Cancel</button> <button>Save</button></div>
+<ul><li>Jane Okafor 1234567893 <span class=box>jane@direct.example.com</span></li>
+<li>Ravi Shah 1245319599 <span class=box>ravi@direct.example.com</span></li>
+<li>Ann Lee (no NPI yet)</li></ul>
+<nav><a href="/u/1">1234567893</a> <a href="javascript:void 0">1245319599</a>
+<button class=pager>Next page</button> <button class=pager disabled>Previous</button></nav>
+<div id=scroller style="height:60px; overflow-y:auto"><p>a</p><p>b</p><p>c</p><p>d</p><p id=last>e</p></div>
+"""
+
+
+def _place(page: Page, where: str, html: str = ACCOUNT) -> Page | Frame:
+    """``html`` in the top document, in an iframe, or in a web component's open shadow root; where scripts run."""
+    if where == "top":
+        page.set_content(f"<!doctype html><title>Account</title><body>{html}</body>")
+        return page
+    if where == "frame":
+        page.set_content(f"<!doctype html><title>Shell</title><body><h1>Portal</h1>"
+                         f"<iframe style='width:900px;height:1400px' srcdoc={json.dumps(html)}></iframe></body>")
+        page.locator("iframe").content_frame.locator("body").wait_for()
+        return page.frames[1]
+    page.set_content("<!doctype html><title>Account</title><body><x-account></x-account><script>"
+                     "customElements.define('x-account', class extends HTMLElement { constructor() { super();"
+                     f" this.attachShadow({{mode: 'open'}}).innerHTML = {json.dumps(html)}; }} }});</script></body>")
+    return page
+
+
+@pytest.fixture(params=PLACES)
+def placed(request: pytest.FixtureRequest, page: Page) -> tuple[Page | Frame, str]:
+    return _place(page, request.param), request.param
+
+
+def test_every_script_file_loads_as_one_function_or_library(page: Page):
+    for name in scripts.names():
+        kind = page.evaluate(f"typeof ({script(name)})")
+        assert kind == ("object" if name in _NOT_PLACED else "function"), name
+
+
+def test_every_script_is_used_by_the_robot_and_tested_here():
+    import pathlib
+
+    code = "".join(p.read_text() for folder in ("pages", "robot") for p in pathlib.Path(folder).glob("*.py"))
+    js = "".join(p.read_text() for p in scripts.FOLDER.glob("*.js"))
+    tests = pathlib.Path(__file__).read_text()
+    for name in scripts.names():
+        assert f'script("{name}")' in code or f"uses: {name}" in js or f", {name}" in js, name
+        assert name in _NOT_PLACED or f'script("{name}")' in tests.split("def test_every_script_is_used")[1], name
+
+
+def test_shows_username(placed):
+    scope, _ = placed
+    assert scope.evaluate(script("shows_username"), "1234567893") is True
+    assert scope.evaluate(script("shows_username"), "1245319599") is False
+
+
+def test_visible_texts_and_shows(placed):
+    scope, where = placed
+    assert scope.get_by_role("status").evaluate_all(script("visible_texts")) == ["Ready."]
+    said = scope.evaluate(script("shows"), ["[role=status]"])
+    assert 'heading "User Account Information"' in said and 'message "Ready."' in said
+
+
+def test_question_and_modals_ask(placed):
+    scope, _ = placed
+    scope.get_by_role("status").evaluate("e => e.getRootNode().getElementById('dlg').hidden = false")
+    text, buttons = scope.evaluate(script("modals_ask"), ["[role=dialog]", "data-robot-confirm"])
+    assert text == "Save changes to this user account?" and buttons == ["Cancel", "Save"]
+    scope.locator("[data-robot-confirm='1']").click()  # the button numbered 1 is Save
+    assert scope.locator("[role=dialog]").get_attribute("data-robot-seen").startswith("Save changes")
+    modal = scope.locator("[role=dialog]")
+    assert modal.evaluate_all(script("question"), "data-robot-confirm")[1] == ["Cancel", "Save"]
+
+
+def test_messages_marked_before_save_and_new_words_after(placed):
+    scope, _ = placed
+    scope.locator("#typed").focus()
+    scope.evaluate(script("mark_messages"), "[role=status], [role=dialog]")
+    assert scope.evaluate(script("answer_by_css"), ["[role=status]", "[role=dialog]"]) == [[], False, False]
+    scope.locator("[role=status]").evaluate("e => { e.textContent = 'User account saved.'; }")
+    scope.evaluate(script("unmark_changed"))
+    texts, asks, moved = scope.evaluate(script("answer_by_css"), ["[role=status]", "[role=dialog]"])
+    assert (texts, asks, moved) == (["User account saved."], False, False)
+    # Words new in the form the robot typed in, where no message box has any.
+    scope.locator("[role=status]").evaluate_all(script("mark_seen"))
+    scope.locator(".note").evaluate("e => { e.textContent = 'Changes applied'; }")
+    assert scope.evaluate(script("answer_by_css"), ["[role=status]", "[role=dialog]"])[0] == ["Changes applied"]
+    assert scope.evaluate(script("new_words")) == ["Changes applied"]
+    assert "Changes applied" in scope.locator("#f").evaluate(f"f => [...({script('words_shown')})(f)]")
+    assert scope.locator(".msg").evaluate_all(script("answer_texts"), "[role=dialog]")[0] == ["User account saved."]
+
+
+def test_box_of_is_in_top_page_coordinates(placed, page: Page):
+    scope, where = placed
+    box = scope.evaluate(script("box_by_css"), ["[role=status]", "Ready."])
+    same = scope.locator("[role=status]").evaluate_all(script("box_of"), "Ready.")
+    real = scope.locator("[role=status]").bounding_box()  # Playwright's: the top page's viewport
+    assert box == same and abs(box["x"] - real["x"]) < 1 and abs(box["y"] - real["y"] - page.evaluate("scrollY")) < 1
+    rects = scope.locator("[role=status]").evaluate_all(script("rects"))
+    assert abs(rects[0]["y"] - box["y"]) < 1
+
+
+def test_landmarks_scripts(placed):
+    scope, where = placed
+    learned = scope.get_by_label("Direct Address").evaluate_all(script("learn"))
+    path, sig, alone = learned[0]
+    assert sig == "input/:direct address"
+    assert alone is (where != "shadow")  # a control in a shadow root has no plain path to be found again by
+    if where != "shadow":
+        assert scope.evaluate(script("read_spots"), {"d": [path, sig]}) == {"d": ["jane@direct.example.com", None]}
+        title = scope.get_by_role("heading").evaluate_all(script("learn"))[0][:2]
+        assert scope.evaluate(script("account_of"), [title, "1234567893"]) == [True, True]
+        band = scope.evaluate(script("band_and_cover"), [[title, [path, sig]], [], "#123456", 12])
+        assert band["clip"]["height"] > 40
+    assert scope.get_by_label("Direct Address").evaluate_all(script("values")) == ["jane@direct.example.com"]
+    assert scope.get_by_label("Allow Emergency Access").evaluate_all(script("checks")) == [True]
+    assert scope.get_by_label("Direct Address").evaluate(script("value_of")) == "jane@direct.example.com"
+    assert scope.get_by_label("Allow Emergency Access").evaluate(script("checked_of")) is True
+
+
+def test_every_password_box_is_covered_wherever_it_is(placed):
+    scope, _ = placed
+    assert scope.evaluate(script("band_and_cover"), [[], [], "#123456", 0]) == {}
+    box = scope.locator("[data-robot-mask]").bounding_box()
+    field = scope.get_by_label("Change Password").bounding_box()
+    assert box is not None and field is not None and abs(box["x"] - field["x"]) < 1 and abs(box["y"] - field["y"]) < 1
+    scope.get_by_label("Direct Address").evaluate_all(script("cover"), "#123456")  # the last picture's boxes go
+    assert scope.locator("[data-robot-mask]").count() == 1
+
+
+def test_band_is_measured_in_top_page_coordinates(placed, page: Page):
+    scope, where = placed
+    band = scope.locator("h2, #d").evaluate_all(script("band"), 12)
+    top = scope.locator("h2").bounding_box()["y"] + page.evaluate("scrollY")
+    assert band is not None and abs(band["clip"]["y"] - (top - 12)) < 2
+
+
+def test_entries_found_numbered_and_their_boxes_owned(placed):
+    scope, _ = placed
+    assert scope.evaluate(script("find_entries"), [ENTRY_ATTRIBUTE, EMAIL_PATTERN]) == 3
+    entries = scope.locator(f"[{ENTRY_ATTRIBUTE}]")
+    texts = entries.evaluate_all(script("number_entries"), ENTRY_ATTRIBUTE)
+    assert [re.sub(r"\s+", " ", t).strip() for t in texts] == [
+        "Jane Okafor 1234567893 jane@direct.example.com", "Ravi Shah 1245319599 ravi@direct.example.com", "Ann Lee (no NPI yet)"]
+    boxes = entries.locator(".box").evaluate_all(script("box_owners"), ENTRY_ATTRIBUTE)
+    assert boxes == [[0, "jane@direct.example.com"], [1, "ravi@direct.example.com"]]
+
+
+def test_links_pagers_options_and_scrolling(placed):
+    scope, where = placed
+    links = scope.get_by_role("link").evaluate_all(script("links"))
+    assert links[0][0] == "1234567893" and links[0][1].endswith("/u/1") and links[1] == ["1245319599", ""]
+    assert scope.locator(".pager").evaluate_all(script("usable")) == [True, False]
+    assert scope.locator("#at").evaluate(script("option_value"), "clinician") == "7"
+    assert scope.locator("#last").evaluate(script("scroll_to")) is True
+    assert scope.locator("#last").evaluate(script("scroll_to")) is False  # at the end already: nothing moved
+    assert "Allow Emergency Access" in scope.evaluate(script("short_texts"))
+    assert scope.get_by_text("1234567893", exact=True).first.evaluate_all(script("link_addresses"))[0].endswith("/u/1")
+
+
+def test_marks_stamps_and_page_size(placed):
+    scope, _ = placed
+    scope.locator("li").evaluate_all(script("mark"), "data-robot-old")
+    assert scope.locator("li[data-robot-old]").count() == 3
+    scope.evaluate(script("stamp"))
+    assert scope.evaluate(script("stamped")) is True
+    width, height = scope.evaluate(script("page_size"))
+    assert width > 0 and height > 0
+
+
+def test_a_screen_finds_its_controls_in_whatever_frame_they_are(page: Page):
+    """The Administration menu in the top document, the account in a nested frame: each key is found where it is."""
+    inner = json.dumps(f"<!doctype html><body>{ACCOUNT}</body>")
+    outer = json.dumps(f"<!doctype html><body><p>frame</p><iframe style='width:900px;height:1300px' srcdoc={inner}></iframe></body>")
+    page.set_content(f"<!doctype html><body><nav><a href='#'>Administration</a></nav>"
+                     f"<iframe style='width:950px;height:1400px' srcdoc={outer}></iframe></body>")
+    page.frames[1].locator("iframe").content_frame.locator("#d").wait_for()
+    screen = Screen(page, Selectors())
+    assert screen.find(screen.key("portal.nav.administration")).count() == 1
+    field = screen.find(screen.key("portal.account.direct_address"))
+    assert field.input_value() == "jane@direct.example.com"
+    assert screen.frame_of("portal.account.direct_address") == page.frames[2]
+    assert screen.shown(screen.key("portal.account.section"), 2000) is not None
+    assert "User Account Information" in screen.shows()
