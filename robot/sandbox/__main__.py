@@ -27,7 +27,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--sandbox-skin", choices=SKINS, default="default",
                         help="how both sites look: default; legacy (table layouts, unlabelled inputs, "
                              "hover menu, paged search grid, alert() after Save); or modern (Bootstrap, Select2, "
-                             "DataTables: lists and results loaded in place, a confirmation modal, an XHR Save)")
+                             "DataTables: lists and results loaded in place, a confirmation modal, an XHR Save); "
+                             "or spa (Shoelace web components on MaxMD, a Vue single-page portal with User "
+                             "Accounts in an iframe, paged results, a confirm dialog and a toast after Save)")
     parser.add_argument("--latency-ms", type=int, default=0, metavar="MS", help="delay added to every request")
     parser.add_argument("--error-rate", type=float, default=0.0, metavar="R", help="share of requests answered 503 (0..1)")
     parser.add_argument("--error-seed", type=int, default=0, metavar="S", help="seed deciding which requests fail")

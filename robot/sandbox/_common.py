@@ -24,10 +24,12 @@ from robot.sandbox._state import SandboxState
 from robot.sandbox.files import FIXTURES_ROOT
 
 TEMPLATE_ROOT = FIXTURES_ROOT / "html"
-# The modern skin's third-party widget libraries (fixtures/vendor/<lib>/, each with its licence) and its
-# own scripts and styles (fixtures/html/modern/static/), served by the sites themselves: no CDN.
+# The modern and spa skins' third-party libraries (fixtures/vendor/<lib>/, each with its licence) and their
+# own scripts and styles (fixtures/html/<skin>/static/), served by the sites themselves: no CDN.
 VENDOR_ROOT = FIXTURES_ROOT / "vendor"
 MODERN_STATIC_ROOT = TEMPLATE_ROOT / "modern" / "static"
+SPA_STATIC_ROOT = TEMPLATE_ROOT / "spa" / "static"
+STATIC_ROOTS: dict[str, Path] = {"modern": MODERN_STATIC_ROOT, "spa": SPA_STATIC_ROOT}
 STATIC_PREFIX = "/static/"
 
 EXPIRED_MESSAGE = "Your session has expired. Please log in again."
@@ -52,6 +54,10 @@ class Faults:
 
 
 SECRET_TEXT_COLOR = "#ff00ff"  # Faults.secrets_as_text: a colour no rendering uses
+# What a password field becomes under Faults.secrets_as_text. The custom properties are Shoelace's (the spa
+# skin's <sl-input type="password">): they carry the colour into the input inside the component's shadow root.
+SECRET_TEXT_STYLE = (f"color:{SECRET_TEXT_COLOR};--sl-input-color:{SECRET_TEXT_COLOR};"
+                     f"--sl-input-color-hover:{SECRET_TEXT_COLOR};--sl-input-color-focus:{SECRET_TEXT_COLOR}")
 
 RequestRecord = tuple[str, str, str, int]  # (site, method, path, status)
 
@@ -193,7 +199,8 @@ def json_error(status: int, error: str, **extra: Any) -> tuple[Response, int]:
     return jsonify({"error": error, "status": status, **extra}), status
 
 
-def install_common(app: Flask, runtime: Runtime, site: str, cookie_name: str, store: SessionStore) -> None:
+def install_common(app: Flask, runtime: Runtime, site: str, cookie_name: str, store: SessionStore,
+                   skin: str = "default") -> None:
     """Faults, session lookup (with request-count expiry) and error pages, identical on both sites.
 
     XHR requests (``is_xhr``) get the same faults, answered in JSON. Static files (``/static/...``, the
@@ -208,7 +215,8 @@ def install_common(app: Flask, runtime: Runtime, site: str, cookie_name: str, st
     def _secrets_as_text(response: Response) -> Response:
         if runtime.faults.secrets_as_text and response.mimetype == "text/html":
             html = response.get_data(as_text=True)
-            response.set_data(html.replace('type="password"', f'type="text" style="color:{SECRET_TEXT_COLOR}"'))
+            style = SECRET_TEXT_STYLE if skin == "spa" else f"color:{SECRET_TEXT_COLOR}"
+            response.set_data(html.replace('type="password"', f'type="text" style="{style}"'))
         return response
 
     @app.before_request
@@ -294,8 +302,9 @@ def csrf_ok() -> bool:
 CSRF_MESSAGE = "This page has expired. Reload the page and try again."
 
 
-def install_static(app: Flask) -> None:
-    """The modern skin's assets: ``/static/vendor/<lib>/<file>`` and ``/static/app/<file>`` (cacheable)."""
+def install_static(app: Flask, skin: str = "modern") -> None:
+    """The modern and spa skins' assets: ``/static/vendor/<lib>/<file>`` and ``/static/app/<file>`` (cacheable)."""
+    app_root = STATIC_ROOTS[skin]
 
     def send(root: Path, filename: str) -> Response:
         response = send_from_directory(root, filename, max_age=3600)
@@ -308,10 +317,10 @@ def install_static(app: Flask) -> None:
 
     @app.get(STATIC_PREFIX + "app/<path:filename>")
     def app_file(filename: str) -> Response:
-        return send(MODERN_STATIC_ROOT, filename)
+        return send(app_root, filename)
 
 
-SKINS: tuple[str, ...] = ("default", "legacy", "modern")
+SKINS: tuple[str, ...] = ("default", "legacy", "modern", "spa")
 
 
 def template_folder(site_dir: str, skin: str = "default") -> Path:
@@ -331,6 +340,6 @@ def new_app(import_name: str, site_dir: str, skin: str = "default") -> Flask:
         response.headers.setdefault("Cache-Control", "no-store")
         return response
 
-    if skin == "modern":
-        install_static(app)
+    if skin in STATIC_ROOTS:
+        install_static(app, skin)
     return app

@@ -43,7 +43,7 @@ def create_maxmd_app(runtime: Runtime, username: str, password: str, skin: str =
     """One Flask app per site, like the real two sites on two origins; ``skin`` picks the templates."""
     app = new_app(__name__, "maxmd", skin)
     store = SessionStore()
-    install_common(app, runtime, "maxmd", COOKIE_NAME, store)
+    install_common(app, runtime, "maxmd", COOKIE_NAME, store, skin)
     state = runtime.state
 
     def page(template: str, **context: Any) -> str:
@@ -89,8 +89,9 @@ def create_maxmd_app(runtime: Runtime, username: str, password: str, skin: str =
     def details() -> str:
         return page("details.html")
 
-    if skin == "modern":
-        # The modern Details page loads the list into itself from here (its button's XHR); no /workflows page.
+    if skin in ("modern", "spa"):
+        # The modern Details page loads the list into itself from here (its button's XHR), the spa one when its
+        # disclosure opens; neither has a /workflows page.
         @app.get("/api/workflows")
         @login_required
         def workflows_json() -> Response:

@@ -30,7 +30,7 @@ from robot.sandbox._common import (
     new_app,
     safe_next,
 )
-from robot.sandbox._state import ACCESS_TYPES, ROLES, AuditEvent, PortalAccount
+from robot.sandbox._state import ACCESS_TYPES, ROLES, AuditEvent, PortalAccount, SandboxState
 
 COOKIE_NAME = "PPP_SESSION"
 INVALID_LOGIN = "The username or password is incorrect."
@@ -245,6 +245,19 @@ def field_errors(errors: list[str]) -> dict[str, list[str]]:
     return fields
 
 
+def admin_login_ok(state: SandboxState, username: str, password: str) -> bool:
+    """Only an active Administrator may use the administration side of the portal."""
+    with state.lock:
+        account = state.accounts.get(username)
+        return (
+            account is not None
+            and account.access_type == "Administrator"
+            and not account.inactive
+            and account.password is not None
+            and account.password == password
+        )
+
+
 def create_portal_app(runtime: Runtime, skin: str = "default") -> Flask:
     """One Flask app per site, like the real two sites on two origins; ``skin`` picks the templates.
 
@@ -256,9 +269,13 @@ def create_portal_app(runtime: Runtime, skin: str = "default") -> Flask:
     address (answered in JSON: 200 saved, 422 with the messages, 401 without a session, 403 without the
     page's CSRF token, 5xx as the faults say). Without XHR the same POST falls back to a page, as elsewhere.
     """
+    if skin == "spa":
+        from robot.sandbox._spa import create_spa_portal_app  # it builds on this module's rules
+
+        return create_spa_portal_app(runtime)
     app = new_app(__name__, "portal", skin)
     store = SessionStore()
-    install_common(app, runtime, "portal", COOKIE_NAME, store)
+    install_common(app, runtime, "portal", COOKIE_NAME, store, skin)
     state = runtime.state
 
     def page(template: str, **context: Any) -> str:
@@ -278,17 +295,7 @@ def create_portal_app(runtime: Runtime, skin: str = "default") -> Flask:
         given_user = request.form.get("username", "").strip()
         given_password = request.form.get("password", "")
         target = request.form.get("next", "")
-        with state.lock:
-            account = state.accounts.get(given_user)
-            # Only an active Administrator may use the administration side of the portal.
-            ok = (
-                account is not None
-                and account.access_type == "Administrator"
-                and not account.inactive
-                and account.password is not None
-                and account.password == given_password
-            )
-        if not ok:
+        if not admin_login_ok(state, given_user, given_password):
             return page("login.html", error=INVALID_LOGIN, notice=None, next=target, username=given_user), 200
         sid = store.create(given_user)
         response = make_response(redirect(safe_next(target, "/home"), code=303))

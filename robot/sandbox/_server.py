@@ -14,6 +14,7 @@ from robot.sandbox._maxmd import create_maxmd_app
 from robot.sandbox._portal import create_portal_app
 from robot.sandbox._state import (
     MODERN_EXTRA_PROVIDERS,
+    SPA_EXTRA_PROVIDERS,
     SandboxState,
     add_legacy_providers,
     add_odd_providers,
@@ -63,9 +64,19 @@ class Sandbox:
       Bootstrap alert. XHRs get the same faults, in JSON (401 when the session is gone, and the page's
       script then goes to the login page).
 
+    - ``"spa"``: ``fixtures/html/spa/<site>``, as a current single-page vendor site: MaxMD built of Shoelace
+      web components (open shadow roots), its workflow list behind an ``<sl-details>`` disclosure and fetched
+      when it opens, an ``<sl-dialog>`` when the session has expired; the portal a Vue 3 + vue-router app
+      (client-side routing, no page loads) whose User Accounts screens live in a same-origin iframe under
+      the Administration menu, a tom-select Access Type whose options are drawn at the end of the frame's
+      ``<body>``, results fetched 10 to a page behind "Previous page"/"Next page" arrows, a Shoelace confirm
+      dialog before Save and the Save answered in a toast that goes after 3 seconds, and the login form
+      drawn again in place (no page load) when an XHR gets 401.
+
     With ``providers=None`` the legacy and modern skins add ``LEGACY_EXTRA_PROVIDERS`` and
     ``MODERN_EXTRA_PROVIDERS`` generated ready providers (NPIs in ``legacy_npis``, ``modern_npis``),
-    so the Clinician grid has two pages and Jane Okafor is on page 2.
+    so the Clinician grid has two pages and Jane Okafor is on page 2; the spa skin adds
+    ``SPA_EXTRA_PROVIDERS`` (``spa_npis``): three pages, Jane Okafor first on page 3.
     """
 
     def __init__(
@@ -98,6 +109,8 @@ class Sandbox:
             add_legacy_providers(self.state) if skin == "legacy" and providers is None else [])
         self.modern_npis: list[str] = (
             add_legacy_providers(self.state, MODERN_EXTRA_PROVIDERS) if skin == "modern" and providers is None else [])
+        self.spa_npis: list[str] = (
+            add_legacy_providers(self.state, SPA_EXTRA_PROVIDERS) if skin == "spa" and providers is None else [])
         self.odd_data = odd_data
         self.odd_npis: list[str] = add_odd_providers(self.state) if odd_data else []
         self._runtime = Runtime(self.state, self.faults)

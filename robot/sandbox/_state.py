@@ -321,6 +321,10 @@ LEGACY_EXTRA_PROVIDERS = 24
 # skin's first 9) make two pages of clinicians, with Jane Okafor first on page 2.
 MODERN_EXTRA_PROVIDERS = 9
 
+# The spa skin's results come 10 to a page (SPA_PAGE_SIZE), fetched page by page: 19 generated ready providers
+# (the legacy skin's first 19) make three pages of clinicians, Grace Whitfield last on page 2, Jane Okafor first on page 3.
+SPA_EXTRA_PROVIDERS = 19
+
 
 def _in_use(state: SandboxState) -> tuple[set[str], set[str]]:
     """The NPIs and the Direct addresses (lower case) the state already uses. Call under its lock."""
