@@ -49,8 +49,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=1, metavar="N",
                    help=f"share the providers among N browsers, each logged in on its own (1-{MAX_WORKERS}; default 1)")
     p.add_argument("--sandbox", action="store_true", help="run against the embedded sandbox, whatever the URLs say")
-    p.add_argument("--sandbox-skin", choices=("default", "legacy", "modern"), default="default",
-                   help="the sandbox's rendering: default, legacy (an older table-layout portal) or modern (widget libraries, in-place updates)")
+    p.add_argument("--sandbox-skin", choices=("default", "legacy", "modern", "spa"), default="default",
+                   help="the sandbox's rendering: default, legacy (an older table-layout portal), modern (widget libraries, "
+                        "in-place updates) or spa (web components, a single-page app, an iframe)")
     return p
 
 

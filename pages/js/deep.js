@@ -12,12 +12,20 @@
     visit(root || document);
     return out;
   };
-  // querySelectorAll, in root's tree and in every shadow root inside it.
+  // querySelectorAll, in root's tree and in every shadow root inside it; below an element, also what its
+  // slots show from outside it (a dialog's buttons, slotted into its panel).
   const all = (css, root) => {
     root = root || document;
-    const out = [...root.querySelectorAll(css)];
-    for (const s of shadows(root)) out.push(...s.querySelectorAll(css));
-    return out;
+    const trees = [root, ...shadows(root)];
+    const found = new Set();
+    for (const t of trees) for (const e of t.querySelectorAll(css)) found.add(e);
+    if (root !== document) {
+      for (const t of trees) for (const slot of t.querySelectorAll("slot")) for (const el of slot.assignedElements({flatten: true})) {
+        if (el.matches(css)) found.add(el);
+        for (const e of all(css, el)) found.add(e);
+      }
+    }
+    return [...found];
   };
   // The parent, or out of a shadow root to its host.
   const up = (e) => e.parentElement || (e.parentNode && e.parentNode.host) || null;
@@ -34,7 +42,9 @@
       c.querySelectorAll(skip).forEach(b => b.remove());
       return c.textContent || "";
     };
-    if (!shadows(e).length) return plain(e);
+    // Plain where no shadow root is inside and no slot shows words from outside (a web component's message box).
+    const slotted = (n) => n.tagName === "SLOT" || (n.querySelector && n.querySelector("slot"));
+    if (!shadows(e).length && !slotted(e)) return plain(e);
     const flat = (n) => {
       if (n.nodeType === Node.TEXT_NODE) return n.nodeValue;
       if (n.nodeType === Node.ELEMENT_NODE) {
@@ -43,12 +53,15 @@
           const assigned = n.assignedNodes({flatten: true});
           return (assigned.length ? assigned : [...n.childNodes]).map(flat).join(" ");
         }
-        if (n.shadowRoot) return [...n.shadowRoot.childNodes].map(flat).join(" ");
-        if (!shadows(n).length) return shown(n) ? plain(n) : "";
+        // A block's words on lines of their own, as innerText has them (an entry's name, its NPI, its status).
+        const block = !/^inline/.test(getComputedStyle(n).display) ? "\n" : "";
+        if (n.shadowRoot) return block + [...n.shadowRoot.childNodes].map(flat).join(" ") + block;
+        if (!shadows(n).length && !slotted(n)) return shown(n) ? block + plain(n) + block : "";
+        return block + [...n.childNodes].map(flat).join(" ") + block;
       } else if (n.nodeType !== Node.DOCUMENT_FRAGMENT_NODE) return "";
       return [...n.childNodes].map(flat).join(" ");
     };
-    return flat(e).replace(/[ \t]+/g, " ");
+    return flat(e).replace(/[ \t]+/g, " ").replace(/ ?\n[\n ]*/g, "\n").trim();
   };
   // An id looked up in the element's own tree (a label in a shadow root names controls in that root).
   const byId = (e, id) => { const r = e.getRootNode(); return (r.getElementById ? r.getElementById(id) : document.getElementById(id)); };

@@ -4,6 +4,7 @@ each script answers must not depend on where it is."""
 
 from __future__ import annotations
 
+import html as markup
 import json
 import re
 
@@ -30,12 +31,15 @@ ACCOUNT = """<h2>User Account Information</h2>
 <div role=status class=msg>Ready.</div>
 <form id=f><input id=typed value="x"><p class=note>Before</p></form>
 <div role=dialog id=dlg hidden>Save changes to this user account? <button>Cancel</button> <button>Save</button></div>
+<div id=scroller style="height:60px; overflow-y:auto"><p>a</p><p>b</p><p>c</p><p>d</p><p id=last>e</p></div>
+"""
+# A workflow list and a page of search results.
+LISTS = """<h2>Status of provisioning workflows</h2>
 <ul><li>Jane Okafor 1234567893 <span class=box>jane@direct.example.com</span></li>
 <li>Ravi Shah 1245319599 <span class=box>ravi@direct.example.com</span></li>
 <li>Ann Lee (no NPI yet)</li></ul>
-<nav><a href="/u/1">1234567893</a> <a href="javascript:void 0">1245319599</a>
-<button class=pager>Next page</button> <button class=pager disabled>Previous</button></nav>
-<div id=scroller style="height:60px; overflow-y:auto"><p>a</p><p>b</p><p>c</p><p>d</p><p id=last>e</p></div>
+<p>Results: <a href="/u/1">Open</a> <a href="javascript:void 0">Other</a>
+<button class=pager>Next page</button> <button class=pager disabled>Previous</button></p>
 """
 
 
@@ -46,13 +50,19 @@ def _place(page: Page, where: str, html: str = ACCOUNT) -> Page | Frame:
         return page
     if where == "frame":
         page.set_content(f"<!doctype html><title>Shell</title><body><h1>Portal</h1>"
-                         f"<iframe style='width:900px;height:1400px' srcdoc={json.dumps(html)}></iframe></body>")
+                         f'<iframe style="width:900px;height:1400px" srcdoc="{markup.escape(html)}"></iframe></body>')
         page.locator("iframe").content_frame.locator("body").wait_for()
         return page.frames[1]
-    page.set_content("<!doctype html><title>Account</title><body><x-account></x-account><script>"
-                     "customElements.define('x-account', class extends HTMLElement { constructor() { super();"
+    global _HOSTS
+    _HOSTS += 1  # a page's custom elements outlive set_content: each markup gets an element of its own
+    tag = f"x-account-{_HOSTS}"
+    page.set_content(f"<!doctype html><title>Account</title><body><{tag}></{tag}><script>"
+                     f"customElements.define('{tag}', class extends HTMLElement {{ constructor() {{ super();"
                      f" this.attachShadow({{mode: 'open'}}).innerHTML = {json.dumps(html)}; }} }});</script></body>")
     return page
+
+
+_HOSTS = 0
 
 
 @pytest.fixture(params=PLACES)
@@ -74,13 +84,14 @@ def test_every_script_is_used_by_the_robot_and_tested_here():
     tests = pathlib.Path(__file__).read_text()
     for name in scripts.names():
         assert f'script("{name}")' in code or f"uses: {name}" in js or f", {name}" in js, name
-        assert name in _NOT_PLACED or f'script("{name}")' in tests.split("def test_every_script_is_used")[1], name
+        assert name in _NOT_PLACED or f'script("{name}")' in tests, name
 
 
 def test_shows_username(placed):
     scope, _ = placed
     assert scope.evaluate(script("shows_username"), "1234567893") is True
     assert scope.evaluate(script("shows_username"), "1245319599") is False
+    assert scope.evaluate(script("shows_username"), "123456789") is False  # a part of it is not it
 
 
 def test_visible_texts_and_shows(placed):
@@ -115,7 +126,8 @@ def test_messages_marked_before_save_and_new_words_after(placed):
     scope.locator(".note").evaluate("e => { e.textContent = 'Changes applied'; }")
     assert scope.evaluate(script("answer_by_css"), ["[role=status]", "[role=dialog]"])[0] == ["Changes applied"]
     assert scope.evaluate(script("new_words")) == ["Changes applied"]
-    assert "Changes applied" in scope.locator("#f").evaluate(f"f => [...({script('words_shown')})(f)]")
+    words_shown = script("words_shown")
+    assert "Changes applied" in scope.locator("#f").evaluate(f"f => [...({words_shown})(f)]")
     assert scope.locator(".msg").evaluate_all(script("answer_texts"), "[role=dialog]")[0] == ["User account saved."]
 
 
@@ -164,8 +176,8 @@ def test_band_is_measured_in_top_page_coordinates(placed, page: Page):
     assert band is not None and abs(band["clip"]["y"] - (top - 12)) < 2
 
 
-def test_entries_found_numbered_and_their_boxes_owned(placed):
-    scope, _ = placed
+def test_entries_found_numbered_and_their_boxes_owned(placed, page: Page):
+    scope = _place(page, placed[1], LISTS)
     assert scope.evaluate(script("find_entries"), [ENTRY_ATTRIBUTE, EMAIL_PATTERN]) == 3
     entries = scope.locator(f"[{ENTRY_ATTRIBUTE}]")
     texts = entries.evaluate_all(script("number_entries"), ENTRY_ATTRIBUTE)
@@ -175,22 +187,26 @@ def test_entries_found_numbered_and_their_boxes_owned(placed):
     assert boxes == [[0, "jane@direct.example.com"], [1, "ravi@direct.example.com"]]
 
 
-def test_links_pagers_options_and_scrolling(placed):
-    scope, where = placed
+def test_links_and_pagers(placed, page: Page):
+    scope = _place(page, placed[1], LISTS)
     links = scope.get_by_role("link").evaluate_all(script("links"))
-    assert links[0][0] == "1234567893" and links[0][1].endswith("/u/1") and links[1] == ["1245319599", ""]
+    assert links[0][0] == "Open" and links[0][1].endswith("/u/1") and links[1] == ["Other", ""]
     assert scope.locator(".pager").evaluate_all(script("usable")) == [True, False]
+    assert scope.get_by_text("Open", exact=True).first.evaluate_all(script("link_addresses"))[0].endswith("/u/1")
+
+
+def test_options_scrolling_and_short_texts(placed):
+    scope, where = placed
     assert scope.locator("#at").evaluate(script("option_value"), "clinician") == "7"
     assert scope.locator("#last").evaluate(script("scroll_to")) is True
     assert scope.locator("#last").evaluate(script("scroll_to")) is False  # at the end already: nothing moved
     assert "Allow Emergency Access" in scope.evaluate(script("short_texts"))
-    assert scope.get_by_text("1234567893", exact=True).first.evaluate_all(script("link_addresses"))[0].endswith("/u/1")
 
 
 def test_marks_stamps_and_page_size(placed):
     scope, _ = placed
-    scope.locator("li").evaluate_all(script("mark"), "data-robot-old")
-    assert scope.locator("li[data-robot-old]").count() == 3
+    scope.locator("label").evaluate_all(script("mark"), "data-robot-old")
+    assert scope.locator("label[data-robot-old]").count() == 4
     scope.evaluate(script("stamp"))
     assert scope.evaluate(script("stamped")) is True
     width, height = scope.evaluate(script("page_size"))
@@ -199,10 +215,10 @@ def test_marks_stamps_and_page_size(placed):
 
 def test_a_screen_finds_its_controls_in_whatever_frame_they_are(page: Page):
     """The Administration menu in the top document, the account in a nested frame: each key is found where it is."""
-    inner = json.dumps(f"<!doctype html><body>{ACCOUNT}</body>")
-    outer = json.dumps(f"<!doctype html><body><p>frame</p><iframe style='width:900px;height:1300px' srcdoc={inner}></iframe></body>")
-    page.set_content(f"<!doctype html><body><nav><a href='#'>Administration</a></nav>"
-                     f"<iframe style='width:950px;height:1400px' srcdoc={outer}></iframe></body>")
+    inner = markup.escape(f"<!doctype html><body>{ACCOUNT}</body>")
+    outer = markup.escape(f'<!doctype html><body><p>frame</p><iframe style="width:900px;height:1300px" srcdoc="{inner}"></iframe></body>')
+    page.set_content(f'<!doctype html><body><nav><a href="#">Administration</a></nav>'
+                     f'<iframe style="width:950px;height:1400px" srcdoc="{outer}"></iframe></body>')
     page.frames[1].locator("iframe").content_frame.locator("#d").wait_for()
     screen = Screen(page, Selectors())
     assert screen.find(screen.key("portal.nav.administration")).count() == 1
@@ -211,3 +227,15 @@ def test_a_screen_finds_its_controls_in_whatever_frame_they_are(page: Page):
     assert screen.frame_of("portal.account.direct_address") == page.frames[2]
     assert screen.shown(screen.key("portal.account.section"), 2000) is not None
     assert "User Account Information" in screen.shows()
+
+
+def test_words_a_web_component_shows_through_its_slots_are_its_own(page: Page):
+    """A toast whose box (role=alert) is in the component's shadow root and whose words are slotted from outside."""
+    page.set_content("<!doctype html><body><x-toast>User account <b>saved</b>.</x-toast><script>"
+                     "customElements.define('x-toast', class extends HTMLElement { constructor() { super();"
+                     " this.attachShadow({mode: 'open'}).innerHTML = '<div role=alert><span>✓</span> <slot></slot></div>'; } });"
+                     "</script></body>")
+    texts = page.locator("[role=alert]").evaluate_all(script("visible_texts"))
+    assert re.sub(r"\s+", " ", texts[0]).strip() == "✓ User account saved ."
+    found, modal, moved = page.evaluate(script("answer_by_css"), ["[role=alert]", "[role=dialog]"])
+    assert "User account saved" in re.sub(r"\s+", " ", found[0])
