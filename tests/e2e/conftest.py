@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from robot_helpers import SeededRun, run_robot, sandbox_settings, snapshot
 
-from robot.sandbox import Sandbox
+from robot.sandbox import SKINS, Sandbox
 
 
-@pytest.fixture(scope="session", params=["default", "legacy", "modern"])
+@pytest.fixture(scope="session", params=list(SKINS))
 def seeded_run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeededRun]:
     """The robot run once per rendering of the sites (every one with the default locators)
     over a fresh seeded sandbox. Do not change its sandbox."""

@@ -144,7 +144,7 @@ def test_sigterm_during_a_save_stops_after_that_step_and_the_handoff_matches_the
         assert leaks(run, sb) == []
 
 
-@pytest.mark.parametrize(("skin", "workers"), [("default", 1), ("default", 3), ("legacy", 1), ("modern", 1), ("modern", 3)])
+@pytest.mark.parametrize(("skin", "workers"), [("default", 1), ("default", 3), ("legacy", 1), ("modern", 1), ("modern", 3), ("spa", 1)])
 def test_every_fault_at_once_over_a_dozen_providers(tmp_path: Path, skin: str, workers: int) -> None:
     faults = Faults(latency_ms=40, error_rate=0.1, error_seed=11, session_expiry_after=30)
     with Sandbox(providers=12, odd_data=True, faults=faults, skin=skin) as sb:
