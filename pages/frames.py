@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import time
+import weakref
 from collections.abc import Callable
 
 from playwright.sync_api import Error as PlaywrightError
@@ -21,6 +22,9 @@ Scope = Page | Frame
 Find = Callable[[Scope], Locator | None]
 # 2: one of the elements is shown; 1: there are some, none shown; 0: none.
 _SHOWN_COUNT = "els => els.some(e => e.getClientRects().length > 0) ? 2 : els.length ? 1 : 0"
+# The frame each page's screen was last found in: where to look for what is found nowhere just now (its
+# frame reloading on its own, say), so that Playwright's own waits wait there, through the reload.
+_LAST: weakref.WeakKeyDictionary[Page, Frame] = weakref.WeakKeyDictionary()
 
 
 def live(page: Page) -> list[Frame]:
@@ -36,6 +40,16 @@ def _nothing(page: Page) -> Locator:
     return page.locator(":root:not(:root)")
 
 
+def _found(page: Page, frame: Frame) -> None:
+    _LAST[page] = frame
+
+
+def _likeliest(page: Page) -> Scope:
+    """The frame the page's screen was last found in, where it is still there; else the top document."""
+    frame = _LAST.get(page)
+    return _scope(page, frame) if frame is not None and not frame.is_detached() else page
+
+
 def find(page: Page, how: Find) -> Locator:
     """What ``how`` finds, in the first frame where it is shown (else where it is at all, else the top document)."""
     frames = page.frames
@@ -49,10 +63,11 @@ def find(page: Page, how: Find) -> Locator:
         except PlaywrightError:  # a frame gone or going while it is looked at
             continue
         if state == 2:
+            _found(page, frame)
             return loc  # type: ignore[return-value]
         if state and some is None:
             some = loc
-    return some if some is not None else (how(page) or _nothing(page))
+    return some if some is not None else (how(_likeliest(page)) or how(page) or _nothing(page))
 
 
 def holding(page: Page, how: Find) -> Scope:
@@ -64,10 +79,11 @@ def holding(page: Page, how: Find) -> Scope:
         try:
             loc = how(_scope(page, frame))
             if loc is not None and loc.evaluate_all(_SHOWN_COUNT) == 2:
+                _found(page, frame)
                 return _scope(page, frame)
         except PlaywrightError:
             continue
-    return page
+    return _likeliest(page)
 
 
 def shown(page: Page, how: Find, timeout_ms: float) -> Locator | None:
@@ -89,6 +105,7 @@ def shown(page: Page, how: Find, timeout_ms: float) -> Locator | None:
             try:
                 loc = how(_scope(page, frame))
                 if loc is not None and loc.first.is_visible():
+                    _found(page, frame)
                     return loc
             except PlaywrightError:  # a frame gone or going while it is looked at
                 continue

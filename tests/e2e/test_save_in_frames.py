@@ -77,3 +77,17 @@ document.getElementById('yes').onclick = () => { document.getElementById('dlg').
 </script></body>""")
     answer = UserAccountPage(page, Selectors()).save()
     assert answer.confirmation == "User account saved."
+
+
+def test_an_account_in_a_frame_that_reloads_on_its_own_is_read(page: Page):
+    """A frame that loads its document again every half second (a portal's keep-alive): each look finds it anew."""
+    inner = FORM.replace("<button id=save>Save</button>", "<label><input type=checkbox> Allow Emergency Access</label>"
+                         "<label><input type=checkbox checked> Poll Direct Mailbox</label>")
+    inner += "<script>setTimeout(() => location.reload(), 500)</script>"
+    page.set_content(f'<!doctype html><body><iframe style="width:900px;height:600px" srcdoc="{markup.escape(inner)}"></iframe></body>')
+    account = UserAccountPage(page, Selectors())
+    for _ in range(4):  # over two seconds: several of the frame's own reloads
+        account.wait_for_account_information()
+        assert account.read(()).direct_address == "jane@direct.example.com"
+        assert account.is_account_of("1234567893")
+        page.wait_for_timeout(400)  # the test's own pacing between looks, not the robot's
