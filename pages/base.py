@@ -371,7 +371,7 @@ class LoginScreen(Screen):
 
         def gone(scope: Scope) -> Locator | None:
             frame = scope.main_frame if isinstance(scope, Page) else scope
-            return scope.locator("body").filter(has_not=self._sel(submit, scope)) if frame == form_frame else None
+            return scope.locator(":root").filter(has_not=self._sel(submit, scope)) if frame == form_frame else None
         alerts = self.mark_old(self.key(f"{self.site}.page.alert"))
 
         def said(scope: Scope) -> Locator | None:

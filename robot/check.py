@@ -168,7 +168,7 @@ def _login(walk: _Walk, login: LoginScreen, name: str, keys: tuple[str, ...]) ->
         _control(walk, f"{prefix}.login.username").fill(site.username)
         _control(walk, f"{prefix}.login.password").fill(site.password)
         def gone(scope: Scope) -> Locator:
-            return scope.locator("body").filter(has_not=scope.locator("input[type=password]"))
+            return scope.locator(":root").filter(has_not=scope.locator("input[type=password]"))
         _go(walk, login, f"{prefix}.login.submit", either(gone, login.mark_old(lambda scope: scope.locator("input[type=password]"))),
             "the page after the login")
     if walk.screen.find(lambda scope: scope.locator("input[type=password]")).count():  # still a login form: refused
