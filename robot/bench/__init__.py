@@ -1,6 +1,6 @@
 """``python -m robot.bench``: how fast, how heavy and how costly the robot is, measured in one process.
 
-For every rendering of the sandbox (``--skins``: default, legacy, modern; ``robot.sandbox.SKINS``)
+For every rendering of the sandbox (``--skins``: default, legacy, modern, spa; ``robot.sandbox.SKINS``)
 and every size N (generated providers) the benchmark starts a fresh copy of the sandbox in a child
 process, runs the robot headless with its full audit trail (``robot.run.execute``) and checks on the
 sandbox's server side that every provider was configured; on another fresh copy it runs a bare

@@ -27,6 +27,16 @@ list is the search's JSON, ``/api/admin/users?access_type=Clinician``, fetched i
 holds). Per provider 11 calls: goto its account, the same 7 fills and switches (``input type=checkbox
 role=switch``: check/uncheck), click Save, click the modal's "Save changes", wait for the alert "User
 account saved." to be visible (the Save is an XHR; no page loads).
+
+spa (fixtures/html/spa/...): both lists are the JSON the pages fetch, each in one ``page.evaluate`` call
+from the page the login left (same origin, the session's cookie goes with it): MaxMD's ``/api/workflows``
+(what the Details page's disclosure fetches when it opens) from the Dashboard, and every page of
+``/api/admin/users?access_type=Clinician`` (10 rows a page: the first says how many pages, the rest are
+fetched side by side) from the portal's home. The portal's login is an XHR; its answer's navigation is
+the app's ``history`` change to /home (no page loads). Per provider 11 calls: goto the account's address
+in the portal (``/admin/users/<NPI>``: the app's shell, which opens that account in its frame titled
+"User Accounts"), the same 7 fills and ticks in that frame, click Save, click the confirm dialog's "Save
+changes", wait for the toast "User account saved." to be visible (the Save is an XHR).
 """
 
 from __future__ import annotations
@@ -39,7 +49,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-from playwright.sync_api import Locator, Page, Playwright, sync_playwright
+from playwright.sync_api import FrameLocator, Locator, Page, Playwright, sync_playwright
 
 from pages.locators import Selectors
 from robot.browser import BrowserChoice, launch
@@ -80,6 +90,27 @@ _MODERN_FETCH_ACCOUNTS = """async url => {
   return (await answer.json()).data.map(a => [a.username, '/admin/users/' + encodeURIComponent(a.username)]);
 }"""
 _MODERN_SAVED = "User account saved."
+
+_SPA_JSON = "{headers: {Accept: 'application/json', 'X-Requested-With': 'XMLHttpRequest'}}"
+_SPA_FETCH_WORKFLOWS = """async url => {
+  const answer = await fetch(url, %s);
+  if (!answer.ok) throw new Error(url + ': HTTP ' + answer.status);
+  const trimmed = text => text ? text.trim() : null;
+  return (await answer.json()).workflows.map(w => [trimmed(w.npi), trimmed(w.direct_address)]);
+}""" % _SPA_JSON
+# Every page of the search: the first says how many there are, the rest are fetched side by side.
+_SPA_FETCH_ACCOUNTS = """async url => {
+  const get = async n => {
+    const answer = await fetch(url + '&page=' + n, %s);
+    if (!answer.ok) throw new Error(url + '&page=' + n + ': HTTP ' + answer.status);
+    return answer.json();
+  };
+  const first = await get(1);
+  const rest = await Promise.all(Array.from({length: first.pages - 1}, (_, i) => get(i + 2)));
+  return [first, ...rest].flatMap(p => p.data).map(a => [a.username, '/admin/users/' + encodeURIComponent(a.username)]);
+}""" % _SPA_JSON
+_SPA_FRAME = "iframe[title='User Accounts']"  # where the portal's User Accounts screens are, by the frame's title
+_SPA_SAVED = "User account saved."  # a toast's words, slotted into its shadow root's role=alert: found as text
 
 
 def strong_password(length: int = 16) -> str:
@@ -153,18 +184,47 @@ def _modern_save(page: Page, save: Locator) -> None:
     page.get_by_role("alert").filter(has_text=_MODERN_SAVED).wait_for()
 
 
+def _spa_workflows(page: Page, maxmd: Site) -> dict[str, str]:
+    # The page is MaxMD's Dashboard after the login; the Details page's disclosure fetches this same list.
+    return _pairs(page.evaluate(_SPA_FETCH_WORKFLOWS, urljoin(maxmd.url, "/api/workflows")))
+
+
+def _spa_accounts(page: Page, portal: Site) -> dict[str, str]:
+    # The page is the portal's home after the login (a Vue app: every screen is that one document).
+    return _pairs(page.evaluate(_SPA_FETCH_ACCOUNTS, urljoin(portal.url, "/api/admin/users?access_type=Clinician")))
+
+
+def _spa_frame(page: Page) -> FrameLocator:
+    # Lazy: no call of its own, and each use finds the frame of the page as it is then.
+    return page.frame_locator(_SPA_FRAME)
+
+
+def _spa_save(page: Page, save: Locator) -> None:
+    frame = _spa_frame(page)
+    save.click()
+    frame.get_by_role("button", name="Save changes", exact=True).click()
+    frame.get_by_text(_SPA_SAVED, exact=True).wait_for()
+
+
+def _the_page(page: Page) -> Page | FrameLocator:
+    return page
+
+
 @dataclass(frozen=True)
 class _Rendering:
     workflows: Callable[[Page, Site], dict[str, str]]  # MaxMD: NPI -> Direct address, read once a run
     accounts: Callable[[Page, Site], dict[str, str]]  # portal: Clinician NPI -> its account's address
     save: Callable[[Page, Locator], None]  # click Save (the account's Save button) and wait for its answer
     on_dialog: bool = False  # accept every JavaScript dialog (legacy: the alert() after Save)
+    # Where the account's fields are once its address is open: the page itself, or a frame of it (spa).
+    form: Callable[[Page], Page | FrameLocator] = _the_page
 
 
 RENDERINGS: dict[str, _Rendering] = {
     "default": _Rendering(_default_workflows, _default_accounts, _default_save),
     "legacy": _Rendering(_legacy_workflows, _legacy_accounts, _default_save, on_dialog=True),
     "modern": _Rendering(_modern_workflows, _modern_accounts, _modern_save),
+    "spa": _Rendering(_spa_workflows, _spa_accounts, _spa_save, form=_spa_frame),
 }
 
 
@@ -192,8 +252,11 @@ def run_baseline(
 
             words = Selectors()
 
-            def el(key: str) -> Locator:
-                return words(key, page)
+            form = rendering.form(page)  # where each account's fields are
+
+            def el(key: str, scope: Page | FrameLocator = page) -> Locator:
+                # A FrameLocator finds by label, role and text as a Page does.
+                return words(key, scope)  # type: ignore[arg-type]
 
             def log_in(site: Site, prefix: str) -> None:
                 page.goto(site.url)
@@ -215,14 +278,14 @@ def run_baseline(
                     continue
                 password = strong_password()
                 page.goto(urljoin(portal.url, href))
-                el("portal.account.password").fill(password)
-                el("portal.account.confirm_password").fill(password)
-                el("portal.account.emergency_access").uncheck()
-                el("portal.account.poll_direct").check()
-                el("portal.account.direct_address").fill(address)
-                el("portal.account.direct_password").fill(password)
-                el("portal.account.confirm_direct_password").fill(password)
-                rendering.save(page, el("portal.account.save"))
+                el("portal.account.password", form).fill(password)
+                el("portal.account.confirm_password", form).fill(password)
+                el("portal.account.emergency_access", form).uncheck()
+                el("portal.account.poll_direct", form).check()
+                el("portal.account.direct_address", form).fill(address)
+                el("portal.account.direct_password", form).fill(password)
+                el("portal.account.confirm_direct_password", form).fill(password)
+                rendering.save(page, el("portal.account.save", form))
                 saved += 1
             wall = time.perf_counter() - started
         finally:

@@ -183,6 +183,10 @@ SKIN_WORDS = {
     "modern": "fixtures/html/modern: Bootstrap 5, Select2, DataTables; the workflow list loaded into the Details "
               "page by XHR, the search by XHR into a grid paged in the browser, Save confirmed in a modal, sent by "
               "XHR and answered in an alert",
+    "spa": "fixtures/html/spa: MaxMD of Shoelace web components, its workflow list fetched when a disclosure opens; "
+           "the portal a Vue single-page app with User Accounts in a same-origin iframe, a tom-select Access Type, "
+           "results fetched 10 a page behind arrow buttons, Save confirmed in a Shoelace dialog, sent by XHR and "
+           "answered in a toast",
 }
 
 
@@ -357,6 +361,13 @@ BASELINE_WORDS = {
   fetched in the page in one call; then per provider 11 calls: open the account, the same 7 fills and
   ticks (the switches checked and unchecked), Save, the modal's "Save changes", and the alert "User
   account saved." waited for (the Save is an XHR: timed to the last one's alert).""",
+    "spa": """
+- **baseline, spa rendering**: MaxMD's workflows from the JSON the Details page's disclosure fetches
+  (`/api/workflows`) and the Clinicians from every page of the search's JSON
+  (`/api/admin/users?access_type=Clinician`), each fetched in the page in one call; then per provider 11
+  calls: open the account's address in the portal (the app opens it in its User Accounts frame), the same
+  7 fills and ticks in that frame, Save, the confirm dialog's "Save changes", and the toast "User account
+  saved." waited for (the Save is an XHR: timed to the last one's toast).""",
 }
 
 

@@ -226,19 +226,20 @@ def test_markdown_page_says_which_pictures_and_where_the_other_mode_is(mode: str
 
 
 def test_markdown_page_per_rendering() -> None:
-    rows = [row(10, 1.0), row(10, 1.2, skin="legacy"), row(10, 1.4, skin="modern")]
-    page = render_markdown(rows, command="python -m robot.bench --skins default,legacy,modern", when="now",
+    rows = [row(10, 1.0), row(10, 1.2, skin="legacy"), row(10, 1.4, skin="modern"), row(10, 1.6, skin="spa")]
+    page = render_markdown(rows, command="python -m robot.bench --skins default,legacy,modern,spa", when="now",
                            machine=[("CPUs", "2")], latency_ms=0, repeat=1)
     results_part = page.split("## Results")[1].split("## Throughput")[0]
     assert "One table per rendering" in results_part
     for skin, line in (("default", "| 10 | 1 | 10.0 | 1.000 |"), ("legacy", "| 10 | 1 | 12.0 | 1.200 |"),
-                       ("modern", "| 10 | 1 | 14.0 | 1.400 |")):
+                       ("modern", "| 10 | 1 | 14.0 | 1.400 |"), ("spa", "| 10 | 1 | 16.0 | 1.600 |")):
         part = results_part.split(f"### {skin} rendering")[1].split("###")[0]
         assert line in part and results.SKIN_WORDS[skin] in part
-    assert "**baseline, legacy rendering**" in page and "**baseline, modern rendering**" in page
+    for skin in ("legacy", "modern", "spa"):
+        assert f"**baseline, {skin} rendering**" in page
     assert "at the same N on the same rendering" in page
     targets = page.split("## Targets")[1]
-    assert targets.count("### ") == 3 and "(1 worker, modern rendering)" in targets
+    assert targets.count("### ") == 4 and "(1 worker, modern rendering)" in targets and "(1 worker, spa rendering)" in targets
     assert "(1 worker)**" in targets  # the default rendering's targets keep their words
 
 
@@ -262,7 +263,7 @@ def test_parser_defaults_and_lists() -> None:
 
 
 def test_parser_accepts_skins() -> None:
-    assert cli.build_parser().parse_args(["--skins", "default,legacy,modern"]).skins == ["default", "legacy", "modern"]
+    assert cli.build_parser().parse_args(["--skins", "default,legacy,modern,spa"]).skins == ["default", "legacy", "modern", "spa"]
     assert cli.build_parser().parse_args(["--skins", " modern , legacy,modern"]).skins == ["modern", "legacy"]
     parse = results.name_list(("default", "legacy", "modern"))
     for bad in ("", "legacy,,modern", "Legacy", "retro"):
@@ -321,6 +322,11 @@ def test_account_check_on_the_sandbox_state() -> None:
 
 def test_a_baseline_for_every_rendering() -> None:
     assert list(RENDERINGS) == list(SKINS)
+
+
+def test_the_page_has_words_for_every_rendering_and_its_baseline() -> None:
+    assert list(results.SKIN_WORDS) == list(SKINS)
+    assert list(results.BASELINE_WORDS) == [s for s in SKINS if s != results.DEFAULT_SKIN]  # the default's: the page's own
 
 
 def test_baseline_passwords_meet_the_portal_policy() -> None:
