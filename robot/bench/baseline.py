@@ -33,10 +33,11 @@ from the page the login left (same origin, the session's cookie goes with it): M
 (what the Details page's disclosure fetches when it opens) from the Dashboard, and every page of
 ``/api/admin/users?access_type=Clinician`` (10 rows a page: the first says how many pages, the rest are
 fetched side by side) from the portal's home. The portal's login is an XHR; its answer's navigation is
-the app's ``history`` change to /home (no page loads). Per provider 11 calls: goto the account's address
-in the portal (``/admin/users/<NPI>``: the app's shell, which opens that account in its frame titled
-"User Accounts"), the same 7 fills and ticks in that frame, click Save, click the confirm dialog's "Save
-changes", wait for the toast "User account saved." to be visible (the Save is an XHR).
+the app's ``history`` change to /home (no page loads). Per provider 11 calls: goto the address a Username
+link opens (``/admin/frame/users/<NPI>``, the frame's own page: half the time of the shell that frames it,
+as a careful script would find, and the robot opens that link's address too), the same 7 fills and ticks,
+click Save, click the confirm dialog's "Save changes", wait for the toast "User account saved." to be
+visible (the Save is an XHR).
 """
 
 from __future__ import annotations
@@ -107,9 +108,8 @@ _SPA_FETCH_ACCOUNTS = """async url => {
   };
   const first = await get(1);
   const rest = await Promise.all(Array.from({length: first.pages - 1}, (_, i) => get(i + 2)));
-  return [first, ...rest].flatMap(p => p.data).map(a => [a.username, '/admin/users/' + encodeURIComponent(a.username)]);
+  return [first, ...rest].flatMap(p => p.data).map(a => [a.username, '/admin/frame/users/' + encodeURIComponent(a.username)]);
 }""" % _SPA_JSON
-_SPA_FRAME = "iframe[title='User Accounts']"  # where the portal's User Accounts screens are, by the frame's title
 _SPA_SAVED = "User account saved."  # a toast's words, slotted into its shadow root's role=alert: found as text
 
 
@@ -194,16 +194,10 @@ def _spa_accounts(page: Page, portal: Site) -> dict[str, str]:
     return _pairs(page.evaluate(_SPA_FETCH_ACCOUNTS, urljoin(portal.url, "/api/admin/users?access_type=Clinician")))
 
 
-def _spa_frame(page: Page) -> FrameLocator:
-    # Lazy: no call of its own, and each use finds the frame of the page as it is then.
-    return page.frame_locator(_SPA_FRAME)
-
-
 def _spa_save(page: Page, save: Locator) -> None:
-    frame = _spa_frame(page)
     save.click()
-    frame.get_by_role("button", name="Save changes", exact=True).click()
-    frame.get_by_text(_SPA_SAVED, exact=True).wait_for()
+    page.get_by_role("button", name="Save changes", exact=True).click()
+    page.get_by_text(_SPA_SAVED, exact=True).wait_for()
 
 
 def _the_page(page: Page) -> Page | FrameLocator:
@@ -224,7 +218,7 @@ RENDERINGS: dict[str, _Rendering] = {
     "default": _Rendering(_default_workflows, _default_accounts, _default_save),
     "legacy": _Rendering(_legacy_workflows, _legacy_accounts, _default_save, on_dialog=True),
     "modern": _Rendering(_modern_workflows, _modern_accounts, _modern_save),
-    "spa": _Rendering(_spa_workflows, _spa_accounts, _spa_save, form=_spa_frame),
+    "spa": _Rendering(_spa_workflows, _spa_accounts, _spa_save),
 }
 
 
