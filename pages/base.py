@@ -58,11 +58,14 @@ class Retry:
 @dataclass
 class _Answers:
     """The site's answers seen during one action: documents (of any frame: a screen may be in one), XHR
-    and fetch, same site; a page it does not have (4xx) only where the top document is that page."""
+    and fetch, same site; a page it does not have (4xx) only where the top document is that page. A frame's
+    page asked for and answered 5xx (a banner, a menu, or the screen's own frame) is ``framed``: asked for
+    again in its frame, and only an error where what the step waits for never shows."""
 
     origin: str
     failed: list[tuple[int, str, str, str]] = field(default_factory=list)  # (status, method, url, resource type)
     missing: list[tuple[int, str]] = field(default_factory=list)  # documents answered 4xx (not a session's end): (status, url)
+    framed: list[tuple[int, str, Frame]] = field(default_factory=list)  # a frame's GET answered 5xx: (status, url, frame)
 
     def seen(self, response: Response) -> None:
         request = response.request
@@ -70,7 +73,9 @@ class _Answers:
         if kind not in ("document", "xhr", "fetch") or _origin(response.url) != self.origin:
             return
         status = response.status
-        if status >= 500 or (kind != "document" and status in _SESSION_ENDED):
+        if status >= 500 and kind == "document" and request.method == "GET" and response.frame != response.frame.page.main_frame:
+            self.framed.append((status, response.url, response.frame))
+        elif status >= 500 or (kind != "document" and status in _SESSION_ENDED):
             self.failed.append((status, request.method, response.url, kind))
         elif kind == "document" and 400 <= status < 500 and status not in _SESSION_ENDED \
                 and response.frame == response.frame.page.main_frame:
@@ -197,6 +202,19 @@ class Screen:
                 self._retry.pause(retried)
                 answers.failed.clear()
                 self._goto(gets[-1][2], expect_login=True)
+                deadline = time.monotonic() + self._retry.timeout_s
+                continue
+            if answers.framed and not answers.failed:  # a frame's page answered 5xx: ask for it again there, as a person would
+                retried += 1
+                if retried >= self._retry.attempts:
+                    raise SiteError(answers.framed[-1][0], answers.framed[-1][1])
+                self._retry.pause(retried)
+                again, answers.framed[:] = list(answers.framed), []
+                for _status, url, frame in again:
+                    try:
+                        frame.goto(url, wait_until="domcontentloaded")
+                    except PlaywrightError:
+                        pass  # a frame gone since, or answered 5xx again: seen by ``answers``
                 deadline = time.monotonic() + self._retry.timeout_s
                 continue
             answers.raise_if_failed(self.site)

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Locator
+from playwright.sync_api import Locator, Request
 
-from pages.base import Find, LoginScreen, Screen, either
+from pages.base import SLICE_MS, Find, LoginScreen, Screen, either
 from pages.locators import words
 from pages.scripts import script
 
 
 MAX_PAGES = 1000  # of search results: a bound, not an expectation
 SCROLL_WAIT_MS = 2000  # results that load more as they are scrolled: how long new rows may take to come
+# A control that brings more rows below these rather than another page of them.
+MORE_ROWS = re.compile(r"\bmore\b", re.I)
+_NAME = "e => e.getAttribute('aria-label') || e.innerText || e.value || ''"
 _NO_RESULTS = re.compile(r"\bno\s+(results?|records?|matching|matches|data|users?|user accounts?|accounts?)\b|nothing (was )?found|\b0 (results|records|accounts)\b", re.I)
 
 
@@ -125,18 +130,50 @@ class UserSearchPage(Screen):
             has_not_text=re.compile(rf"^\s*{re.escape(first)}\s*$"))
         new = self.mark_old(links)
         if True in usable:
-            self.act("portal.users.next_page", either(moved, new), "the next page of search results",
-                     control=following.nth(usable.index(True)))
-        elif usable or not self._scrolled_to_end():
-            return False  # a pager at its last page, or a list with nothing below it to scroll to
-        elif self.shown(new, SCROLL_WAIT_MS) is None:
-            return False
+            control = following.nth(usable.index(True))
+            if MORE_ROWS.search(control.evaluate(_NAME)):  # "Load more": rows below these, or none at the list's end
+                if not self._rows_come(new, lambda: self.click("portal.users.next_page", control) or True):
+                    return False
+            else:
+                self.act("portal.users.next_page", either(moved, new), "the next page of search results", control=control)
+        elif usable or not self._rows_come(new, self._scroll_to_last):
+            return False  # a pager at its last page, or nothing more as the list is scrolled
         names = {name for name, _ in self._links().evaluate_all(script("links"))}
         return bool(names - seen)
 
-    def _scrolled_to_end(self) -> bool:
-        """Scroll the last Username link into view; True if anything moved (a list that may load more as it is scrolled)."""
+    def _scroll_to_last(self) -> bool:
+        """Scroll the last Username link into view, and every box around it to its end; whether anything moved."""
         try:
             return bool(self._links().last.evaluate(script("scroll_to")))
         except PlaywrightError:
             return False
+
+    def _rows_come(self, new: Find, ask: Callable[[], bool]) -> bool:
+        """``ask`` for more rows (scroll, or "Load more"; False: nothing to ask) and wait for them (``new``):
+        True if they came. Nothing fetched and nothing come in a moment is the list's end; rows still being
+        fetched are waited for, and rows that fail to come (5xx, an ended session) are an error, never the end."""
+        pending: set[Request] = set()
+
+        def started(request: Request) -> None:
+            if request.resource_type in ("xhr", "fetch", "document"):  # rows fetched, or a page of them loaded
+                pending.add(request)
+
+        def done(request: Request) -> None:
+            pending.discard(request)
+        with self.watching() as answers:
+            self.page.on("request", started)
+            self.page.on("requestfinished", done)
+            self.page.on("requestfailed", done)
+            try:
+                if not ask():
+                    return False
+                came = self.shown(new, SCROLL_WAIT_MS) is not None
+                deadline = time.monotonic() + self.retry.timeout_s
+                while not came and pending and time.monotonic() < deadline:
+                    answers.raise_if_failed(self.site)
+                    came = self.shown(new, SLICE_MS) is not None
+                answers.raise_if_failed(self.site)
+            finally:
+                for event, handler in (("request", started), ("requestfinished", done), ("requestfailed", done)):
+                    self.page.remove_listener(event, handler)
+        return came
