@@ -4,13 +4,15 @@ Override points, in the style of pytest-playwright: ``sandbox_options`` (a dict 
 keyword arguments) can be overridden by a test module or parametrised by a test.
 
 Under pytest-xdist (``make test``: ``-n 3 --dist loadgroup``), tests that share a module- or
-session-scoped fixture of ours run on one worker (``xdist_group``), so the fixture is made once, and a
-test marked ``alone`` runs while no other test runs on any worker (see ``_Room``).
+session-scoped fixture of ours run on one worker, one after another (one unit of the scheduler, see
+``_group_of``), so the fixture is made once, and a test marked ``alone`` runs while no other test runs
+on any worker (see ``_Room``).
 """
 
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -68,7 +70,7 @@ def sandbox(sandbox_options: dict[str, Any]) -> Iterator[Sandbox]:
 # --- running beside each other (pytest-xdist) -----------------------------------------------------------
 
 def _group_of(item: pytest.Item) -> str | None:
-    """The xdist group a test must share with others: ``alone`` for every test marked so (one worker runs
+    """The group of tests one worker runs together: ``alone`` for every test marked so (one worker runs
     them, one after another), else the first of our own fixtures it uses that outlives a test (scope
     module or class: one per module; session and parametrised, such as ``seeded_run``: one per parameter)."""
     if item.get_closest_marker("alone"):
@@ -87,12 +89,44 @@ def _group_of(item: pytest.Item) -> str | None:
     return None
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the xdist_group marks
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        group = _group_of(item)
-        if group and not item.get_closest_marker("xdist_group"):
-            item.add_marker(pytest.mark.xdist_group(group))
+GROUPS_FILE = "xdist-groups-{worker}.json"
+
+
+@pytest.hookimpl(trylast=True)  # the items as they will run
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Each xdist worker writes down every test's group, beside the workers' temporary folders, before it
+    reports its collection: the run's scheduler (below) reads it. pytest-xdist's own ``loadgroup`` passes
+    the group on by renaming the test's node id, which pytest 9.2 no longer lets it do (pytest-xdist
+    issue 1386), so this does not rely on it."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker is None:
+        return
+    groups = {item.nodeid: group for item in items if (group := _group_of(item))}
+    folder = config._tmp_path_factory.getbasetemp().parent  # type: ignore[attr-defined]
+    (folder / GROUPS_FILE.format(worker=worker)).write_text(json.dumps(groups))
+
+
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist's: unknown with -p no:xdist
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``--dist loadgroup``: xdist's scheduler by units, each unit a group of ours or a test of its own."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupScheduling(LoadScopeScheduling):
+        groups: dict[str, str] | None = None
+
+        def _split_scope(self, nodeid: str) -> str:
+            if self.groups is None:
+                # Every worker has reported its collection before the first unit is made.
+                folder = config._tmp_path_factory.getbasetemp()  # type: ignore[attr-defined]
+                found = sorted(folder.glob(GROUPS_FILE.format(worker="*")))
+                assert found, f"no worker wrote its tests' groups in {folder}: they would be run apart"
+                self.groups = json.loads(found[0].read_text())
+            group = self.groups.get(nodeid)
+            return f"group:{group}" if group else nodeid
+
+    return GroupScheduling(config, log)
 
 
 class _Room:
