@@ -7,15 +7,23 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench bench-every-step setup browser sandbox screenshots clean
+.PHONY: demo test test-fast bench bench-every-step setup browser sandbox screenshots clean
 
 # The sandbox practice holds a provider in conflict on purpose, so the demo's run exits 1 (a provider
 # needs a person); only 2 (the run could not start) fails `make demo`.
 demo: setup
 	@$(PY) -m robot --sandbox || { rc=$$?; [ $$rc -eq 1 ] && echo "(exit 1: the sandbox practice has a provider in conflict on purpose; see the report)"; [ $$rc -eq 1 ]; }
 
+# The whole suite, its independent tests side by side on TEST_WORKERS processes (pytest-xdist): they mostly
+# wait on browsers and subprocesses, so 3 workers keep 2 cores busy. --dist loadgroup keeps the tests that share
+# a fixture (a seeded run, a module's server) and the ones marked `alone` together (tests/conftest.py).
+TEST_WORKERS ?= 3
 test: setup
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
+
+# The unit tests alone, in one process: no browser, seconds.
+test-fast: setup
+	$(PY) -m pytest tests/unit
 
 # The benchmark of docs/benchmarks.md, the command it was made with (about 15 minutes on 2 cores); it rewrites that file.
 bench: setup

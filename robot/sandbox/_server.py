@@ -22,6 +22,8 @@ from robot.sandbox._state import (
     seeded_state,
 )
 
+POLL_SECONDS = 0.02  # how soon a stopping server notices (serve_forever's poll_interval)
+
 DEMO_MAXMD_CREDENTIALS = ("admin@brightsideeye.com", "Maxmd-Sandbox-2026!")
 DEMO_PORTAL_CREDENTIALS = ("brightside.admin", "Portal-Sandbox-2026!")
 
@@ -164,7 +166,9 @@ class Sandbox:
             raise
         self.maxmd_port, self.portal_port = (s.server_port for s in self._servers)
         for server, name in zip(self._servers, ("maxmd", "portal")):
-            thread = threading.Thread(target=server.serve_forever, name=f"sandbox-{name}", daemon=True)
+            # serve_forever notices shutdown() once per poll: at the default 0.5 s, stop() took up to a second.
+            thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": POLL_SECONDS},
+                                      name=f"sandbox-{name}", daemon=True)
             thread.start()
             self._threads.append(thread)
         return self

@@ -16,7 +16,8 @@ from robot.safetext import LINE_LIMIT, VALUE_LIMIT
 from robot.sandbox import Sandbox, add_ready_provider
 from robot.stitch import MAX_WIDTH_PX
 
-pytestmark = pytest.mark.e2e
+# alone: the run is timed against the clock (long_run.seconds), and its fixture is made inside the first test.
+pytestmark = [pytest.mark.e2e, pytest.mark.alone]
 
 LONG = 12_000
 LONG_LAST = ("Okafor" * LONG)[: LONG - len("Jane ")]  # "Jane " + this: 12,000 characters, no space, no hyphen

@@ -62,6 +62,7 @@ def test_an_npi_neither_site_lists_stops_the_run_with_exit_2_naming_it(tmp_path:
         assert run.record["providers"] == []
 
 
+@pytest.mark.alone  # timed against the clock: another test beside it would take its CPU
 @pytest.mark.parametrize("site", ["maxmd", "portal"])
 def test_a_login_page_that_answers_404_is_named_with_its_address_and_not_retried(tmp_path: Path, site: str) -> None:
     with Sandbox() as sb:
@@ -83,6 +84,7 @@ def test_a_login_page_that_answers_404_is_named_with_its_address_and_not_retried
         assert "HTTP 404" in index and "selectors.yaml" not in index
 
 
+@pytest.mark.alone  # timed against the clock: another test beside it would take its CPU
 def test_a_screen_that_answers_404_after_a_click_is_named_at_once_not_waited_for(page: Page, sandbox: Sandbox) -> None:
     login = PortalLoginPage(page, Selectors(), Retry(timeout_s=10))
     login.open(sandbox.portal_url)

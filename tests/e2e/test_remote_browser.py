@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -53,12 +54,6 @@ class BrowserServer:
         return [p for p in _descendants(self.proc.pid) if _is_chromium(p)]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _descendants(pid: int) -> list[psutil.Process]:
     try:
         return psutil.Process(pid).children(recursive=True)
@@ -74,14 +69,17 @@ def _is_chromium(p: psutil.Process) -> bool:
     return "chrom" in name or "headless_shell" in name
 
 
+LISTENING = re.compile(rb"Listening on (ws://127\.0\.0\.1:\d+/)")
+
+
 @contextlib.contextmanager
 def browser_server(log_dir: Path, *flags: str) -> Iterator[BrowserServer]:
-    """Start Playwright's own server on a free local port; wait until it listens; stop it afterwards."""
-    port = _free_port()
-    log = log_dir / f"run-server-{port}.log"
+    """Start Playwright's own server on a port the system picks (``--port 0``: no port chosen here can be
+    taken by another process before the server binds it); wait until it says where it listens; stop it afterwards."""
+    log = log_dir / "run-server.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "playwright", "run-server", "--port", str(port), "--host", "127.0.0.1", *flags],
+            [sys.executable, "-m", "playwright", "run-server", "--port", "0", "--host", "127.0.0.1", *flags],
             stdin=subprocess.PIPE,  # held open: the server would stop when its stdin closes
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -89,18 +87,13 @@ def browser_server(log_dir: Path, *flags: str) -> Iterator[BrowserServer]:
         )
     try:
         deadline = time.monotonic() + SERVER_START_SECONDS
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                pass
+        while not (listening := LISTENING.search(log.read_bytes())):
             if time.monotonic() > deadline:
                 raise AssertionError(f"the browser server did not listen within {SERVER_START_SECONDS} s: {log.read_text()}")
             with contextlib.suppress(subprocess.TimeoutExpired):  # the poll's interval, and it must not have died
                 proc.wait(timeout=0.05)
                 raise AssertionError(f"the browser server exited with {proc.returncode}: {log.read_text()}")
-        yield BrowserServer(f"ws://127.0.0.1:{port}/", proc, log)
+        yield BrowserServer(listening[1].decode(), proc, log)
     finally:
         stop_server(proc)
 
@@ -293,13 +286,16 @@ def test_a_failed_providers_trace_is_kept_on_the_robots_machine(remote: BrowserS
 
 
 def test_an_unreachable_server_stops_the_run_at_once_with_exit_2(tmp_path: Path) -> None:
-    ws = f"ws://127.0.0.1:{_free_port()}/"  # nobody listens there
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MAXMD_", "PORTAL_"))}
-    env["ROBOT_BROWSER_WS"] = ws
-    done = subprocess.run(
-        [sys.executable, "-m", "robot", "--sandbox", "--out", str(tmp_path)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
-    )
+    # A port bound and never listened on: refused, and no other process can take it meanwhile.
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        ws = f"ws://127.0.0.1:{held.getsockname()[1]}/"  # nobody listens there
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("MAXMD_", "PORTAL_"))}
+        env["ROBOT_BROWSER_WS"] = ws
+        done = subprocess.run(
+            [sys.executable, "-m", "robot", "--sandbox", "--out", str(tmp_path)],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
+        )
     output = done.stdout + done.stderr
     assert done.returncode == 2, output
     (line,) = [ln for ln in output.splitlines() if ln.startswith("error:")]

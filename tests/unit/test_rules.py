@@ -598,6 +598,7 @@ def _long(unit: str) -> str:
     return "Jane " + (unit * LONG)[: LONG - len("Jane ")]
 
 
+@pytest.mark.alone  # timed against the clock: another test beside it would take its CPU
 @pytest.mark.parametrize("name", [_long("Okafor"), _long("Okafor "), _long("Okafor-"), _long("Ok@for "), _long("O@"), _long("a.")],
                          ids=["one-word", "words", "hyphens", "at-signs", "at-run", "dots"])
 def test_a_12000_character_name_is_read_whole_in_well_under_a_second(name):
@@ -608,6 +609,7 @@ def test_a_12000_character_name_is_read_whole_in_well_under_a_second(name):
         assert (e.name, e.npi, e.workflow_status) == (name.strip(), OKAFOR, "Complete")
 
 
+@pytest.mark.alone  # timed against the clock: another test beside it would take its CPU
 @pytest.mark.parametrize("text", [
     f"Jane Okafor, OD\nNPI{' ' * LONG}x\nWorkflow status: Complete",  # a label with no number after its spaces
     f"Jane Okafor, OD\nNPI: {OKAFOR}\nWorkflow status{' ' * LONG}1",

@@ -230,6 +230,7 @@ def _two_free_ports() -> int:
     pytest.skip("no two adjacent free ports")
 
 
+@pytest.mark.alone  # two fixed ports, free when looked at: no other test may take one before the sandbox binds them
 def test_command_line_serves_both_sites_with_demo_credentials() -> None:
     port = _two_free_ports()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
