@@ -72,8 +72,9 @@ def test_full_run_configures_every_ready_provider_and_leaves_the_rest(seeded_run
     for username, account in before.items():
         if account.access_type != "Clinician":
             assert sandbox.state.account(username) == account
-    assert set(handoff) == {npi_of(sandbox, last) for last in READY} | set(sandbox.legacy_npis) | set(sandbox.modern_npis)
-    for npi in sandbox.legacy_npis + sandbox.modern_npis:  # the legacy rendering's extra providers, some beyond page 1 of the results
+    extra = sandbox.legacy_npis + sandbox.modern_npis + sandbox.spa_npis
+    assert set(handoff) == {npi_of(sandbox, last) for last in READY} | set(extra)
+    for npi in extra:  # the legacy rendering's extra providers, some beyond page 1 of the results
         assert run.status(npi) == "configured" and sandbox.state.account(npi).password == handoff[npi]["portal_password"]
     assert run.result.exit_code == 1  # the conflict needs a person
     assert "Report:" in run.stdout and "conflict" in run.stdout
@@ -163,7 +164,8 @@ def test_emergency_access_already_on_ends_unchecked(seeded_run: SeededRun) -> No
 
 def test_no_secret_leaves_the_handoff(seeded_run: SeededRun) -> None:
     run = seeded_run.run
-    assert len(run.handoff()) == 4 + len(seeded_run.sandbox.legacy_npis) + len(seeded_run.sandbox.modern_npis) and run.stdout
+    sb = seeded_run.sandbox
+    assert len(run.handoff()) == 4 + len(sb.legacy_npis) + len(sb.modern_npis) + len(sb.spa_npis) and run.stdout
     assert leaks(run, seeded_run.sandbox) == []
     assert stat.S_IMODE(os.stat(run.dir).st_mode) == 0o700
     assert stat.S_IMODE(os.stat(run.dir / "handoff.csv").st_mode) == 0o600
