@@ -238,6 +238,9 @@ def test_command_line_serves_both_sites_with_demo_credentials() -> None:
         [sys.executable, "-m", "robot.sandbox", "--port", str(port), "--providers", "3", "--refuse-save", "x",
          "--save-5xx", "y"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        # Ctrl-C as a terminal sends it: a worker that ignores SIGINT (pytest-xdist's) must not pass that on,
+        # or the sandbox's Python, started with SIGINT ignored, never hears it.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         assert proc.stdout is not None
