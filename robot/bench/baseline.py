@@ -50,7 +50,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-from playwright.sync_api import FrameLocator, Locator, Page, Playwright, sync_playwright
+from playwright.sync_api import Locator, Page, Playwright, sync_playwright
 
 from pages.locators import Selectors
 from robot.browser import BrowserChoice, launch
@@ -200,18 +200,12 @@ def _spa_save(page: Page, save: Locator) -> None:
     page.get_by_text(_SPA_SAVED, exact=True).wait_for()
 
 
-def _the_page(page: Page) -> Page | FrameLocator:
-    return page
-
-
 @dataclass(frozen=True)
 class _Rendering:
     workflows: Callable[[Page, Site], dict[str, str]]  # MaxMD: NPI -> Direct address, read once a run
     accounts: Callable[[Page, Site], dict[str, str]]  # portal: Clinician NPI -> its account's address
     save: Callable[[Page, Locator], None]  # click Save (the account's Save button) and wait for its answer
     on_dialog: bool = False  # accept every JavaScript dialog (legacy: the alert() after Save)
-    # Where the account's fields are once its address is open: the page itself, or a frame of it (spa).
-    form: Callable[[Page], Page | FrameLocator] = _the_page
 
 
 RENDERINGS: dict[str, _Rendering] = {
@@ -246,11 +240,8 @@ def run_baseline(
 
             words = Selectors()
 
-            form = rendering.form(page)  # where each account's fields are
-
-            def el(key: str, scope: Page | FrameLocator = page) -> Locator:
-                # A FrameLocator finds by label, role and text as a Page does.
-                return words(key, scope)  # type: ignore[arg-type]
+            def el(key: str) -> Locator:
+                return words(key, page)
 
             def log_in(site: Site, prefix: str) -> None:
                 page.goto(site.url)
@@ -272,14 +263,14 @@ def run_baseline(
                     continue
                 password = strong_password()
                 page.goto(urljoin(portal.url, href))
-                el("portal.account.password", form).fill(password)
-                el("portal.account.confirm_password", form).fill(password)
-                el("portal.account.emergency_access", form).uncheck()
-                el("portal.account.poll_direct", form).check()
-                el("portal.account.direct_address", form).fill(address)
-                el("portal.account.direct_password", form).fill(password)
-                el("portal.account.confirm_direct_password", form).fill(password)
-                rendering.save(page, el("portal.account.save", form))
+                el("portal.account.password").fill(password)
+                el("portal.account.confirm_password").fill(password)
+                el("portal.account.emergency_access").uncheck()
+                el("portal.account.poll_direct").check()
+                el("portal.account.direct_address").fill(address)
+                el("portal.account.direct_password").fill(password)
+                el("portal.account.confirm_direct_password").fill(password)
+                rendering.save(page, el("portal.account.save"))
                 saved += 1
             wall = time.perf_counter() - started
         finally:
