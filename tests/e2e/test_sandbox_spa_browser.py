@@ -291,6 +291,7 @@ def expect_passwords_emptied(f: FrameLocator) -> None:
 def test_portal_seed_steps_6_to_18(page: Page, sandbox: Sandbox) -> None:
     portal_log_in(page, sandbox)                                   # step 6
     mark_page(page)
+    expect(frame(page).locator("#boot")).to_be_attached()  # the frame is fetched after the welcome shows
     loads = page_loads(sandbox, "portal")
     top_url = page.url
     f = open_user_accounts(page)                                   # step 7
@@ -487,6 +488,7 @@ def test_portal_passwords_shown_as_magenta_text(page: Page) -> None:
         page.get_by_label("Username").fill(sb.portal_username)
         login_password.fill(sb.portal_password)
         page.get_by_role("button", name="Log in").click()
+        expect(page.get_by_role("heading", name="Welcome, Dana")).to_be_visible()  # signed in before the next address
         f = open_account(page, sb)
         for label in PASSWORD_LABELS:
             assert field(f, label).evaluate("e => [e.type, getComputedStyle(e).color]") == ["text", MAGENTA], label
