@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import io
 import json
 import os
 import re
@@ -18,6 +19,7 @@ from typing import Any, TextIO
 from urllib.parse import quote, quote_plus
 
 import structlog
+from PIL import Image
 from playwright.sync_api import CDPSession, Locator, Page
 from playwright.sync_api import Error as PlaywrightError
 
@@ -219,15 +221,32 @@ class Audit:
             self.log.warning("screenshot failed", who="practice", step=step, error=str(exc))
             return ["" for _ in whos]
         rects = list(rects) + [None] * (len(whos) - len(rects))
-        return [self.crop(page, rect, who, step, covered=True) if rect and who else "" for who, rect in zip(whos, rects)]
+        wanted = [i for i, (who, rect) in enumerate(zip(whos, rects)) if rect and who]
+        cut = self._cut_in_bands(page, {i: _crop_clip(rects[i]) for i in wanted}) if self._cdp else {}
+        paths = {i: self.keep(whos[i], step, cut[i]) if i in cut else self.crop(page, rects[i], whos[i], step, covered=True)
+                 for i in wanted}  # in the entries' order, as the pictures are numbered
+        return [paths.get(i, "") for i in range(len(whos))]
+
+    def _cut_in_bands(self, page: Page, clips: dict[int, dict]) -> dict[int, bytes]:
+        """Each clip cut from one capture of the band it is in (a band a few windows tall holds many
+        entries: one capture for them, not one each); those of a band that could not be taken are left out."""
+        order = list(clips)
+        cut: dict[int, bytes] = {}
+        for band, members in stitch.bands([clips[i] for i in order]):
+            data = self._capture(page, band, covered=True)
+            if data is None:
+                continue
+            try:
+                with Image.open(io.BytesIO(data)) as picture:
+                    picture.load()
+                    cut.update({order[m]: stitch.cut(picture, band, clips[order[m]]) for m in members})
+            except OSError as exc:  # not a picture after all: each is taken on its own instead
+                self.log.warning("screenshot failed", who="practice", step="5 source", error=str(exc))
+        return cut
 
     def crop(self, page: Page, rect: dict, who: str, step: str, *, covered: bool = False) -> str:
         """The part of the page at ``rect`` (page coordinates), with a margin, secrets masked; its path or ""."""
-        x, y = max(0.0, rect["x"] - _CROP_MARGIN), max(0.0, rect["y"] - _CROP_MARGIN)
-        # No wider or taller than a strip may be: an entry beyond that is a value run off its edge, and its
-        # raster would cost hundreds of megabytes; its left and top part is where its words start.
-        clip = {"x": x, "y": y, "width": min(rect["width"] + 2 * _CROP_MARGIN, stitch.MAX_WIDTH_PX),
-                "height": min(rect["height"] + 2 * _CROP_MARGIN, stitch.MAX_WIDTH_PX)}
+        clip = _crop_clip(rect)
         try:
             data = self._clipped(page, clip, covered=covered)
         except Exception as exc:  # noqa: BLE001 - a missing picture must not end the provider's work
@@ -341,3 +360,11 @@ class Audit:
 
     def close(self) -> None:
         self._log_file.close()
+
+
+def _crop_clip(rect: dict) -> dict:
+    """``rect`` with a margin, no wider or taller than a strip may be: an entry beyond that is a value run
+    off its edge, and its raster would cost hundreds of megabytes; its left and top part is where its words start."""
+    x, y = max(0.0, rect["x"] - _CROP_MARGIN), max(0.0, rect["y"] - _CROP_MARGIN)
+    return {"x": x, "y": y, "width": min(rect["width"] + 2 * _CROP_MARGIN, stitch.MAX_WIDTH_PX),
+            "height": min(rect["height"] + 2 * _CROP_MARGIN, stitch.MAX_WIDTH_PX)}

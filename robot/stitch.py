@@ -70,3 +70,32 @@ def stitch(pictures: Iterable[bytes]) -> bytes:
 def _chunk(kind: bytes, body: bytes) -> bytes:
     return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 
+
+
+def bands(clips: list[dict], height: int | None = None) -> list[tuple[dict, list[int]]]:
+    """``clips`` (page coordinates) gathered into bands of at most ``height`` (default ``STRIP_PX``) and
+    ``MAX_WIDTH_PX``, top to bottom: each band one capture, each clip cut from its band's. A band lists
+    the indexes of its clips; a clip taller than a band is a band of its own."""
+    height = height or STRIP_PX
+    found: list[tuple[dict, list[int]]] = []
+    for i in sorted(range(len(clips)), key=lambda i: (clips[i]["y"], clips[i]["x"])):
+        c = clips[i]
+        if found:
+            band, members = found[-1]
+            left, right = min(band["x"], c["x"]), max(band["x"] + band["width"], c["x"] + c["width"])
+            bottom = max(band["y"] + band["height"], c["y"] + c["height"])
+            if bottom - band["y"] <= height and right - left <= MAX_WIDTH_PX:
+                band.update(x=left, width=right - left, height=bottom - band["y"])
+                members.append(i)
+                continue
+        found.append(({k: c[k] for k in ("x", "y", "width", "height")}, [i]))
+    return found
+
+
+def cut(picture: Image.Image, band: dict, clip: dict) -> bytes:
+    """The part of ``picture`` (a capture of ``band``, one pixel a CSS pixel) at ``clip``, as a PNG."""
+    left, top = round(clip["x"] - band["x"]), round(clip["y"] - band["y"])
+    box = (max(0, left), max(0, top), min(picture.width, left + round(clip["width"])), min(picture.height, top + round(clip["height"])))
+    out = io.BytesIO()
+    picture.crop(box).save(out, format="PNG", compress_level=1)  # as fast as Chromium's own (optimizeForSpeed)
+    return out.getvalue()

@@ -87,3 +87,25 @@ def test_a_page_wider_than_any_picture_is_taken_from_its_left_part_only() -> Non
     assert {c["width"] for c in clips} == {stitch.MAX_WIDTH_PX} and {c["x"] for c in clips} == {0}
     assert sum(c["height"] for c in clips) == 5000, "the whole height all the same"
     assert stitch.strips(1280, 800) == [{"x": 0, "y": 0, "width": 1280, "height": 800}]
+
+
+def test_bands_gather_clips_a_strip_tall_and_keep_each_clips_index() -> None:
+    clips = [{"x": 10, "y": 100 + 60 * i, "width": 500, "height": 50} for i in range(80)]
+    clips[3] = {"x": 3000, "y": 280, "width": 4000, "height": 50}  # far to the right: the others and it are wider than a band
+    found = stitch.bands(clips)
+    assert sorted(i for _, members in found for i in members) == list(range(80))  # every clip once
+    for band, members in found:
+        assert band["height"] <= stitch.STRIP_PX and band["width"] <= stitch.MAX_WIDTH_PX
+        for i in members:  # each clip inside its band
+            c = clips[i]
+            assert band["x"] <= c["x"] and c["x"] + c["width"] <= band["x"] + band["width"]
+            assert band["y"] <= c["y"] and c["y"] + c["height"] <= band["y"] + band["height"]
+    assert len(found) < 10  # a few captures for 80 entries, not 80
+
+
+def test_cut_takes_the_clip_from_its_bands_picture() -> None:
+    band = {"x": 10, "y": 100, "width": 40, "height": 30}
+    picture = Image.new("RGB", (40, 30), "white")
+    picture.paste(Image.new("RGB", (5, 4), "red"), (20, 10))  # page (30, 110)
+    piece = Image.open(io.BytesIO(stitch.cut(picture, band, {"x": 30, "y": 110, "width": 5, "height": 4})))
+    assert piece.size == (5, 4) and piece.convert("RGB").getcolors() == [(20, (255, 0, 0))]
