@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast bench bench-every-step setup browser sandbox screenshots clean
+.PHONY: demo test test-fast bench bench-renderings bench-every-step setup browser sandbox screenshots clean
 
 # The sandbox practice holds a provider in conflict on purpose, so the demo's run exits 1 (a provider
 # needs a person); only 2 (the run could not start) fails `make demo`.
@@ -28,6 +28,10 @@ test-fast: setup
 # The benchmark of docs/benchmarks.md, the command it was made with (about 15 minutes on 2 cores); it rewrites that file.
 bench: setup
 	$(PY) -m robot.bench --sizes 50,200 --workers 1 --skins default --repeat 3 --write docs/benchmarks.md
+
+# Each rendering beside its own bare baseline (about 35 minutes); it rewrites docs/benchmarks-renderings.md.
+bench-renderings: setup
+	$(PY) -m robot.bench --sizes 200 --workers 1 --skins default,modern,spa --repeat 3 --write docs/benchmarks-renderings.md
 
 # What screenshots: every-step costs beside the evidence pictures (about 12 minutes); it rewrites docs/benchmarks-every-step.md.
 bench-every-step: setup
