@@ -294,10 +294,8 @@ class Screen:
 
     def origin_of(self, key: str) -> str:
         """The address of the document ``key``'s control is in (a frame's own, where it is in one): where
-        whatever is typed into it goes. Waits for the control as typing into it would, except on a page
-        with no frame, whose every control is in the top document at the page's address (no call to the page)."""
-        if len(self.frames()) == 1:
-            return self.page.url
+        whatever is typed into it goes. Waits for the control as typing into it would: the page's address
+        is no answer (a script may send the page elsewhere, or a frame come, before the field does)."""
         with self.finding(key):
             return str(self._el(key).first.evaluate("e => e.ownerDocument.location.href"))
 

@@ -240,7 +240,7 @@ class Audit:
                 with Image.open(io.BytesIO(data)) as picture:
                     picture.load()
                     cut.update({order[m]: stitch.cut(picture, band, clips[order[m]]) for m in members})
-            except OSError as exc:  # not a picture after all: each is taken on its own instead
+            except Exception as exc:  # noqa: BLE001 - not a picture after all: each is taken on its own instead
                 self.log.warning("screenshot failed", who="practice", step="5 source", error=str(exc))
         return cut
 

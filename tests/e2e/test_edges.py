@@ -301,3 +301,41 @@ def test_a_killed_run_stays_named_until_a_run_has_carried_its_rows(tmp_path: Pat
         rows = read_handoff(real.dir / "handoff.csv")
         assert [r.carried_from for r in rows if r.npi == "1999999901"] == [killed.name], "a provider this run did not handle: its row carried"
         assert lock.path.read_text() == "", "once carried, it is named no more"
+
+
+@contextlib.contextmanager
+def sent_on_by_script() -> Iterator[str]:
+    """A page on 127.0.0.1 with no form whose script sends the browser on, a moment later, to a login
+    form on another origin (localhost, the same server): the page's address is not where the field will be."""
+
+    class Stub(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            port = self.server.server_port
+            if self.headers.get("Host", "").startswith("127.0.0.1"):
+                body = (f"<!doctype html><title>One moment</title><p>Taking you to sign-in…</p>"
+                        f"<script>setTimeout(() => location.href = 'http://localhost:{port}/login', 300)</script>").encode()
+            else:
+                body = b"<!doctype html><title>Sign in</title><label>Password <input type=password></label>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Stub)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/start"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_fields_origin_is_its_own_documents_not_the_address_the_page_had(page) -> None:  # noqa: ANN001 - pytest-playwright's
+    with sent_on_by_script() as start:
+        page.goto(start)
+        origin = PortalLoginPage(page, Selectors()).origin_of("portal.login.password")
+        assert origin.startswith("http://localhost:"), origin  # where typing would go, not 127.0.0.1

@@ -109,3 +109,10 @@ def test_cut_takes_the_clip_from_its_bands_picture() -> None:
     picture.paste(Image.new("RGB", (5, 4), "red"), (20, 10))  # page (30, 110)
     piece = Image.open(io.BytesIO(stitch.cut(picture, band, {"x": 30, "y": 110, "width": 5, "height": 4})))
     assert piece.size == (5, 4) and piece.convert("RGB").getcolors() == [(20, (255, 0, 0))]
+
+
+def test_bands_of_entries_out_of_order_keep_each_index_and_nothing_is_one_band_of_none() -> None:
+    clips = [{"x": 0, "y": y, "width": 100, "height": 40.5} for y in (900.25, 100.5, 2600, 150.75)]
+    found = stitch.bands(clips)
+    assert [members for _, members in found] == [[1, 3, 0], [2]]  # top to bottom; 2600 is past the first band
+    assert stitch.bands([]) == []
