@@ -222,12 +222,12 @@ class Audit:
             return ["" for _ in whos]
         rects = list(rects) + [None] * (len(whos) - len(rects))
         wanted = [i for i, (who, rect) in enumerate(zip(whos, rects)) if rect and who]
-        cut = self._cut_in_bands(page, {i: _crop_clip(rects[i]) for i in wanted}) if self._cdp else {}
+        cut = self._cut_in_bands(page, {i: _crop_clip(rects[i]) for i in wanted}, step) if self._cdp else {}
         paths = {i: self.keep(whos[i], step, cut[i]) if i in cut else self.crop(page, rects[i], whos[i], step, covered=True)
                  for i in wanted}  # in the entries' order, as the pictures are numbered
         return [paths.get(i, "") for i in range(len(whos))]
 
-    def _cut_in_bands(self, page: Page, clips: dict[int, dict]) -> dict[int, bytes]:
+    def _cut_in_bands(self, page: Page, clips: dict[int, dict], step: str) -> dict[int, bytes]:
         """Each clip cut from one capture of the band it is in (a band a few windows tall holds many
         entries: one capture for them, not one each); those of a band that could not be taken are left out."""
         order = list(clips)
@@ -241,7 +241,7 @@ class Audit:
                     picture.load()
                     cut.update({order[m]: stitch.cut(picture, band, clips[order[m]]) for m in members})
             except Exception as exc:  # noqa: BLE001 - not a picture after all: each is taken on its own instead
-                self.log.warning("screenshot failed", who="practice", step="5 source", error=str(exc))
+                self.log.warning("screenshot failed", who="practice", step=step, error=str(exc))
         return cut
 
     def crop(self, page: Page, rect: dict, who: str, step: str, *, covered: bool = False) -> str:

@@ -12,7 +12,7 @@ import threading
 import urllib.error
 import urllib.request
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -93,21 +93,21 @@ def test_a_login_page_that_redirects_to_another_origin_gets_nothing_typed(tmp_pa
         assert leaks(run, sb) == []
 
 
-@contextlib.contextmanager
-def sent_elsewhere() -> Iterator[str]:
-    """A login address (on 127.0.0.1) that sends the browser to a page on another origin (localhost, the
-    same server) that has no login form at all: a sign-on chooser, a parked domain."""
+_HTML = {"Content-Type": "text/html; charset=utf-8"}
 
-    class Elsewhere(BaseHTTPRequestHandler):
+
+@contextlib.contextmanager
+def two_origins(first: Callable[[int], tuple[int, dict[str, str], bytes]], second: bytes, path: str) -> Iterator[str]:
+    """One local server seen as two origins: 127.0.0.1 answers ``first(port)`` (status, headers, body),
+    localhost the page ``second``; yields 127.0.0.1's ``path``."""
+
+    class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 - http.server's name
-            if self.headers.get("Host", "").startswith("127.0.0.1"):
-                self.send_response(302)
-                self.send_header("Location", f"http://localhost:{self.server.server_port}/choose")
-                self.end_headers()
-                return
-            body = b"<!doctype html><title>Choose</title><h1>Choose your organisation</h1><a href='/a'>Clinic A</a>"
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
+            port = self.server.server_port
+            status, headers, body = first(port) if self.headers.get("Host", "").startswith("127.0.0.1") else (200, _HTML, second)
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
@@ -115,13 +115,20 @@ def sent_elsewhere() -> Iterator[str]:
         def log_message(self, *_args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Elsewhere)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}/login"
+        yield f"http://127.0.0.1:{server.server_port}{path}"
     finally:
         server.shutdown()
         server.server_close()
+
+
+def sent_elsewhere() -> contextlib.AbstractContextManager[str]:
+    """A login address (on 127.0.0.1) that sends the browser to a page on another origin (localhost, the
+    same server) that has no login form at all: a sign-on chooser, a parked domain."""
+    return two_origins(lambda port: (302, {"Location": f"http://localhost:{port}/choose"}, b""),
+                       b"<!doctype html><title>Choose</title><h1>Choose your organisation</h1><a href='/a'>Clinic A</a>", "/login")
 
 
 def test_a_login_sent_to_another_origin_without_a_form_is_named_not_waited_for(tmp_path: Path) -> None:
@@ -303,35 +310,12 @@ def test_a_killed_run_stays_named_until_a_run_has_carried_its_rows(tmp_path: Pat
         assert lock.path.read_text() == "", "once carried, it is named no more"
 
 
-@contextlib.contextmanager
-def sent_on_by_script() -> Iterator[str]:
+def sent_on_by_script() -> contextlib.AbstractContextManager[str]:
     """A page on 127.0.0.1 with no form whose script sends the browser on, a moment later, to a login
     form on another origin (localhost, the same server): the page's address is not where the field will be."""
-
-    class Stub(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's name
-            port = self.server.server_port
-            if self.headers.get("Host", "").startswith("127.0.0.1"):
-                body = (f"<!doctype html><title>One moment</title><p>Taking you to sign-in…</p>"
-                        f"<script>setTimeout(() => location.href = 'http://localhost:{port}/login', 300)</script>").encode()
-            else:
-                body = b"<!doctype html><title>Sign in</title><label>Password <input type=password></label>"
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *_args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Stub)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/start"
-    finally:
-        server.shutdown()
-        server.server_close()
+    return two_origins(lambda port: (200, _HTML, (f"<!doctype html><title>One moment</title><p>Taking you to sign-in…</p>"
+                                                  f"<script>setTimeout(() => location.href = 'http://localhost:{port}/login', 300)</script>").encode()),
+                       b"<!doctype html><title>Sign in</title><label>Password <input type=password></label>", "/start")
 
 
 def test_a_fields_origin_is_its_own_documents_not_the_address_the_page_had(page) -> None:  # noqa: ANN001 - pytest-playwright's
