@@ -62,7 +62,7 @@ def _serve(conn: Connection, providers: int, seed: int, latency_ms: int, skin: s
     """The child: start the sandbox, say where it is, answer "check" until "stop" (or the parent is gone)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent stops us
     try:
-        sandbox = Sandbox(providers=providers, seed=seed, faults=Faults(latency_ms=latency_ms), skin=skin).start()
+        sandbox = Sandbox(providers=providers, seed=seed, faults=Faults(latency_ms=latency_ms, gates={}, cookie_banner=set()), skin=skin).start()
     except BaseException:  # noqa: BLE001 - tell the parent, whatever it was
         conn.send({"error": traceback.format_exc(limit=3)})
         return

@@ -12,6 +12,9 @@ robot learns nothing from it that the real sites would not show (visible words o
     Sandbox(skin="modern")  # ... as a current Bootstrap/jQuery/Select2/DataTables admin site would
     Sandbox(skin="spa")     # ... as a single-page vendor site would: see below
 
+    Sandbox(faults=Faults(gates={"maxmd": ("code",)}))  # pages after a login's password: robot.sandbox._gates
+    sb.totp_secret, sb.gate_count("maxmd", "code accepted"), sb.use_code("maxmd"), sb.end_sessions("portal")
+
     Sandbox(odd_data=True).odd_npis  # six extra ready providers with hostile/odd names and addresses
     add_ready_provider(sb.state, "Jane", "Okafor" * 2000)  # one more ready provider, any name; its NPI
 
@@ -39,6 +42,8 @@ The spa skin (``fixtures/html/spa/``, libraries vendored in ``fixtures/vendor/``
   account was not saved." with the refusal's reason, or the validation messages, also shown by the fields).
   An XHR answered 401 draws the login form again in place of the screen (the frame kept, no page
   load, the address unchanged); once logged in, a read is sent again and a Save is to be clicked again.
+- Its logins' own gates (``SKIN_GATES``): MaxMD asks for a one-time code after the password, the portal
+  shows "Your password expires in 5 days" after its login and a cookie banner over its pages.
 - Faults as on every skin; XHRs answer in JSON (503 with no effect, 401 without a session, the Save's
   500 after it was applied); ``secrets_as_text`` also colours the password inside Shoelace's shadow root.
 """
@@ -46,6 +51,7 @@ The spa skin (``fixtures/html/spa/``, libraries vendored in ``fixtures/vendor/``
 from __future__ import annotations
 
 from robot.sandbox._common import EXPIRED_MESSAGE, SKINS, Faults
+from robot.sandbox._gates import GATES, SANDBOX_TOTP_SECRET, SKIN_GATES
 from robot.sandbox._maxmd import INVALID_LOGIN as MAXMD_INVALID_LOGIN
 from robot.sandbox._portal import (
     INVALID_LOGIN as PORTAL_INVALID_LOGIN,
@@ -75,6 +81,7 @@ __all__ = [
     "DEMO_MAXMD_CREDENTIALS",
     "DEMO_PORTAL_CREDENTIALS",
     "EXPIRED_MESSAGE",
+    "GATES",
     "LEGACY_EXTRA_PROVIDERS",
     "LEGACY_PAGE_SIZE",
     "MAXMD_INVALID_LOGIN",
@@ -83,9 +90,11 @@ __all__ = [
     "ODD_PROVIDERS",
     "PORTAL_INVALID_LOGIN",
     "REFUSED_MESSAGE",
+    "SANDBOX_TOTP_SECRET",
     "SAVED_MESSAGE",
     "SEEDED_NPIS",
     "SKINS",
+    "SKIN_GATES",
     "SPA_EXTRA_PROVIDERS",
     "SPA_PAGE_SIZE",
     "Faults",

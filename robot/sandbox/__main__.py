@@ -10,6 +10,7 @@ import sys
 import threading
 
 from robot.sandbox._common import SKINS, Faults
+from robot.sandbox._gates import GATES, REFUSALS
 from robot.sandbox._server import DEMO_MAXMD_CREDENTIALS, DEMO_PORTAL_CREDENTIALS, Sandbox
 
 
@@ -37,7 +38,34 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--refuse-save", action="append", default=[], metavar="USER", help="refuse this account's Save (repeatable)")
     parser.add_argument("--save-5xx", action="append", default=[], metavar="USER",
                         help="apply this account's Save but answer 500 (repeatable)")
+    parser.add_argument("--gate", action="append", default=None, metavar="SITE=KIND[,KIND]",
+                        help=f"pages a login on SITE (maxmd, portal) must pass after the password, in order, of {', '.join(GATES)} "
+                             "(repeatable; given, it replaces the rendering's own: the spa skin has maxmd=code, portal=notice)")
+    parser.add_argument("--cookie-banner", action="append", default=None, metavar="SITE",
+                        help="lay a cookie banner over SITE's pages until it is accepted (repeatable; the spa skin has portal)")
+    parser.add_argument("--login-refusal", action="append", default=[], metavar="SITE=KIND",
+                        help="refuse every login on SITE as 'locked' or as signed in 'elsewhere'")
     return parser
+
+
+def _sites(values: list[str] | None) -> set[str] | None:
+    if values is not None and not set(values) <= {"maxmd", "portal"}:
+        raise SystemExit(f"error: --cookie-banner takes maxmd or portal, not {sorted(set(values) - {'maxmd', 'portal'})[0]!r}")
+    return None if values is None else set(values)
+
+
+def _site_map(values: list[str] | None, allowed: tuple[str, ...], flag: str) -> dict[str, tuple[str, ...]] | None:
+    """``SITE=A,B`` flags as {site: (A, B)}; None where the flag was not given."""
+    if values is None:
+        return None
+    out: dict[str, tuple[str, ...]] = {}
+    for value in values:
+        site, _, kinds = value.partition("=")
+        chosen = tuple(k.strip() for k in kinds.split(",") if k.strip())
+        if site not in ("maxmd", "portal") or not chosen or any(k not in allowed for k in chosen):
+            raise SystemExit(f"error: {flag} {value!r}: give SITE=KIND with SITE maxmd or portal and KIND one of {', '.join(allowed)}")
+        out[site] = out.get(site, ()) + chosen
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -52,6 +80,9 @@ def main(argv: list[str] | None = None) -> int:
         session_expiry_after=args.session_expiry,
         refuse_save=set(args.refuse_save),
         save_5xx=set(args.save_5xx),
+        gates=_site_map(args.gate, GATES, "--gate"),
+        cookie_banner=_sites(args.cookie_banner),
+        login_refusal={site: kinds[0] for site, kinds in (_site_map(args.login_refusal, tuple(REFUSALS), "--login-refusal") or {}).items()},
     )
     sandbox = Sandbox(
         providers=args.providers,
@@ -75,9 +106,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"    username: {sandbox.maxmd_username}   password: {sandbox.maxmd_password}")
     print(f"  Patient and Provider Portal:   {sandbox.portal_url}")
     print(f"    username: {sandbox.portal_username}   password: {sandbox.portal_password}")
+    gates = {site: kinds for site, kinds in (sandbox.faults.gates or {}).items() if kinds}
+    if gates or sandbox.faults.cookie_banner:
+        print(f"  After the password:            {gates or 'nothing'}; cookie banner on {sorted(sandbox.faults.cookie_banner or []) or 'neither'}")
+    print(f"  Authenticator secret (both):   {sandbox.totp_secret}  (MAXMD_TOTP_SECRET, PORTAL_TOTP_SECRET)")
     if sandbox.odd_npis:
         print(f"  Odd-data providers (NPIs):     {', '.join(sandbox.odd_npis)}")
-    print("  For the robot: MAXMD_URL, MAXMD_USERNAME, MAXMD_PASSWORD, PORTAL_URL, PORTAL_USERNAME, PORTAL_PASSWORD", flush=True)
+    print("  For the robot: MAXMD_URL, MAXMD_USERNAME, MAXMD_PASSWORD, PORTAL_URL, PORTAL_USERNAME, PORTAL_PASSWORD,"
+          " and the secret above", flush=True)
     try:
         threading.Event().wait()
     except KeyboardInterrupt:

@@ -51,6 +51,12 @@ class Faults:
     secrets_as_text: bool = False
     # Called with the username when a Save arrives, before it is applied: a test holds a Save in flight there.
     before_save: Callable[[str], None] | None = field(default=None, repr=False)
+    # What a login must pass after its password, per site ("maxmd", "portal"), in order (robot.sandbox._gates:
+    # "code", "emailed-code", "push", "captcha", "notice", "device"); None: the rendering's own (the spa skin has some).
+    gates: dict[str, tuple[str, ...]] | None = None
+    cookie_banner: set[str] | None = None  # sites whose pages lie under a cookie banner until it is accepted; None: the rendering's
+    login_refusal: dict[str, str] = field(default_factory=dict)  # site -> "locked" or "elsewhere": every login refused so
+    totp_secret: str = field(default="", repr=False)  # the authenticator's secret ("": the sandbox's own)
 
 
 SECRET_TEXT_COLOR = "#ff00ff"  # Faults.secrets_as_text: a colour no rendering uses
@@ -70,6 +76,8 @@ class Session:
     requests: int = 0  # requests made with this session since login
     flash: list[str] = field(default_factory=list)  # one-shot confirmations ("User account saved.")
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(18))  # the modern skin's XHR token
+    gates: list[str] = field(default_factory=list)  # what the login must still pass; not logged in until none is left
+    target: str = "/"  # where the login goes once they are passed
 
 
 class SessionStore:
@@ -79,11 +87,12 @@ class SessionStore:
         self._sessions: dict[str, Session] = {}
         self._lock = threading.Lock()
         self.issued: list[str] = []  # every session id ever given out, for tests to look for in what a run kept
+        self._ended: set[str] = set()  # sessions the site ended (``end_all``): their next request is told so
 
-    def create(self, username: str) -> str:
+    def create(self, username: str, gates: list[str] | None = None, target: str = "/") -> str:
         sid = secrets.token_urlsafe(24)
         with self._lock:
-            self._sessions[sid] = Session(username)
+            self._sessions[sid] = Session(username, gates=list(gates or []), target=target)
             self.issued.append(sid)
         return sid
 
@@ -100,12 +109,20 @@ class SessionStore:
         with self._lock:
             session = self._sessions.get(sid)
             if session is None:
-                return None, False
+                return None, sid in self._ended
             session.requests += 1
             if limit is not None and session.requests > limit:
                 del self._sessions[sid]
                 return None, True
             return session, False
+
+    def end_all(self) -> int:
+        """The site ends every session now (as a timeout would): how many there were."""
+        with self._lock:
+            self._ended.update(self._sessions)
+            count = len(self._sessions)
+            self._sessions.clear()
+            return count
 
     def drop(self, sid: str | None) -> None:
         if sid:
@@ -130,6 +147,17 @@ class Runtime:
         self._rng_lock = threading.Lock()
         self._rng_seed = faults.error_seed
         self._rng = random.Random(faults.error_seed)
+        self.gate_events: list[tuple[str, str]] = []  # (site, what): a gate shown, answered, a code refused (robot.sandbox._gates)
+        self.gate_lock = threading.Lock()
+        self.last_code_step: dict[str, int] = {}  # each site's newest time window a code was accepted (or used) in
+
+    def gate_event(self, site: str, what: str) -> None:
+        with self.gate_lock:
+            self.gate_events.append((site, what))
+
+    def gate_count(self, site: str, what: str) -> int:
+        with self.gate_lock:
+            return self.gate_events.count((site, what))
 
     def record(self, entry: RequestRecord) -> None:
         with self._requests_lock:
@@ -222,6 +250,7 @@ def install_common(app: Flask, runtime: Runtime, site: str, cookie_name: str, st
     @app.before_request
     def _faults_and_session() -> Any:
         g.session = None
+        g.pending = None  # a session whose login has gates still to pass
         g.sid = None
         g.expired = False
         if request.path.startswith(STATIC_PREFIX):
@@ -236,7 +265,9 @@ def install_common(app: Flask, runtime: Runtime, site: str, cookie_name: str, st
                                    message=UNAVAILABLE_MESSAGE), 503, {"Retry-After": "5"}
         sid = request.cookies.get(cookie_name)
         session, g.expired = store.touch(sid, runtime.faults.session_expiry_after)
-        if session is not None:
+        if session is not None and session.gates:
+            g.pending, g.sid = session, sid
+        elif session is not None:
             g.session = session
             g.sid = sid
         return None
@@ -283,6 +314,10 @@ def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if g.session is None and g.pending is not None:  # a login still at its gates: back to the next one
+            if is_xhr():
+                return json_error(401, "You must finish signing in to continue.")
+            return redirect("/login/step", code=302 if request.method == "GET" else 303)
         if g.session is None:
             if is_xhr():
                 return json_error(401, EXPIRED_MESSAGE if g.expired else "You must log in to continue.",

@@ -15,6 +15,7 @@ from robot.sandbox._common import (
     new_app,
     safe_next,
 )
+from robot.sandbox._gates import install_gates, refusal, start_response
 from robot.sandbox._state import MaxmdEntry
 
 COOKIE_NAME = "MAXMD_SID"
@@ -50,6 +51,8 @@ def create_maxmd_app(runtime: Runtime, username: str, password: str, skin: str =
         with state.lock:
             return render_template(template, practice=state.practice, user=g.session.username if g.session else None, **context)
 
+    install_gates(app, runtime, "maxmd", skin, "base.html", page)
+
     @app.get("/login")
     def login_form() -> str:
         expired = g.expired or request.args.get("expired") == "1"
@@ -62,12 +65,11 @@ def create_maxmd_app(runtime: Runtime, username: str, password: str, skin: str =
         given_user = request.form.get("username", "")
         given_password = request.form.get("password", "")
         target = request.form.get("next", "")
+        if (refused := refusal(runtime, "maxmd")) is not None:
+            return page("login.html", error=refused, notice=None, next=target, username=given_user), 200
         if given_user.strip().lower() != username.lower() or given_password != password:
             return page("login.html", error=INVALID_LOGIN, notice=None, next=target, username=given_user), 200
-        sid = store.create(username)
-        response = make_response(redirect(safe_next(target, "/"), code=303))
-        response.set_cookie(COOKIE_NAME, sid, httponly=True, samesite="Lax")
-        return response
+        return start_response(runtime, "maxmd", store, COOKIE_NAME, username, safe_next(target, "/"))
 
     @app.get("/logout")
     def logout() -> Response:

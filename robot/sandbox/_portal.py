@@ -30,6 +30,7 @@ from robot.sandbox._common import (
     new_app,
     safe_next,
 )
+from robot.sandbox._gates import install_gates, refusal, start_response
 from robot.sandbox._state import ACCESS_TYPES, ROLES, AuditEvent, PortalAccount, SandboxState
 
 COOKIE_NAME = "PPP_SESSION"
@@ -283,6 +284,8 @@ def create_portal_app(runtime: Runtime, skin: str = "default") -> Flask:
             user = state.accounts.get(g.session.username) if g.session else None
             return render_template(template, practice=state.practice, user=user, **context)
 
+    install_gates(app, runtime, "portal", skin, "base.html", page)
+
     @app.get("/login")
     def login_form() -> str:
         expired = g.expired or request.args.get("expired") == "1"
@@ -295,12 +298,11 @@ def create_portal_app(runtime: Runtime, skin: str = "default") -> Flask:
         given_user = request.form.get("username", "").strip()
         given_password = request.form.get("password", "")
         target = request.form.get("next", "")
+        if (refused := refusal(runtime, "portal")) is not None:
+            return page("login.html", error=refused, notice=None, next=target, username=given_user), 200
         if not admin_login_ok(state, given_user, given_password):
             return page("login.html", error=INVALID_LOGIN, notice=None, next=target, username=given_user), 200
-        sid = store.create(given_user)
-        response = make_response(redirect(safe_next(target, "/home"), code=303))
-        response.set_cookie(COOKIE_NAME, sid, httponly=True, samesite="Lax")
-        return response
+        return start_response(runtime, "portal", store, COOKIE_NAME, given_user, safe_next(target, "/home"))
 
     @app.get("/logout")
     def logout() -> Response:

@@ -10,6 +10,7 @@ from flask import Flask
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from robot.sandbox._common import SKINS, Faults, RequestRecord, Runtime
+from robot.sandbox._gates import SANDBOX_TOTP_SECRET, SKIN_COOKIE_BANNERS, SKIN_GATES, use_code
 from robot.sandbox._maxmd import create_maxmd_app
 from robot.sandbox._portal import create_portal_app
 from robot.sandbox._state import (
@@ -99,6 +100,11 @@ class Sandbox:
         self.skin = skin
         self.host = host
         self.faults = faults if faults is not None else Faults()
+        if self.faults.gates is None:  # the rendering's own pages after a login (the spa skin's code and notice)
+            self.faults.gates = dict(SKIN_GATES.get(skin, {}))
+        if self.faults.cookie_banner is None:
+            self.faults.cookie_banner = set(SKIN_COOKIE_BANNERS.get(skin, ()))
+        self.faults.totp_secret = self.faults.totp_secret or SANDBOX_TOTP_SECRET
         self.maxmd_username, self.maxmd_password = maxmd_credentials or (
             f"admin.{secrets.token_hex(4)}@brightsideeye.com", _random_password())
         self.portal_username, self.portal_password = portal_credentials or (
@@ -137,6 +143,27 @@ class Sandbox:
     @property
     def portal_url(self) -> str:
         return f"http://{self.host}:{self._port('portal')}/login"
+
+    @property
+    def totp_secret(self) -> str:
+        """The authenticator secret both sites' one-time codes come from (base32), whether or not a gate asks for one."""
+        return self.faults.totp_secret
+
+    def gate_count(self, site: str, what: str) -> int:
+        """How often ``what`` happened at ``site``'s gates ("code accepted", "change password opened", ...; robot.sandbox._gates)."""
+        return self._runtime.gate_count(site, what)
+
+    @property
+    def gate_events(self) -> list[tuple[str, str]]:
+        return list(self._runtime.gate_events)
+
+    def use_code(self, site: str) -> str:
+        """Another device signs in with the current code first: the next login's code of this window is refused."""
+        return use_code(self._runtime, site)
+
+    def end_sessions(self, site: str) -> int:
+        """``site`` ends every session now, as an idle timeout would (the next request is told it expired)."""
+        return self._runtime.stores[site].end_all()
 
     def live_sessions(self, site: str) -> list[str]:
         """Who is still logged in on ``site`` ("maxmd" or "portal"): a session signed out of is not listed."""

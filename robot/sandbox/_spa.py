@@ -52,6 +52,7 @@ from robot.sandbox._portal import (
     field_errors,
     validate,
 )
+from robot.sandbox._gates import install_gates, refusal, start_response, starting_gates
 from robot.sandbox._state import ACCESS_TYPES, ROLES, AuditEvent, PortalAccount
 
 SPA_PAGE_SIZE = 10  # rows per page of the spa skin's search results, fetched one page at a time
@@ -83,6 +84,11 @@ def create_spa_portal_app(runtime: Runtime) -> Flask:
 
     # --- logging in and out ------------------------------------------------------------------------
 
+    def gate_page(template: str, **context: Any) -> str:
+        with state.lock:
+            return render_template(template, practice=state.practice, user=None, **context)
+    install_gates(app, runtime, "portal", "spa", "gate_base_spa_portal.html", gate_page)
+
     @app.get("/login")
     def login_form() -> tuple[str, int]:
         expired = g.expired or request.args.get("expired") == "1"
@@ -98,12 +104,11 @@ def create_spa_portal_app(runtime: Runtime) -> Flask:
     def login_submit() -> Any:
         """The shell's login form without its script (a plain form post), as the other skins."""
         given_user = request.form.get("username", "").strip()
+        if (refused := refusal(runtime, "portal")) is not None:
+            return shell("app.html", error=refused, notice=None, username=given_user)
         if not admin_login_ok(state, given_user, request.form.get("password", "")):
             return shell("app.html", error=INVALID_LOGIN, notice=None, username=given_user)
-        sid = start_session(given_user)
-        response = make_response(redirect(safe_next(request.form.get("next", ""), "/home"), code=303))
-        response.set_cookie(COOKIE_NAME, sid, httponly=True, samesite="Lax")
-        return response
+        return start_response(runtime, "portal", store, COOKIE_NAME, given_user, safe_next(request.form.get("next", ""), "/home"))
 
     @app.post("/api/session")
     def api_login() -> Any:
@@ -111,8 +116,15 @@ def create_spa_portal_app(runtime: Runtime) -> Flask:
         if not isinstance(data, dict):
             data = request.form
         given_user = str(data.get("username", "")).strip()
+        if (refused := refusal(runtime, "portal")) is not None:
+            return json_error(403, refused)
         if not admin_login_ok(state, given_user, str(data.get("password", ""))):
             return json_error(401, INVALID_LOGIN)
+        if gates := starting_gates(runtime, "portal"):  # the app goes on to the gates' pages, as to a sign-on host
+            sid = store.create(given_user, gates=gates, target=safe_next(str(data.get("next", "")), "/home"))
+            response = jsonify({"next": "/login/step"})
+            response.set_cookie(COOKIE_NAME, sid, httponly=True, samesite="Lax")
+            return response
         sid = start_session(given_user)
         response = jsonify(who())
         response.set_cookie(COOKIE_NAME, sid, httponly=True, samesite="Lax")

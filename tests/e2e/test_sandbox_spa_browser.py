@@ -32,7 +32,7 @@ WORKFLOWS = "Click to view status of provisioning workflows"
 
 @pytest.fixture
 def sandbox_options() -> dict[str, Any]:
-    return {"skin": "spa"}
+    return {"skin": "spa", "faults": Faults(gates={}, cookie_banner=set())}  # the screens behind the login's gates
 
 
 @pytest.fixture
@@ -166,7 +166,7 @@ def test_maxmd_xhr_503_shows_an_error_and_try_again_works(page: Page, sandbox: S
 
 
 def test_maxmd_password_shown_as_magenta_text_inside_the_shadow_root(page: Page) -> None:
-    with Sandbox(skin="spa", faults=Faults(secrets_as_text=True)) as sb:
+    with Sandbox(skin="spa", faults=Faults(secrets_as_text=True, gates={}, cookie_banner=set())) as sb:
         page.goto(sb.maxmd_url)
         password = page.get_by_label("Password", exact=True)
         password.fill("Visible-Secret-1!")
@@ -481,7 +481,7 @@ def test_session_expiry_under_a_search_logs_in_and_shows_the_results(page: Page,
 
 
 def test_portal_passwords_shown_as_magenta_text(page: Page) -> None:
-    with Sandbox(skin="spa", faults=Faults(secrets_as_text=True)) as sb:
+    with Sandbox(skin="spa", faults=Faults(secrets_as_text=True, gates={}, cookie_banner=set())) as sb:
         page.goto(sb.portal_url)
         login_password = page.get_by_label("Password", exact=True)
         assert login_password.evaluate("e => [e.type, getComputedStyle(e).color]") == ["text", MAGENTA]

@@ -56,9 +56,14 @@ LIBRARIES = {
 }
 
 
+def screens_only() -> Faults:
+    """The rendering's screens behind its login's gates (the code and the notice: tests/unit/test_sandbox_gates.py)."""
+    return Faults(gates={}, cookie_banner=set())
+
+
 @pytest.fixture
 def sb() -> Sandbox:
-    return Sandbox(skin="spa")
+    return Sandbox(skin="spa", faults=screens_only())
 
 
 def logged_in(app: Flask, username: str, password: str) -> FlaskClient:
@@ -386,7 +391,7 @@ def test_search_is_paged_and_filtered(sb: Sandbox, portal: FlaskClient) -> None:
 
 
 def test_search_without_result() -> None:
-    sb = Sandbox(skin="spa", providers=0)
+    sb = Sandbox(skin="spa", providers=0, faults=screens_only())
     client = logged_in(sb.portal_app, sb.portal_username, sb.portal_password)
     body = assert_json(client.get("/api/admin/users?access_type=Clinician"), 200)
     assert (body["data"], body["total"], body["pages"], body["first"], body["last"]) == ([], 0, 1, 0, 0)
@@ -514,7 +519,7 @@ def test_secrets_as_text_colours_every_password_field(sb: Sandbox, portal: Flask
 
 
 def test_odd_data_is_data_in_the_json() -> None:
-    sb = Sandbox(skin="spa", odd_data=True)
+    sb = Sandbox(skin="spa", odd_data=True, faults=screens_only())
     maxmd = logged_in(sb.maxmd_app, sb.maxmd_username, sb.maxmd_password)
     body = assert_json(maxmd.get("/api/workflows"), 200)
     spacer = next(w for w in body["workflows"] if w["last_name"] == "Spacer")
