@@ -179,6 +179,21 @@ def _sign_out(shown: str) -> Loc:
 _LOGIN_NAME = Loc(
     "label", re.compile(r"^[\W\d_]*(user[\s_-]*(name|id)|e-?mail( address)?|log[\s-]*in( name| id)?)[\W\d_]*$", re.I), exact=False,
     alternative=beside("Username"), summary="the field labelled 'Username' (or 'User name', 'Email', 'User ID')")
+# A field that asks for a one-time code after the password, by its words ("Verification code", "6-digit code
+# from your authenticator app", "One-time passcode"), or by the standard that says so (autocomplete=one-time-code).
+_CODE_WORDS = re.compile(r"\b(code|passcode|one[\s-]?time|verification|authenticat\w*|otp|token)\b", re.I)
+def _code_field() -> Loc:
+    chain: Loc | None = None
+    for words_beside in ("Authentication code", "One-time code", "Security code", "Verification code"):  # a table cell's words
+        b = beside(words_beside)
+        chain = Loc(b.kind, b.value, alternative=chain)
+    chain = Loc("selector", "css=input[autocomplete=one-time-code i], input[placeholder*=code i]", alternative=chain)
+    return Loc("label", _CODE_WORDS, exact=False, alternative=chain,
+               summary="the field labelled with the words 'code', 'verification', 'one-time' or 'authenticator'")
+
+
+_CODE_FIELD = _code_field()
+_VERIFY = re.compile(r"^[\W\d_]*(verify|submit|continue|confirm|next|done|sign[\s-]*in|log[\s-]*in)([\s-]+(code|and continue))?[\W\d_]*$", re.I)
 # Where sites write what happened, by the usual roles and the usual frameworks' names for them.
 MESSAGES = (
     "[role=alert]", "[role=status]", "[role=alertdialog]", "[aria-live=assertive]", "[aria-live=polite]", "output",
@@ -194,6 +209,8 @@ DEFAULTS: dict[str, Loc] = {
     "maxmd.login.username": _LOGIN_NAME,
     "maxmd.login.password": field("Password"),
     "maxmd.login.submit": control(_SIGN_IN, "button", shown="Sign in' or 'Log in", opens=False),
+    "maxmd.login.code": _CODE_FIELD,
+    "maxmd.login.verify": control(_VERIFY, "button", shown="Verify' or 'Continue", opens=False),
     "maxmd.home.details": control("Details", *_ACTION),
     "maxmd.details.identity_proofing": Loc(
         "role", "heading", name=re.compile(r"identi(ty|fy)[\s-]*proofing", re.I),
@@ -207,6 +224,8 @@ DEFAULTS: dict[str, Loc] = {
     "portal.login.username": _LOGIN_NAME,
     "portal.login.password": field("Password"),
     "portal.login.submit": control(_SIGN_IN, "button", shown="Sign in' or 'Log in", opens=False),
+    "portal.login.code": _CODE_FIELD,
+    "portal.login.verify": control(_VERIFY, "button", shown="Verify' or 'Continue", opens=False),
     "portal.nav.administration": control("Administration", "button", "link", "menuitem", "tab", plain="Administration"),
     "portal.nav.user_accounts": control("User Accounts", "menuitem", "link", "button", "tab"),
     "portal.users.access_type": field("Access Type"),

@@ -139,6 +139,7 @@ class Audit:
         self._sessions: dict[Page, CDPSession] = {}
         self._log_file = _LogFile(run_dir / "robot.log")
         self._failure: OSError | None = None  # the first file of the run folder that could not be written
+        self._met: set[str] = set()  # what ``first_time`` has been told of
         self.log = structlog.wrap_logger(
             structlog.PrintLogger(file=self._log_file),
             processors=[
@@ -302,6 +303,14 @@ class Audit:
                     raise  # a frame whose secrets cannot be covered: no picture rather than a readable one
 
     # --- words ---------------------------------------------------------------------------------
+    def first_time(self, what: str) -> bool:
+        """True the first time the run meets ``what`` (a page passed after a login is pictured once a run)."""
+        with self._lock:
+            if what in self._met:
+                return False
+            self._met.add(what)
+            return True
+
     def say(self, line: str) -> None:
         """A line for the person at the terminal (or cron's log): secrets out, the sites' control characters shown escaped."""
         with self._lock:

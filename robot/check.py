@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,7 @@ from pages.scripts import script
 from robot import origins
 from robot.audit import Audit, Redactor
 from robot.browser import BrowserChoice, launch
+from robot.after_login import AfterLogin, blocked_login, watch_cookie_banners
 from robot.errors import LoginRefused, PageAnswered, RobotError, SiteUnreachable, WrongAddress
 from robot.run import new_run_dir
 from robot.safetext import plural
@@ -39,7 +41,9 @@ SCREENS: list[tuple[str, tuple[str, ...]]] = screens()
 NOT_CHECKED = ("maxmd.page.alert", "portal.page.alert", "portal.account.saved")
 # Signed out of as each walk ends; a site without one is told, not failed (nor is a results list of one page).
 SIGN_OUT_KEYS = ("maxmd.nav.sign_out", "portal.nav.sign_out")
-OPTIONAL = ("portal.users.next_page", *SIGN_OUT_KEYS)
+# Asked for only where a login needs a one-time code.
+CODE_KEYS = ("maxmd.login.code", "maxmd.login.verify", "portal.login.code", "portal.login.verify")
+OPTIONAL = ("portal.users.next_page", *SIGN_OUT_KEYS, *CODE_KEYS)
 OUTLINE = "3px solid #d0f"
 
 
@@ -172,7 +176,34 @@ def _login(walk: _Walk, login: LoginScreen, name: str, keys: tuple[str, ...]) ->
         _go(walk, login, f"{prefix}.login.submit", either(gone, login.mark_old(lambda scope: scope.locator("input[type=password]"))),
             "the page after the login")
     if walk.screen.find(lambda scope: scope.locator("input[type=password]")).count():  # still a login form: refused
-        raise LoginRefused(f"{site.name} login refused for {site.username} at {site.url}: \"{login.alert_text()}\"")
+        words = login.alert_text()
+        raise blocked_login(site, words) or LoginRefused(f"{site.name} login refused for {site.username} at {site.url}: \"{words}\"")
+    _after_login(walk, prefix)
+
+
+def _after_login(walk: _Walk, prefix: str) -> None:
+    """The pages between the login and the first screen, passed as a run passes them; what they asked for, told."""
+    site = walk.site
+    passed = AfterLogin(site, prefix, walk.settings.selectors, walk.retry, walk.settings.after_login, walk.audit.log,
+                        _shooter(walk.audit), _wait, walk.audit.first_time).through(walk.page)
+    for key in (f"{prefix}.login.code", f"{prefix}.login.verify"):
+        walk.results[key].state = "found" if passed.asked_for_code else "not asked (ok)"
+    configured = f"{site.code_variable} is {'set' if site.codes else 'not set'}"
+    if passed.asked_for_code:
+        walk.results[f"{prefix}.login.code"].completed = "code accepted" + (" after one refusal" if passed.refused else "")
+        told = f"a one-time code was asked for; {configured} and its code was accepted"
+    else:
+        told = f"no one-time code was asked for ({configured})"
+    pages = f"; pages passed after it: {', '.join(repr(a) for a in passed.answers)}" if passed.answers else ""
+    walk.audit.say(f"{site.name} login: {told}{pages}.")
+
+
+def _shooter(audit: Audit) -> Callable[[Page, str, str, str], None]:
+    return lambda page, name, _caption, _kind: audit.shot(page, "check", name, full_page=True) and None
+
+
+def _wait(seconds: float) -> None:
+    threading.Event().wait(seconds)  # for the next one-time code's time window, not for a page
 
 
 def _changed(screen: Screen) -> Find:
@@ -254,13 +285,14 @@ def check(
 ) -> tuple[int, Path]:
     """Run the preflight; returns (exit code, the folder with its screenshots)."""
     redactor = Redactor()
-    redactor.add(*settings.secrets(), maxmd.password, portal.password)
+    redactor.add(*settings.secrets(), *maxmd.secrets(), *portal.secrets())
     run_dir = new_run_dir(out, suffix="-check")
     audit = Audit(run_dir, settings.selectors, redactor, handoff=False)
     results = {key: KeyCheck(key, screen) for screen, keys in SCREENS for key in keys}
     results["portal.users.next_page"] = KeyCheck("portal.users.next_page", "portal search results", "not reached")
     results.update({key: KeyCheck(key, "-", "not checked") for key in NOT_CHECKED})
     results.update({key: KeyCheck(key, "the last screen", "not reached") for key in SIGN_OUT_KEYS})
+    results.update({key: KeyCheck(key, f"after the {key.split('.')[0]} login", "not reached") for key in CODE_KEYS})
     error = ""
     try:
         with playwright_factory() as pw:
@@ -273,6 +305,7 @@ def check(
                     )
                     ctx.set_default_timeout(settings.timeout_ms)
                     walk = _Walk(settings, audit, ctx.new_page(), site, results)
+                    watch_cookie_banners(walk.page, site.name, settings.after_login, audit.log, _shooter(audit), audit.first_time)
                     try:
                         site_walk(walk)
                         _sign_out(walk, "maxmd" if site is maxmd else "portal")

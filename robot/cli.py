@@ -18,6 +18,7 @@ from robot.lock import RunLock
 from robot.rules import npi_problem
 from robot.run import RunOptions, StopRequest, execute, practice_lock
 from robot.safetext import shown
+from robot.otp import OneTimeCodes
 from robot.settings import SECRET_VARIABLES, Settings, Site, dotenv_candidates, load
 
 
@@ -88,14 +89,19 @@ def _sites(settings: Settings, skin: str = "default", *, asked: bool = False) ->
     if settings.maxmd and settings.portal:
         yield settings.maxmd, settings.portal, False
         return
-    from robot.sandbox import Sandbox  # only the CLI knows the sandbox; the robot just gets two URLs
+    from robot.sandbox import Faults, Sandbox  # only the CLI knows the sandbox; the robot just gets two URLs
+    from robot.sandbox._gates import SKIN_GATES
 
-    with Sandbox(**({"skin": skin} if skin != "default" else {})) as sb:
+    # Its MaxMD asks for a one-time code, as sites that hold health data mostly do; the rendering's own gates besides.
+    gates = {"maxmd": ("code",), **SKIN_GATES.get(skin, {})}
+    with Sandbox(skin=skin, faults=Faults(gates=gates, cookie_banner=None)) as sb:
         why = "--sandbox" if asked else "No MAXMD_URL / PORTAL_URL set"
         print(f"{why}: running against the embedded sandbox ({sb.maxmd_url}, {sb.portal_url}), not a real site.")
+        # The sandbox's own authenticator secret, as a practice's .env would give it (its spa skin asks for codes).
+        codes = {p: OneTimeCodes(sb.totp_secret, f"{p}_TOTP_SECRET") for p in ("MAXMD", "PORTAL")}
         yield (
-            Site("MaxMD", sb.maxmd_url, sb.maxmd_username, sb.maxmd_password),
-            Site("portal", sb.portal_url, sb.portal_username, sb.portal_password),
+            Site("MaxMD", sb.maxmd_url, sb.maxmd_username, sb.maxmd_password, codes=codes["MAXMD"]),
+            Site("portal", sb.portal_url, sb.portal_username, sb.portal_password, codes=codes["PORTAL"]),
             True,
         )
 

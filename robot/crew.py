@@ -12,7 +12,7 @@ from playwright.sync_api import Playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from robot import evidence, rules
-from robot.errors import (CannotWrite, FoundMany, PageAnswered, RobotError, RunStopped, SessionExpired, SiteError, StepFailed, TransientFault,
+from robot.errors import (CannotWrite, FoundMany, LoginBlocked, PageAnswered, RobotError, RunStopped, SessionExpired, SiteError, StepFailed, TransientFault,
                           first_line)
 from robot.model import Candidate, Outcome, Picture, Status
 from robot.options import RunOptions
@@ -146,8 +146,8 @@ class Crew:
                 self._others.append(worker)
                 stack.callback(worker.session.close)
                 worker.session.attempts("practice", worker.procedure.portal_page)
-            except (WrongOrigin, CannotWrite):
-                raise  # a login on another host, a full disk: the run stops (exit 2), whichever worker met it
+            except (WrongOrigin, CannotWrite, LoginBlocked):
+                raise  # a login on another host, a full disk, a login blocked: the run stops (exit 2), whichever worker met it
             except (RobotError, PlaywrightError, OSError) as exc:
                 self.first.audit.log.warning("worker did not start", worker=name, error=first_line(exc))
                 self.first.audit.say(f"  ({name} did not start: {first_line(exc)}; the others go on)")

@@ -9,7 +9,7 @@ from pages.errors import FoundMany, NotFound, NotThere, PageAnswered, RobotError
 from robot.safetext import plural
 
 __all__ = [
-    "BrowserFailed", "CannotWrite", "FoundMany", "BrowserMissing", "ConfigError", "LoginRefused", "NotFound", "NotListed", "NotThere", "PageAnswered", "RobotError",
+    "BrowserFailed", "CannotWrite", "FoundMany", "BrowserMissing", "ConfigError", "LoginBlocked", "LoginRefused", "NotFound", "NotListed", "NotThere", "PageAnswered", "RobotError",
     "RunStopped", "SessionExpired", "SiteError", "SiteUnreachable", "StepFailed", "TransientFault", "WrongAddress", "first_line",
 ]
 
@@ -42,6 +42,11 @@ class WrongAddress(RobotError):
 
 class LoginRefused(RobotError):
     """An administrator login was refused by the site."""
+
+
+class LoginBlocked(LoginRefused):
+    """A login the robot cannot complete and must not try again: a second factor only a person can give, a
+    locked account, a session open elsewhere, a page it does not know how to pass (exit 2, no further tries)."""
 
 
 class NotListed(RobotError):

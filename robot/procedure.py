@@ -10,16 +10,15 @@ from dataclasses import replace
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from pages.account import SaveAnswer, UserAccountPage
-from pages.base import LoginScreen, Retry
+from pages.base import Retry
 from pages.maxmd import IdentityProofingPage, MaxmdHomePage, MaxmdLoginPage, WorkflowStatusPage
 from pages.portal import PortalLoginPage, PortalNavigation, UserSearchPage
 from robot import evidence, passwords, rules
+from robot.logins import PRACTICE, Logins
 from robot.audit import Audit
-from robot.errors import (LoginRefused, NotListed, PageAnswered, SessionExpired, SiteUnreachable, StepFailed, TransientFault,
-                          WrongAddress, first_line)
+from robot.errors import NotListed, SessionExpired, StepFailed, TransientFault, first_line
 from robot.guard import typed_only_at
 from robot.handoff import HandoffRow
 from robot.model import AccountNames, AccountState, Candidate, Changes, MaxmdEntry, Outcome, Picture, Status
@@ -29,7 +28,6 @@ from robot.session import Session, sign_out
 from robot.settings import Settings, Site
 from robot.steps import NAMES, REOPENED, STEP, VERIFY
 
-PRACTICE = "practice"  # who the steps done once a run are for, in the log and the pictures' names
 
 
 class Procedure:
@@ -40,6 +38,7 @@ class Procedure:
         session.sign_out = lambda page: sign_out(PortalNavigation(page, self.sel, self.waits), self.audit.log)  # as each page goes
         self.sel = settings.selectors
         self.practice_shots: list[Picture] = []
+        self.logins = Logins(session, settings, options, audit, self.practice_shots)
         self.save_clicked: set[str] = set()  # providers whose Save was clicked and whose answer is still unread
         self._passwords: dict[str, tuple[str, str]] = {}
         self._learned = False
@@ -55,6 +54,7 @@ class Procedure:
         def read() -> list[MaxmdEntry]:
             with contextlib.closing(self.session.context()) as ctx:
                 page = ctx.new_page()
+                self.logins.watch(page, self.maxmd_site)
                 self.log_in_to_maxmd(page)
                 self.open_details(page)
                 self.view_workflow_status(page)
@@ -67,7 +67,7 @@ class Procedure:
         return entries
 
     def log_in_to_maxmd(self, page: Page) -> None:
-        self._log_in(page, MaxmdLoginPage(page, self.sel, self.waits), self.maxmd_site, STEP[2].name)
+        self.logins.log_in(page, MaxmdLoginPage(page, self.sel, self.waits), self.maxmd_site, STEP[2].name)
 
     def open_details(self, page: Page) -> None:
         with self.session.step(page, PRACTICE, STEP[3].picture, self.practice_shots):
@@ -98,12 +98,13 @@ class Procedure:
         """The logged-in portal page: seed step 6 first where the session has none (a new worker, a fault)."""
         if self.session.portal is None or self.session.portal.is_closed():
             page = self.session.new_portal_page()
+            self.logins.watch(page, self.portal_site)
             self.log_in_to_portal(page)
             self.session.portal = page  # only a page that is logged in is kept
         return self.session.portal
 
     def log_in_to_portal(self, page: Page) -> None:
-        self._log_in(page, PortalLoginPage(page, self.sel, self.waits), self.portal_site, STEP[6].name)
+        self.logins.log_in(page, PortalLoginPage(page, self.sel, self.waits), self.portal_site, STEP[6].name)
 
     def open_user_accounts(self, page: Page, who: str, shots: list[Picture]) -> None:
         with self.session.step(page, who, STEP[7].picture, shots):
@@ -365,28 +366,6 @@ class Procedure:
             outcome.notes.append(note)
 
     # --- helpers of the steps above ------------------------------------------------------------------
-    def _log_in(self, page: Page, screen: LoginScreen, site: Site, name: str) -> None:
-        """Seed steps 2 and 6. A refused login ends the run (exit 2)."""
-        try:
-            screen.open(site.url)
-        except PageAnswered as exc:  # a wrong address: no locator to fix, and asking again gets the same answer
-            self.session.shot(page, PRACTICE, f"{name} failed", self.practice_shots, kind="failure")
-            seen = f" (see {self.practice_shots[-1].path})" if self.practice_shots else ""
-            raise WrongAddress(site.name, site.variable, site.url, exc, seen) from None
-        except PlaywrightTimeout as exc:
-            raise TransientFault(f"{site.name}'s login page at {site.url} did not load in time ({first_line(exc)})") from None
-        except PlaywrightError as exc:
-            raise SiteUnreachable(f"{site.name} did not answer at {site.url} ({first_line(exc)}); check the address and the network") from None
-        with self.session.step(page, PRACTICE, name, self.practice_shots):
-            typed_only_at(screen, f"{screen.site}.login.password", site, "its login page", self.audit.log, login=True)
-            accepted = screen.log_in(site.username, site.password)
-        if not accepted:
-            self.session.shot(page, PRACTICE, f"{name} refused", self.practice_shots, kind="failure")
-            words = screen.alert_text() or "the login page came back"
-            prefix, seen = site.variable.removesuffix("_URL"), f" (see {self.practice_shots[-1].path})" if self.practice_shots else ""
-            raise LoginRefused(f"{site.name} login refused for {site.username} at {site.url}: \"{words}\"; "
-                               f"check {prefix}_USERNAME and {prefix}_PASSWORD{seen}")
-
     @contextlib.contextmanager
     def _account_step(self, c: Candidate, account: UserAccountPage, name: str, shots: list[Picture]) -> Iterator[None]:
         """One of steps 12-17: named as it begins, pictured when done (under ``every-step`` only)."""

@@ -105,7 +105,7 @@ class _Run:
         self.settings, self.options, self.choice = settings, options, choice
         self.maxmd, self.portal, self.sandbox = maxmd, portal, sandbox
         self.redactor = Redactor()
-        self.redactor.add(*settings.secrets(), maxmd.password, portal.password)
+        self.redactor.add(*settings.secrets(), *maxmd.secrets(), *portal.secrets())
         self.run_dir = new_run_dir(options.out)
         self.audit = Audit(self.run_dir, settings.selectors, self.redactor)
         self.ledger = Ledger(options.out, self.run_dir.name, portal.url, settings.forget_given_after_days, sandbox=sandbox)

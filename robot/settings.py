@@ -20,6 +20,8 @@ from robot.errors import ConfigError
 from robot.model import SCREENSHOT_MODES, AcknowledgedConflict, ProviderSettings
 from robot.history import Retention
 from robot.origins import origin, plain_http
+from robot.otp import OneTimeCodes, codes_from
+from robot.login_pages import DEFAULT_ANSWERS, answers_from_config
 from robot.passwords import FORMULA_START, PasswordPolicy, meets
 from robot.rules import is_valid_email, npi_problem
 from robot.yamlfile import boolean as _bool, check_keys as _check_keys, mapping as _mapping, read_yaml as _read_yaml
@@ -34,7 +36,7 @@ _ROBOT_KEYS = {
     "sites": {"maxmd_url", "portal_url", "maxmd_username", "portal_username", "trusted_origins", "allow_http"},
     "passwords": {"length", "upper", "lower", "digit", "symbol", "symbols", "direct_same_as_portal"},
     "files": {"providers", "selectors"},
-    "run": {"timeout_seconds", "retries", "viewport_width", "viewport_height", "ignore_tls_errors"},
+    "run": {"timeout_seconds", "retries", "viewport_width", "viewport_height", "ignore_tls_errors", "after_login"},
     "retention": {"changed_days", "unchanged_days"},
     "handoff": {"forget_given_after_days"},
 }
@@ -52,6 +54,7 @@ class Site:
     username: str
     password: str = field(repr=False)
     trusted: tuple[str, ...] = ()  # single sign-on origins where its login may also be typed (sites.trusted_origins)
+    codes: OneTimeCodes | None = field(default=None, repr=False, compare=False)  # <PREFIX>_TOTP_SECRET, where set
 
     @property
     def variable(self) -> str:
@@ -62,6 +65,13 @@ class Site:
     def login_origins(self) -> tuple[str, ...]:
         """Where the administrator's username and password may be typed: the site's own origin first."""
         return (origin(self.url), *self.trusted)
+
+    def secrets(self) -> tuple[str, ...]:  # what the redactor is given: the password, the one-time codes' secret
+        return (self.password, *(self.codes.forms if self.codes else ()))
+
+    @property
+    def code_variable(self) -> str:  # where the secret of its one-time codes is given
+        return "MAXMD_TOTP_SECRET" if self.name == "MaxMD" else "PORTAL_TOTP_SECRET"
 
     @property
     def own_origin(self) -> tuple[str, ...]:
@@ -92,6 +102,7 @@ class Settings:
     dotenv: Path | None = None  # the .env that was read, if any (named when no site is configured)
     screenshots: str = "evidence"  # which pictures a run keeps (robot.model.SCREENSHOT_MODES)
     warnings: tuple[str, ...] = ()  # said once as a run starts (a plain http:// site that robot.yaml allows)
+    after_login: tuple[str, ...] = DEFAULT_ANSWERS  # the answers a page between a login and its first screen may get
 
     @property
     def sandbox(self) -> bool:
@@ -105,6 +116,7 @@ class Settings:
     def secrets(self) -> list[str]:
         """Every secret the settings hold, for the redactor."""
         out = [s.password for s in (self.maxmd, self.portal) if s]
+        out += [f for s in (self.maxmd, self.portal) if s for f in s.secrets()]
         for portal_pw, direct_pw in self.provider_passwords.values():
             out += [p for p in (portal_pw, direct_pw) if p]
         return out
@@ -218,6 +230,7 @@ def load(
         dotenv=dotenv_path,
         screenshots=screenshots,
         warnings=tuple(warnings),
+        after_login=answers_from_config(run.get("after_login"), f"{where}: run.after_login"),
     )
 
 
@@ -351,7 +364,7 @@ def _site(name: str, prefix: str, url: str, source: str, env: Mapping[str, str],
     password = env.get(f"{prefix}_PASSWORD", "")
     if not password:
         raise ConfigError(f"{prefix}_PASSWORD {_unset(env, prefix + '_PASSWORD')}; put the {name} administrator's password in .env or the environment")
-    return Site(name, url, username, password, trusted)
+    return Site(name, url, username, password, trusted, codes_from(env, prefix))
 
 
 def load_providers(path: Path) -> dict[str, ProviderSettings]:

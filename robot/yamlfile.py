@@ -68,10 +68,10 @@ def mapping(value: Any, where: str) -> dict:
 
 def check_keys(section: Mapping, allowed: set[str], where: str) -> None:
     for key in section:
-        if "password" in str(key).lower() and key not in allowed:
+        if ("password" in str(key).lower() or "secret" in str(key).lower() or "totp" in str(key).lower()) and key not in allowed:
             raise ConfigError(
-                f"{where}.{key}: passwords are never read from YAML; put them in the environment or .env "
-                "(MAXMD_PASSWORD, PORTAL_PASSWORD; a provider's own password via password_env)"
+                f"{where}.{key}: passwords and secrets are never read from YAML; put them in the environment or .env "
+                "(MAXMD_PASSWORD, PORTAL_PASSWORD, MAXMD_TOTP_SECRET, PORTAL_TOTP_SECRET; a provider's own password via password_env)"
             )
         if key not in allowed:
             raise ConfigError(f"{where}.{key}: unknown key; allowed: {', '.join(sorted(allowed))}")

@@ -13,8 +13,10 @@ from pathlib import Path
 from urllib.parse import quote, quote_plus
 
 from robot.browser import choose_browser
+from robot.check import check
 from robot.run import RunOptions, RunResult, execute
 from robot.sandbox import Sandbox
+from robot.otp import OneTimeCodes
 from robot.settings import Settings, Site, load
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,13 +78,15 @@ def run_robot(
     portal_url: str | None = None,
     practice: bool = False,
     trusted: tuple[str, ...] = (),
+    totp_secret: str | None = None,
     **options,
 ) -> Finished:
     """Run the robot against ``sb`` the way the CLI does, with no back-off between retries.
 
     Its terminal output is taken from ``capsys``, or with ``capture=True`` from a buffer of its own.
     ``practice``: as for a configured practice (its practice lock, an interrupted run picked up), not
-    as the embedded sandbox; ``trusted``: the sign-on origins robot.yaml would give.
+    as the embedded sandbox; ``trusted``: the sign-on origins robot.yaml would give; ``totp_secret``: the
+    authenticator secret the robot is given (None: the sandbox's own; "": none).
     """
     settings = settings or sandbox_settings()
     options.setdefault("backoff_seconds", 0)
@@ -94,8 +98,8 @@ def run_robot(
             settings,
             RunOptions(out=out, **options),
             choose_browser(),
-            maxmd=Site("MaxMD", maxmd_url or sb.maxmd_url, sb.maxmd_username, sb.maxmd_password, trusted),
-            portal=Site("portal", portal_url or sb.portal_url, sb.portal_username, sb.portal_password, trusted),
+            maxmd=sandbox_site(sb, "MaxMD", maxmd_url, trusted, secret=totp_secret),
+            portal=sandbox_site(sb, "portal", portal_url, trusted, secret=totp_secret),
             sandbox=not practice,
         ).result()
     captured = capsys.readouterr() if capsys else None
@@ -103,8 +107,29 @@ def run_robot(
         result,
         stdout=captured.out if captured else buffer.getvalue(),
         stderr=captured.err if captured else "",
-        secrets=[sb.maxmd_password, sb.portal_password],
+        secrets=[sb.maxmd_password, sb.portal_password, sb.totp_secret, *([totp_secret] if totp_secret else [])],
     )
+
+
+def sandbox_site(sb: Sandbox, name: str, url: str | None = None, trusted: tuple[str, ...] = (), *,
+                 secret: str | None = None) -> Site:
+    """One of the sandbox's sites as the robot is told of it, with an authenticator secret (None: the sandbox's own; "": none)."""
+    prefix = "MAXMD" if name == "MaxMD" else "PORTAL"
+    maxmd = name == "MaxMD"
+    secret = sb.totp_secret if secret is None else secret
+    return Site(name, url or (sb.maxmd_url if maxmd else sb.portal_url), sb.maxmd_username if maxmd else sb.portal_username,
+                sb.maxmd_password if maxmd else sb.portal_password, trusted,
+                OneTimeCodes(secret, f"{prefix}_TOTP_SECRET") if secret else None)
+
+
+def run_check(sb: Sandbox, out: Path, settings: Settings, capsys) -> tuple[int, Path, str]:
+    """``--check`` against ``sb`` as the CLI runs it; its exit code, its folder and what it printed."""
+    with ThreadPoolExecutor(max_workers=1) as pool:  # beside pytest-playwright's own sync API
+        code, run_dir = pool.submit(
+            check, settings, out, choose_browser(),
+            maxmd=sandbox_site(sb, "MaxMD"), portal=sandbox_site(sb, "portal"),
+        ).result()
+    return code, run_dir, capsys.readouterr().out
 
 
 def clinicians(sb: Sandbox) -> dict[str, object]:

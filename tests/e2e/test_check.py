@@ -3,30 +3,18 @@
 from __future__ import annotations
 
 import re
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from robot_helpers import ROOT, sandbox_settings, snapshot
+from robot_helpers import ROOT, run_check, sandbox_settings, snapshot
 
-from robot.browser import choose_browser
-from robot.check import SCREENS, check
+from robot.check import SCREENS
 from robot.sandbox import Sandbox
-from robot.settings import Settings, Site
+from robot.settings import Settings
 
 pytestmark = pytest.mark.e2e
 
 CANONICAL_KEYS = [key for _, keys in SCREENS for key in keys]
-
-
-def run_check(sb: Sandbox, out: Path, settings: Settings, capsys) -> tuple[int, Path, str]:
-    with ThreadPoolExecutor(max_workers=1) as pool:  # beside pytest-playwright's own sync API
-        code, run_dir = pool.submit(
-            check, settings, out, choose_browser(),
-            maxmd=Site("MaxMD", sb.maxmd_url, sb.maxmd_username, sb.maxmd_password),
-            portal=Site("portal", sb.portal_url, sb.portal_username, sb.portal_password),
-        ).result()
-    return code, run_dir, capsys.readouterr().out
 
 
 def config_with(tmp_path: Path, selectors: str) -> Settings:

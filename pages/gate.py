@@ -1,0 +1,134 @@
+"""Whatever a site shows between its login and its first screen: a one-time code's form, a notice, a
+question, a cookie banner. Looked at and acted on here; what to do is ``robot.login_pages``' to decide."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Locator, Page
+
+from pages import frames
+from pages.base import Retry, Scope, Screen, either
+from pages.locators import Selectors
+from pages.scripts import script
+
+# Where a cookie banner stands: the usual roles and the usual names of consent tools, and any block.
+_BANNERS = ("css=[role=dialog], [role=alertdialog], [role=region], [role=banner], [role=complementary], [aria-modal=true], "
+            "dialog, aside, footer, section, form, div, [id*=cookie i], [class*=cookie i], [id*=consent i], [class*=consent i]")
+_COOKIES = re.compile(r"\bcookies?\b", re.I)
+_CONTROLS = ("button", "link")
+
+
+def _exactly(names: Iterable[str]) -> re.Pattern[str]:
+    """Any of ``names`` as a control's whole name, whatever its case, punctuation and spacing."""
+    parts = [r"[\W_]+".join(re.escape(w) for w in re.findall(r"\w+", n)) for n in names]
+    return re.compile(rf"^[\W_]*({'|'.join(p for p in parts if p)})[\W_]*$", re.I)
+
+
+class AfterLoginPage(Screen):
+    """The page a login led to, until the site's first screen shows."""
+
+    def __init__(self, page: Page, selectors: Selectors, retry: Retry, site: str) -> None:
+        super().__init__(page, selectors, retry)
+        self.site = site
+
+    def look(self, first_screen: str) -> dict:
+        """One look at every frame: the words, the buttons' names, a code field, whether ``first_screen``'s control shows."""
+        seen: dict = {"words": "", "buttons": [], "dialog_buttons": [], "captcha_frame": False}
+        for frame in self.frames():
+            try:
+                part = frame.evaluate(script("after_login"))
+            except PlaywrightError:
+                continue  # a frame going while it is looked at: the next look sees what came
+            seen["words"] += "\n" + part["words"]
+            for key in ("buttons", "dialog_buttons"):
+                seen[key] += part[key]
+            seen["captcha_frame"] = seen["captcha_frame"] or part["captcha_frame"]
+        seen["code_field"] = self.showing(f"{self.site}.login.code")
+        seen["first_screen"] = self.showing(first_screen)
+        return seen
+
+    def showing(self, key: str) -> bool:
+        """Whether ``key``'s control is shown now, in any frame (no wait)."""
+        for frame in self.frames():
+            scope = self.page if frame == self.page.main_frame else frame
+            try:
+                if self._sel(key, scope).filter(visible=True).count():
+                    return True
+            except PlaywrightError:
+                continue  # a frame going while it is looked at
+        return False
+
+    def wait_for_change(self, first_screen: str, timeout_ms: float) -> None:
+        """Give a page still drawing a moment: back as soon as ``first_screen``'s control shows, or after ``timeout_ms``."""
+        self.shown(self.key(first_screen), timeout_ms)
+
+    def code_field(self) -> Locator:
+        return self._el(f"{self.site}.login.code")
+
+    def enter_code(self, code: str) -> None:
+        """Type the code (into one field, or one digit a box where the site draws six), then Verify (or Enter);
+        done when the field is gone, comes again, or the site says something."""
+        key = f"{self.site}.login.code"
+        boxes = self.code_field().filter(visible=True)
+        with self.finding(key):
+            boxes.first.wait_for(state="visible")
+            count = boxes.count()
+            if count == len(code) and count > 1:
+                for box, digit in zip(boxes.all(), code, strict=True):
+                    box.fill(digit)
+            else:
+                boxes.first.fill(code)
+        verify = f"{self.site}.login.verify"
+        again = self.mark_old(self.key(key))
+        alerts = self.mark_old(self.key(f"{self.site}.page.alert"))
+        field_frame = self.frame_of(key)
+
+        def gone(scope: Scope) -> Locator | None:
+            return scope.locator(":root").filter(has_not=self._sel(key, scope)) if scope == field_frame else None
+
+        def said(scope: Scope) -> Locator | None:
+            loc = alerts(scope)
+            return None if loc is None else loc.filter(has_text=re.compile(r"\w"))
+        effect = either(gone, said, again)
+        button = self._el(verify).filter(visible=True)
+        self._stamp()
+        with self.watching() as answers:
+            if button.count():
+                self.click(verify, button.first)
+            else:  # a form with no button of its own: Enter sends it, as a person would
+                boxes.last.press("Enter")
+            self.wait_for(effect, "the page after the one-time code", answers, expect_login=True)
+        self._completion()
+
+    def answer(self, name: str) -> None:
+        """Click the control named ``name`` (a safe answer); done when it is gone, or a page with one like it came."""
+        pattern = _exactly([name])
+
+        def named(scope: Scope) -> Locator:
+            return scope.get_by_role("button", name=pattern).or_(scope.get_by_role("link", name=pattern))
+        control = self.find(named).filter(visible=True).first
+        where = frames.holding(self.page, named)
+        again = self.mark_old(named)
+
+        def gone(scope: Scope) -> Locator | None:
+            return scope.locator(":root").filter(has_not=named(scope)) if scope == where else None
+        self._stamp()
+        with self.watching() as answers:
+            control.click()
+            self.wait_for(either(gone, again), f"the page after '{name}'", answers, expect_login=True)
+        self._completion()
+
+
+def cookie_banner(page: Page, answers: Iterable[str]) -> tuple[Locator, Callable[[], Locator]]:
+    """A cookie banner with one of ``answers`` (for ``page.add_locator_handler``), and how to find that
+    answer's control inside the banner at the moment it is dismissed."""
+    names = _exactly(answers)
+
+    def accept(scope: Page | Locator) -> Locator:
+        return scope.get_by_role(_CONTROLS[0], name=names).or_(scope.get_by_role(_CONTROLS[1], name=names))
+    # The innermost block that has both: the banner itself, not a wrapper of the page that holds it too.
+    banner = page.locator(_BANNERS).filter(has_text=_COOKIES).filter(has=accept(page)).last
+    return banner, lambda: accept(banner).filter(visible=True).first
