@@ -7,18 +7,26 @@ import re
 from collections.abc import Callable, Iterable
 
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Locator, Page, Playwright
 
 from pages import frames
 from pages.base import Retry, Scope, Screen, either
 from pages.locators import Selectors
 from pages.scripts import script
 
-# Where a cookie banner stands: the usual roles and the usual names of consent tools, and any block.
-_BANNERS = ("css=[role=dialog], [role=alertdialog], [role=region], [role=banner], [role=complementary], [aria-modal=true], "
-            "dialog, aside, footer, section, form, div, [id*=cookie i], [class*=cookie i], [id*=consent i], [class*=consent i]")
-_COOKIES = re.compile(r"\bcookies?\b", re.I)
+COOKIE_ENGINE = "robot-cookie-banner"  # the selector engine that finds a cookie banner (pages/js/cookie_banner.js)
+# The answers a cookie banner may get: agreeing to it or dismissing it, never declining a question of another kind.
+_BANNER_ANSWER = re.compile(r"\b(accept|allow|agree|ok|okay|got it|understand|dismiss|close|continue)\b", re.I)
 _CONTROLS = ("button", "link")
+
+
+def register_cookie_engine(playwright: Playwright) -> None:
+    """The cookie-banner engine, once per Playwright (before its first context: engines apply to contexts made after)."""
+    try:
+        playwright.selectors.register(COOKIE_ENGINE, script("cookie_banner"))
+    except PlaywrightError as exc:
+        if "already registered" not in str(exc):
+            raise
 
 
 def _exactly(names: Iterable[str]) -> re.Pattern[str]:
@@ -36,7 +44,7 @@ class AfterLoginPage(Screen):
 
     def look(self, first_screen: str) -> dict:
         """One look at every frame: the words, the buttons' names, a code field, whether ``first_screen``'s control shows."""
-        seen: dict = {"words": "", "buttons": [], "dialog_buttons": [], "captcha_frame": False}
+        seen: dict = {"words": "", "buttons": [], "dialog_buttons": [], "fields": 0, "password_field": False, "captcha_frame": False}
         for frame in self.frames():
             try:
                 part = frame.evaluate(script("after_login"))
@@ -45,21 +53,30 @@ class AfterLoginPage(Screen):
             seen["words"] += "\n" + part["words"]
             for key in ("buttons", "dialog_buttons"):
                 seen[key] += part[key]
-            seen["captcha_frame"] = seen["captcha_frame"] or part["captcha_frame"]
-        seen["code_field"] = self.showing(f"{self.site}.login.code")
+            seen["fields"] += part["fields"]
+            for key in ("password_field", "captcha_frame"):
+                seen[key] = seen[key] or part[key]
+        codes = self.shown_count(f"{self.site}.login.code")
+        seen["code_field"] = 0 < codes and seen["fields"] <= codes  # the code's fields, and no other: never a profile form
         seen["first_screen"] = self.showing(first_screen)
         return seen
 
     def showing(self, key: str) -> bool:
         """Whether ``key``'s control is shown now, in any frame (no wait)."""
+        return self.shown_count(key, first=True) > 0
+
+    def shown_count(self, key: str, *, first: bool = False) -> int:
+        """How many of ``key``'s controls are shown now, in every frame (``first``: stop at the first frame with one)."""
+        count = 0
         for frame in self.frames():
             scope = self.page if frame == self.page.main_frame else frame
             try:
-                if self._sel(key, scope).filter(visible=True).count():
-                    return True
+                count += self._sel(key, scope).filter(visible=True).count()
             except PlaywrightError:
                 continue  # a frame going while it is looked at
-        return False
+            if first and count:
+                break
+        return count
 
     def wait_for_change(self, first_screen: str, timeout_ms: float) -> None:
         """Give a page still drawing a moment: back as soon as ``first_screen``'s control shows, or after ``timeout_ms``."""
@@ -122,13 +139,18 @@ class AfterLoginPage(Screen):
         self._completion()
 
 
-def cookie_banner(page: Page, answers: Iterable[str]) -> tuple[Locator, Callable[[], Locator]]:
-    """A cookie banner with one of ``answers`` (for ``page.add_locator_handler``), and how to find that
-    answer's control inside the banner at the moment it is dismissed."""
-    names = _exactly(answers)
+def cookie_banner(page: Page, answers: Iterable[str]) -> tuple[Locator, Callable[[], Locator | None]]:
+    """A cookie banner with one of ``answers`` that agrees or dismisses (for ``page.add_locator_handler``: a
+    native query, cheap before every action), and how to find, when it is in the way, the first of those
+    answers (in their order) that it shows."""
+    names = [a for a in answers if _BANNER_ANSWER.search(a)]
+    banner = page.locator(f"{COOKIE_ENGINE}={'|'.join(n.replace('|', ' ') for n in names)}").first
 
-    def accept(scope: Page | Locator) -> Locator:
-        return scope.get_by_role(_CONTROLS[0], name=names).or_(scope.get_by_role(_CONTROLS[1], name=names))
-    # The innermost block that has both: the banner itself, not a wrapper of the page that holds it too.
-    banner = page.locator(_BANNERS).filter(has_text=_COOKIES).filter(has=accept(page)).last
-    return banner, lambda: accept(banner).filter(visible=True).first
+    def answer() -> Locator | None:
+        for name in names:
+            pattern = _exactly([name])
+            control = banner.get_by_role(_CONTROLS[0], name=pattern).or_(banner.get_by_role(_CONTROLS[1], name=pattern))
+            if (shown := control.filter(visible=True)).count():
+                return shown.first
+        return None
+    return banner, answer

@@ -181,15 +181,18 @@ _LOGIN_NAME = Loc(
     alternative=beside("Username"), summary="the field labelled 'Username' (or 'User name', 'Email', 'User ID')")
 # A field that asks for a one-time code after the password, by its words ("Verification code", "6-digit code
 # from your authenticator app", "One-time passcode"), or by the standard that says so (autocomplete=one-time-code).
-_CODE_WORDS = re.compile(r"\b(code|passcode|one[\s-]?time|verification|authenticat\w*|otp|token)\b", re.I)
+# Never a ZIP, postal, promo or country code: the words before "code" say which code it is.
+_CODE_WORDS = re.compile(r"\b(passcode|one[\s-]?time|authenticat\w*|otp|totp|2fa|mfa)\b"
+                         r"|\b(verification|security|authentication|access|login|sign[\s-]?in|confirmation|[46-8][\s-]?digit|six[\s-]?digit)"
+                         r"\s+code\b", re.I)
 def _code_field() -> Loc:
     chain: Loc | None = None
     for words_beside in ("Authentication code", "One-time code", "Security code", "Verification code"):  # a table cell's words
         b = beside(words_beside)
         chain = Loc(b.kind, b.value, alternative=chain)
-    chain = Loc("selector", "css=input[autocomplete=one-time-code i], input[placeholder*=code i]", alternative=chain)
+    chain = Loc("label", words("Code"), exact=False, alternative=Loc("selector", "css=input[autocomplete=one-time-code i]", alternative=chain))
     return Loc("label", _CODE_WORDS, exact=False, alternative=chain,
-               summary="the field labelled with the words 'code', 'verification', 'one-time' or 'authenticator'")
+               summary="the one field labelled as a one-time code ('Verification code', 'Security code', 'One-time passcode', 'Code')")
 
 
 _CODE_FIELD = _code_field()

@@ -17,7 +17,7 @@ from typing import Any
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 
-from pages.base import Retry
+from pages.base import NEW_PAGE, Retry
 from pages.gate import AfterLoginPage, cookie_banner
 from pages.locators import Selectors
 from robot import login_pages as rules
@@ -93,21 +93,37 @@ class AfterLogin:
             self._stop(page, f"{site.name} asks for a one-time code after the password, and {site.code_variable} is not "
                        f"set: {_AUTHENTICATOR_HINT.format(user=site.username, var=site.code_variable)}", "code")
         if passed.codes >= CODES_A_LOGIN:
-            self._stop(page, f"{site.name} refused the one-time code twice ({gate.alert_text() or 'the code form came back'}): "
-                       f"check that this machine's clock is right (timedatectl; NTP) and that {site.code_variable} is the "
-                       f"secret of {site.username}'s authenticator; the robot tried no more codes", "code")
+            self._stop(page, f"{site.name} asked for a one-time code a third time in one login; the robot tried no more codes", "code")
         typed_only_at(gate, f"{self.key_site}.login.code", site, "its one-time-code page", self.log, login=True)
         if self.first_time(f"{self.key_site}:code"):
             self.shoot(page, f"{site.name} one-time code", f"{site.name} asks for a one-time code after the password", PASSED)
         code = codes.next_window(self.wait) if passed.refused else codes.fresh(self.wait)
         gate.enter_code(code)  # the code itself is never logged: it opens the account for its minute
         passed.codes += 1
-        if gate.showing(f"{self.key_site}.login.code") and not gate.showing(FIRST_SCREEN[self.key_site]):
+        if self._refused(gate, page):
             passed.refused += 1
+            if codes.refused() >= CODES_A_LOGIN:  # a second refusal this run, whichever login met the first
+                self._stop(page, f"{site.name} refused the one-time code twice ({gate.alert_text() or 'the code form came back'}): "
+                           f"check that this machine's clock is right (timedatectl; NTP) and that {site.code_variable} is "
+                           f"the secret of {site.username}'s authenticator; the robot tried no more codes", "code")
             self.log.warning("one-time code refused; the next time window's code will be tried", site=site.name,
                              said=gate.alert_text())
         else:
             self.log.info("one-time code accepted", site=site.name, after_refusal=bool(passed.refused))
+
+    def _refused(self, gate: AfterLoginPage, page: Page) -> bool:
+        """After a code: False once its field is gone, True once the site says it was not taken (or draws its
+        form again as a new page); meanwhile ("Verifying...") it is looked at again, up to the step's timeout."""
+        field, first = f"{self.key_site}.login.code", FIRST_SCREEN[self.key_site]
+        deadline = time.monotonic() + self.retry.timeout_s
+        while gate.showing(field) and not gate.showing(first):
+            if rules.code_refused(gate.alert_text()) or gate.completed == NEW_PAGE:
+                return True
+            if time.monotonic() >= deadline:
+                self._stop(page, f"{self.site.name} did not answer the one-time code within {self.retry.timeout_s:g} s "
+                           f"({gate.shows()})", "code")
+            gate.wait_for_change(first, LOOK_MS)
+        return False
 
     def _answer(self, gate: AfterLoginPage, page: Page, answer: str, passed: Passed) -> None:
         words = gate.shows()
@@ -146,6 +162,8 @@ def explain(site: Site, verdict: rules.Verdict) -> str:
                        f"{site.username} or this machine's address, or give the account an authenticator app instead",
         rules.LOCKED: f"{site.name} says {site.username}'s account is locked{said}; the robot tried no further: unlock it "
                       "(or wait until the site does), check the password in .env, and run again",
+        rules.LOGIN_AGAIN: f"{site.name} showed its login form again after the password{said}, so the login did not take: "
+                           "check the username and password in .env, then sign in by hand once to see what the site asks",
         rules.ELSEWHERE: f"{site.name} says {site.username} is already signed in elsewhere{said}; the robot tried no "
                          "further: sign that session out (or wait until it ends) and run again"
                          + ("; a site that allows one session an account needs --workers 1" if site.name == "portal" else ""),
@@ -166,6 +184,8 @@ def watch_cookie_banners(page: Page, site: str, answers: tuple[str, ...], log: A
 
     def dismiss(_banner: Locator | None = None) -> None:
         answer = control()
+        if answer is None:  # gone as it was looked at: nothing is in the way any more
+            return
         name = " ".join((answer.get_attribute("aria-label") or answer.inner_text() or "").split())
         log.info("cookie banner dismissed", site=site, answer=name)
         if first_time(f"{site}:cookies"):

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit, urlunsplit
 from playwright.sync_api import Browser, Page, Playwright
 from playwright.sync_api import Error as PlaywrightError
 
+from pages.gate import register_cookie_engine
 from robot.errors import BrowserFailed, BrowserMissing, ConfigError, RobotError
 
 # Chromium calls nowhere but the sites it is sent to.
@@ -185,6 +186,7 @@ def launch(playwright: Playwright, choice: BrowserChoice, *, headed: bool = Fals
     A remote server that cannot be used raises BrowserFailed with one line naming ROBOT_BROWSER_WS
     and what to do; a local launch's own error is left to the caller.
     """
+    register_cookie_engine(playwright)  # a page's cookie banner is looked for before every action (robot.after_login)
     if choice.ws_endpoint:
         try:
             browser = playwright.chromium.connect(

@@ -28,11 +28,10 @@ _AWAY = re.compile(r"\b(change|reset|update|set|edit|create)\b.{0,20}\b(password
                    r"|\b(delete|remove|deactivate|close)\b.{0,20}\baccount\b|\b(sign|log)\s*(out|off)\b", re.I)
 
 # Kinds of page (``judge``'s verdicts).
-FIRST_SCREEN, CODE, ANSWER, UNKNOWN = "first screen", "one-time code", "answer", "unknown"
+FIRST_SCREEN, CODE, ANSWER, UNKNOWN, LOGIN_AGAIN = "first screen", "one-time code", "answer", "unknown", "login again"
 EMAILED, PUSH, CAPTCHA, LOCKED, ELSEWHERE = "emailed code", "push", "captcha", "locked", "signed in elsewhere"
-STOPS = (EMAILED, PUSH, CAPTCHA, LOCKED, ELSEWHERE)
+STOPS = (EMAILED, PUSH, CAPTCHA, LOCKED, ELSEWHERE, LOGIN_AGAIN)
 
-_AUTHENTICATOR = re.compile(r"\bauthenticat(or|ion)\s+app|\bauthenticator\b|\btotp\b|google authenticator|microsoft authenticator", re.I)
 _EMAILED = re.compile(
     r"\b(we('ve| have)?|has been|have been|was|were|just)\s+(sent|e-?mailed|texted)\b.{0,80}?\b(e-?mail|inbox|phone|mobile|cell|"
     r"text|sms|number|ending in|\S+@\S+)"
@@ -41,14 +40,19 @@ _EMAILED = re.compile(
 _PUSH = re.compile(r"\bpush (notification|request)|\bapprove (the |this |your )?(sign[\s-]?in|log[\s-]?in|request)"
                    r"|\b(sent|sending) (a |an )?(notification|request|prompt) to your (phone|device|app)"
                    r"|\bwaiting for (your )?approval|\bduo (push|mobile)|\bcheck your (phone|device) (for|to approve)", re.I)
-_CAPTCHA = re.compile(r"captcha|\bi'?\s?a?m not a robot|\bverify (that )?you('re| are) (a )?human|\bare you a robot"
-                      r"|\bprove (that )?you('re| are) (a )?human", re.I)
+# A challenge's own words; never "protected by reCAPTCHA", the small print of one that asks nothing.
+_CAPTCHA = re.compile(r"\bi'?\s?a?m not a robot|\bverify (that )?you('re| are) (a )?human|\bare you a robot"
+                      r"|\bprove (that )?you('re| are) (a )?human|\b(complete|solve) the (captcha|puzzle|challenge)\b"
+                      r"|\bcaptcha (below|challenge)|\b(type|enter) the (characters|letters|text) (you see|shown|in the (image|picture))", re.I)
 _LOCKED = re.compile(r"\b(account|user)\b.{0,40}?\b(is|has been|was|been)\s+(temporarily\s+|permanently\s+)?(locked|disabled|suspended|blocked)"
-                     r"|\btoo many (failed |unsuccessful |invalid |incorrect )?(login |sign[\s-]?in |log[\s-]?in )?(attempts|tries)"
-                     r"|\blocked out\b|\baccount (locked|disabled|suspended)\b", re.I | re.S)
-_ELSEWHERE = re.compile(r"\balready (signed|logged) (in|on)\b|\b(signed|logged) (in|on) (on|from|at|in) another\b"
-                        r"|\banother (active )?session\b|\bactive session (elsewhere|on another)|\bconcurrent (session|login)s?\b"
-                        r"|\bsession is (already )?(open|active) (elsewhere|on another)", re.I)
+                     r"|\btoo many\b.{0,40}?\b(attempts|tries)\b.{0,60}?\b(try again|wait|locked|disabled|blocked|contact)"
+                     r"|\b(you('ve| have)? been|you are|you're) locked out\b|\baccount (locked|disabled|suspended)\b", re.I | re.S)
+_ELSEWHERE = re.compile(r"\b(already|currently) (signed|logged) (in|on)\b.{0,40}?\b(elsewhere|another|different|other)\b"
+                        r"|\b(signed|logged) (in|on) (on|from|at|in) (another|a different)\b"
+                        r"|\banother (active )?session (is|was|has)\b|\bactive session (elsewhere|on another)"
+                        r"|\bsession is (already )?(open|active) (elsewhere|on another)", re.I | re.S)
+# A sentence that speaks of what could be, not of what is ("your account will be locked after 5 tries").
+_NOT_NOW = re.compile(r"\b(will|would|could|may|might|if|unless|before|to avoid|prevent)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -58,8 +62,10 @@ class Seen:
     words: str = ""  # every visible word, of every frame
     buttons: tuple[str, ...] = ()  # the visible buttons' and links' names
     dialog_buttons: tuple[str, ...] = ()  # those inside a visible dialog (one that may lie over the first screen)
-    code_field: bool = False  # a field asking for a code is shown
-    captcha_frame: bool = False  # a frame from a CAPTCHA service is there
+    code_field: bool = False  # a field asking for a one-time code is shown, and no other field
+    fields: int = 0  # the fields a person could type in, shown
+    password_field: bool = False  # one of them asks for a password: the login form came back
+    captcha_frame: bool = False  # a CAPTCHA service's challenge is shown
     first_screen: bool = False  # the control the first step after the login needs is shown
 
 
@@ -92,29 +98,47 @@ def judge(seen: Seen, answers: Iterable[str]) -> Verdict:
         answer = choose(seen.dialog_buttons, answers)
         return Verdict(ANSWER, answer) if answer else Verdict(FIRST_SCREEN)
     words = seen.words
-    for kind, pattern in ((CAPTCHA, _CAPTCHA), (LOCKED, _LOCKED), (ELSEWHERE, _ELSEWHERE)):
-        if found := pattern.search(words):
-            return Verdict(kind, said=_around(words, found))
+    if seen.password_field and not seen.code_field:
+        return Verdict(LOGIN_AGAIN, said=_first_sentence(words))
+    if found := _CAPTCHA.search(words):
+        return Verdict(CAPTCHA, said=_around(words, found))
     if seen.captcha_frame:
-        return Verdict(CAPTCHA, said="a CAPTCHA service's frame")
-    if seen.code_field and _AUTHENTICATOR.search(words):
-        return Verdict(CODE)
-    for kind, pattern in ((PUSH, _PUSH), (EMAILED, _EMAILED)):  # "we sent a push notification to your phone" is a push
-        if found := pattern.search(words):
-            return Verdict(kind, said=_around(words, found))
+        return Verdict(CAPTCHA, said="a CAPTCHA service's challenge")
+    if stop := refusal(words, captcha=False):
+        return stop
+    if found := _PUSH.search(words):
+        return Verdict(PUSH, said=_around(words, found))
+    if seen.fields and (found := _EMAILED.search(words)):  # a code was sent, and a field asks for it
+        return Verdict(EMAILED, said=_around(words, found))
     if seen.code_field:
         return Verdict(CODE)
     answer = choose(seen.buttons, answers)
     return Verdict(ANSWER, answer) if answer else Verdict(UNKNOWN)
 
 
-def refusal(words: str) -> Verdict | None:
+def refusal(words: str, *, captcha: bool = True) -> Verdict | None:
     """A login's refusal that no second try will change (a locked account, a session open elsewhere, a
-    CAPTCHA it asks for); None for one a right password would pass."""
-    for kind, pattern in ((CAPTCHA, _CAPTCHA), (LOCKED, _LOCKED), (ELSEWHERE, _ELSEWHERE)):
-        if found := pattern.search(words):
-            return Verdict(kind, said=_around(words, found))
+    CAPTCHA it asks for), said as what is, not what could be; None for one a right password would pass."""
+    kinds = ((CAPTCHA, _CAPTCHA),) if captcha else ()
+    for kind, pattern in (*kinds, (LOCKED, _LOCKED), (ELSEWHERE, _ELSEWHERE)):
+        for found in pattern.finditer(words):
+            said = _around(words, found)
+            if kind == CAPTCHA or not _NOT_NOW.search(said):
+                return Verdict(kind, said=said)
     return None
+
+
+_CODE_REFUSED = re.compile(r"\b(invalid|incorrect|wrong|expired|not valid|isn'?t valid|is not correct|did ?n[o']t match|does ?n[o']t match"
+                           r"|already (been )?used|try again|not recognized|could not be verified)\b", re.I)
+
+
+def code_refused(words: str) -> bool:
+    """Whether the site's words after a one-time code say it was not taken ("That code is not valid")."""
+    return bool(_CODE_REFUSED.search(words))
+
+
+def _first_sentence(words: str) -> str:
+    return " ".join(words.split())[:160]
 
 
 def _around(words: str, found: re.Match[str]) -> str:

@@ -21,6 +21,9 @@ import pyotp
 from robot.errors import ConfigError
 
 
+MARGIN_S = 3  # a code with less of its window left is not handed out: the next one is waited for
+
+
 class OneTimeCodes:
     """A site's authenticator: the current code, never the same one twice (across this process's workers)."""
 
@@ -31,6 +34,7 @@ class OneTimeCodes:
         self.forms = tuple(dict.fromkeys((secret.strip(), self._totp.secret)))
         self._lock = threading.Lock()
         self._last_used = -1  # the time window of the last code handed out
+        self.refusals = 0  # codes the site refused this run: a second one, anywhere, stops the run
 
     def __repr__(self) -> str:  # a secret never reaches a log line through a dataclass's repr
         return f"OneTimeCodes({self.variable})"
@@ -47,15 +51,23 @@ class OneTimeCodes:
         return int(when // self.period)
 
     def fresh(self, wait: Callable[[float], object], clock: Callable[[], float] = time.time) -> str:
-        """A code of a time window no code has been typed in yet: the current one, or the next (``wait``
-        is given the seconds until it begins: a stop request may cut it short)."""
+        """A code of a time window no code has been typed in yet, with a few seconds of it left to be typed and
+        sent in (a site that refuses a window older than the last one used would refuse it after another's):
+        the current window's, or the next (``wait`` is given the seconds until it begins; a stop may cut it short)."""
         with self._lock:  # workers log in one at a time here: each gets its own window
             now = clock()
-            if self.window(now) <= self._last_used:
-                wait((self._last_used + 1) * self.period - now + 0.05)
-                now = max(clock(), (self._last_used + 1) * self.period)
+            if self.window(now) <= self._last_used or self.period - now % self.period < MARGIN_S:
+                start = max(self._last_used + 1, self.window(now) + 1) * self.period
+                wait(start - now + 0.05)
+                now = max(clock(), start)
             self._last_used = self.window(now)
             return self.code_at(now)
+
+    def refused(self) -> int:
+        """One more code refused; how many this run."""
+        with self._lock:
+            self.refusals += 1
+            return self.refusals
 
     def next_window(self, wait: Callable[[float], object], clock: Callable[[], float] = time.time) -> str:
         """After a refused code: the next window's code, however recent the refused one was."""

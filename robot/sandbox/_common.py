@@ -57,6 +57,7 @@ class Faults:
     cookie_banner: set[str] | None = None  # sites whose pages lie under a cookie banner until it is accepted; None: the rendering's
     login_refusal: dict[str, str] = field(default_factory=dict)  # site -> "locked" or "elsewhere": every login refused so
     totp_secret: str = field(default="", repr=False)  # the authenticator's secret ("": the sandbox's own)
+    clock: Callable[[], float] = field(default=time.time, repr=False)  # the sites' clock, for the codes' time windows
 
 
 SECRET_TEXT_COLOR = "#ff00ff"  # Faults.secrets_as_text: a colour no rendering uses
@@ -150,6 +151,8 @@ class Runtime:
         self.gate_events: list[tuple[str, str]] = []  # (site, what): a gate shown, answered, a code refused (robot.sandbox._gates)
         self.gate_lock = threading.Lock()
         self.last_code_step: dict[str, int] = {}  # each site's newest time window a code was accepted (or used) in
+        self.code_steps: dict[str, list[int]] = {}  # the time window of every good code given, in order
+        self.used_next: dict[str, bool] = {}  # the next good code is refused as used (``use_code``)
 
     def gate_event(self, site: str, what: str) -> None:
         with self.gate_lock:

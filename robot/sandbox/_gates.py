@@ -17,7 +17,6 @@ open elsewhere (``Faults.login_refusal``). ``Runtime.gate_events`` counts what h
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -41,13 +40,21 @@ SKIN_GATES: dict[str, dict[str, tuple[str, ...]]] = {"spa": {"maxmd": ("code",),
 SKIN_COOKIE_BANNERS: dict[str, frozenset[str]] = {"spa": frozenset({"portal"})}
 STYLE = {"legacy": "table", "spa": "shoelace"}  # how a gate's form is drawn (the spa portal's pages are plain HTML)
 
-BANNER = """<div class="sandbox-cookies" role="dialog" aria-label="Cookie consent" style="position:fixed;inset:0;z-index:2147483000;
+# A consent wall over the whole page (a dialog with a backdrop) on the default and spa skins; on the older
+# two, a bar along the bottom of the window, no role, named only by its id and class, that covers what is under it.
+WALL = """<div class="sandbox-cookies" role="dialog" aria-label="Cookie consent" style="position:fixed;inset:0;z-index:2147483000;
 background:rgba(15,23,42,.45);display:flex;align-items:flex-end;font:15px/1.4 Arial,sans-serif">
 <div style="background:#fff;color:#111;width:100%;padding:18px 28px;display:flex;gap:14px;align-items:center;flex-wrap:wrap">
 <p style="margin:0;flex:1 1 420px">We use cookies to keep you signed in and to understand how this site is used.
 <a href="/cookies/preferences">Manage preferences</a></p>
 <button type="button" style="padding:9px 18px" onclick="document.cookie='{name}=1; path=/; SameSite=Lax';
 this.closest('.sandbox-cookies').remove()">Accept all</button></div></div>"""
+BAR = """<div id="cookie-notice" class="cookie-bar" style="position:fixed;left:0;right:0;bottom:0;height:38vh;z-index:99999;
+background:#263238;color:#fff;font:13px Arial,sans-serif;padding:14px 24px;box-sizing:border-box">
+This website uses cookies. By continuing to use it you agree to our <a style="color:#9cf" href="/cookies/preferences">cookie
+policy</a>. <button type="button" onclick="document.cookie='{name}=1; path=/'; document.getElementById('cookie-notice').remove()"
+style="margin-left:12px">OK</button></div>"""
+BANNERS = {"legacy": BAR, "modern": BAR}
 
 
 def consent_cookie(site: str) -> str:
@@ -121,34 +128,34 @@ def install_gates(app: Flask, runtime: Any, site: str, skin: str, base: str, ren
             return response
         html = response.get_data(as_text=True)
         if "</body>" in html:
-            response.set_data(html.replace("</body>", BANNER.replace("{name}", consent_cookie(site)) + "</body>", 1))
+            banner = BANNERS.get(skin, WALL).replace("{name}", consent_cookie(site))
+            response.set_data(html.replace("</body>", banner + "</body>", 1))
         return response
 
 
 def _code_ok(runtime: Any, site: str, code: str) -> bool:
     """A code of the current time window or one either side, newer than every code used on this site."""
     totp = pyotp.TOTP(runtime.faults.totp_secret)
-    now = time.time()
+    now = runtime.faults.clock()
     for drift in (0, -1, 1):
         when = now + drift * totp.interval
         step = int(when // totp.interval)
         if code.strip() == totp.at(when):
             with runtime.gate_lock:
-                used = step <= runtime.last_code_step.get(site, -1)
-                if not used:
-                    runtime.last_code_step[site] = step
+                runtime.code_steps.setdefault(site, []).append(step)
+                used = step <= runtime.last_code_step.get(site, -1) or runtime.used_next.pop(site, False)
+                runtime.last_code_step[site] = max(step, runtime.last_code_step.get(site, -1))
             if used:
                 runtime.gate_event(site, "used code refused")
             return not used
     return False
 
 
-def use_code(runtime: Any, site: str) -> str:
-    """Another device uses the current code (a test's doing): the robot's first code will be refused as used."""
-    totp = pyotp.TOTP(runtime.faults.totp_secret)
+def use_code(runtime: Any, site: str) -> None:
+    """Another device signs in first with the code the robot is about to type: the next good code given is refused
+    as already used (whatever its time window; a test need not race the clock)."""
     with runtime.gate_lock:
-        runtime.last_code_step[site] = int(time.time() // totp.interval)
-    return totp.now()
+        runtime.used_next[site] = True
 
 
 def start_response(runtime: Any, site: str, store: Any, cookie: str, username: str, target: str) -> Response:

@@ -157,9 +157,13 @@ class Sandbox:
     def gate_events(self) -> list[tuple[str, str]]:
         return list(self._runtime.gate_events)
 
-    def use_code(self, site: str) -> str:
-        """Another device signs in with the current code first: the next login's code of this window is refused."""
-        return use_code(self._runtime, site)
+    def use_code(self, site: str) -> None:
+        """Another device signs in first with the code the robot is about to type: its next good code is refused as used."""
+        use_code(self._runtime, site)
+
+    def code_windows(self, site: str) -> list[int]:
+        """The time window of every good code ``site`` was given, in order."""
+        return list(self._runtime.code_steps.get(site, []))
 
     def end_sessions(self, site: str) -> int:
         """``site`` ends every session now, as an idle timeout would (the next request is told it expired)."""

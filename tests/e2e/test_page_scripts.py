@@ -19,7 +19,7 @@ from pages.scripts import script
 pytestmark = pytest.mark.e2e
 
 PLACES = ("top", "frame", "shadow")
-_NOT_PLACED = {"deep", "landmark"}  # libraries: tested through the scripts that use them
+_NOT_PLACED = {"deep", "landmark", "cookie_banner"}  # libraries (and a selector engine): tested through what uses them
 
 ACCOUNT = """<h2>User Account Information</h2>
 <section><div><div><span>Username</span> <b>1234567893</b></div></div></section>
@@ -99,6 +99,37 @@ def test_visible_texts_and_shows(placed):
     assert scope.get_by_role("status").evaluate_all(script("visible_texts")) == ["Ready."]
     said = scope.evaluate(script("shows"), ["[role=status]"])
     assert 'heading "User Account Information"' in said and 'message "Ready."' in said
+
+
+GATE = """<h1>Two-step verification</h1><p>Enter the 6-digit code from your authenticator app.</p>
+<label for=c>Verification code</label><input id=c autocomplete=one-time-code><button>Verify</button>
+<a href="#">Use a text message instead</a><input type=hidden name=next value=/>
+<div role=dialog><button>Not now</button></div><iframe title="reCAPTCHA" src="about:blank?size=invisible"></iframe>"""
+
+
+def test_after_login_sees_the_words_buttons_and_fields_wherever_the_page_is(page: Page):
+    for where in PLACES:
+        seen = _place(page, where, GATE).evaluate(script("after_login"))
+        assert "Enter the 6-digit code from your authenticator app." in seen["words"], where
+        assert seen["buttons"] == ["Verify", "Use a text message instead", "Not now"], where
+        assert seen["dialog_buttons"] == ["Not now"] and seen["fields"] == 1, where
+        assert seen["password_field"] is False and seen["captcha_frame"] is False, where  # an invisible widget asks nothing
+
+
+def test_the_cookie_banner_engine_finds_the_banner_itself_and_no_page_that_mentions_cookies(playwright, browser):
+    from pages.gate import cookie_banner, register_cookie_engine
+
+    register_cookie_engine(playwright)  # as robot.browser.launch does, before the context
+    page = browser.new_context().new_page()
+    page.set_content("<div id=app><form><input><button>Continue</button></form><footer><a href=#>Cookie policy</a></footer>"
+                     "<div class=consent-wrap><div id=cookie-bar>We use cookies. <a href=#>Manage</a> <button>Reject</button>"
+                     "<button>Accept all</button></div></div></div>")
+    banner, answer = cookie_banner(page, ["Continue", "OK", "Accept all", "Remind me later"])
+    assert banner.get_attribute("id") == "cookie-bar"  # the innermost block, never the page's wrapper
+    assert answer().inner_text() == "Accept all"  # never the form's Continue, nor Reject
+    page.set_content("<div id=app><form><input><button>Continue</button></form><footer>Cookie policy</footer></div>"
+                     "<div role=dialog>Sign in <input type=password><button>OK</button> cookies</div>")
+    assert banner.count() == 0
 
 
 def test_question_and_modals_ask(placed):

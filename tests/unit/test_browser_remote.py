@@ -123,10 +123,22 @@ class FakeChromium:
         pytest.fail("a local browser was launched for ROBOT_BROWSER_WS")
 
 
+class FakeSelectors:
+    """Playwright's selector engines: the cookie-banner engine is registered as a browser starts."""
+
+    def __init__(self) -> None:
+        self.engines: dict[str, str] = {}
+
+    def register(self, name: str, script: str) -> None:
+        self.engines[name] = script
+
+
 def test_launch_connects_with_the_options_in_the_header_and_a_deadline() -> None:
     chromium = FakeChromium()
     choice = BrowserChoice("remote", executable="/usr/bin/chromium", ws_endpoint=WS)
-    launch(SimpleNamespace(chromium=chromium), choice, headed=True, slow_mo=250)
+    selectors = FakeSelectors()
+    launch(SimpleNamespace(chromium=chromium, selectors=selectors), choice, headed=True, slow_mo=250)
+    assert list(selectors.engines) == ["robot-cookie-banner"]  # before the browser: a remote one's contexts get it too
     ((endpoint, kwargs),) = chromium.calls
     assert endpoint == WS
     assert json.loads(kwargs["headers"][LAUNCH_OPTIONS_HEADER]) == {
@@ -138,7 +150,7 @@ def test_launch_connects_with_the_options_in_the_header_and_a_deadline() -> None
 
 def test_launch_turns_a_connect_error_into_one_line_naming_the_variable() -> None:
     with pytest.raises(BrowserFailed) as caught:
-        launch(SimpleNamespace(chromium=FakeChromium(REFUSED)), REMOTE)
+        launch(SimpleNamespace(chromium=FakeChromium(REFUSED), selectors=FakeSelectors()), REMOTE)
     assert str(caught.value).startswith(f"ROBOT_BROWSER_WS={WS}: no Playwright browser server answers there")
 
 

@@ -31,7 +31,40 @@ def judge(words: str = "", buttons: tuple[str, ...] = (), **seen) -> lp.Verdict:
     ("Loading…", (), False, lp.UNKNOWN),
 ])
 def test_a_page_is_judged_by_its_words(words, buttons, code_field, kind):
-    assert judge(words, buttons, code_field=code_field).kind == kind
+    assert judge(words, buttons, code_field=code_field, fields=int(code_field)).kind == kind
+
+
+@pytest.mark.parametrize(("words", "buttons", "fields", "kind"), [
+    # ordinary words that must not stop a login
+    ("Two-step verification. Enter your verification code. Locked out? Use a recovery code.", ("Verify",), 1, lp.CODE),
+    ("Your password expires in 5 days. After too many failed login attempts your account will be locked.", ("OK",), 0, lp.ANSWER),
+    ("Welcome. This site is protected by reCAPTCHA and the Google Privacy Policy and Terms of Service apply.", ("Continue",), 0, lp.ANSWER),
+    ("Terms of use. Concurrent sessions are not permitted by this agreement.", ("I understand",), 0, lp.ANSWER),
+    ("Your password expires soon. We have sent a reminder to your email.", ("Remind me later",), 0, lp.ANSWER),
+    # and what a person must pass, even where an authenticator is offered too
+    ("We texted a code to the number ending in 42. Or use your authenticator app.", ("Verify",), 1, lp.EMAILED),
+    ("Sign in. Username Password", ("Sign in",), 2, lp.LOGIN_AGAIN),
+])
+def test_ordinary_words_do_not_stop_a_login_and_a_sent_code_does(words, buttons, fields, kind):
+    code = kind == lp.CODE
+    seen = lp.Seen(words=words, buttons=buttons, fields=fields, code_field=code, password_field=kind == lp.LOGIN_AGAIN)
+    assert lp.judge(seen, D).kind == kind
+
+
+@pytest.mark.parametrize(("label", "asks"), [
+    ("Verification code", True), ("Enter the 6-digit code from your authenticator app", True), ("One-time passcode", True),
+    ("Security code", True), ("ZIP code", False), ("Postal code", False), ("Promo code", False), ("Country code", False),
+])
+def test_a_code_field_is_one_of_a_one_time_code_never_a_zip_code(label, asks):
+    from pages.locators import _CODE_WORDS
+
+    assert bool(_CODE_WORDS.search(label)) == asks
+
+
+def test_a_refused_code_is_told_by_the_sites_words():
+    assert lp.code_refused("That code is not valid or has already been used.")
+    assert lp.code_refused("Incorrect code. Try again.")
+    assert not lp.code_refused("Verifying…") and not lp.code_refused("")
 
 
 def test_the_declining_answer_is_taken_never_the_way_away():
@@ -57,7 +90,8 @@ def test_a_refused_login_that_no_second_try_changes_is_told_apart():
     assert lp.refusal("Your account has been locked. Contact your administrator.").kind == lp.LOCKED
     assert lp.refusal("You are already logged in on another browser.").kind == lp.ELSEWHERE
     said = lp.refusal("Welcome back. Too many failed login attempts. Try again in 15 minutes.").said
-    assert said == "Too many failed login attempts."
+    assert said == "Too many failed login attempts. Try again in 15 minutes."
+    assert lp.refusal("Wrong password. After 5 failed attempts your account will be locked. Try again.") is None
 
 
 def test_after_login_in_robot_yaml_narrows_or_extends_the_answers():

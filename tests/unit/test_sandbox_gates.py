@@ -3,8 +3,6 @@ drift, a used code refused), the pages only a person can pass, the notice, the c
 
 from __future__ import annotations
 
-import time
-
 import pyotp
 import pytest
 
@@ -23,13 +21,20 @@ def logged_in_to_gate(sb: Sandbox, site: str = "maxmd"):
     return client
 
 
+NOW = 1_800_000_015.0  # the sites' clock in these tests: 15 s into a time window
+
+
 def code_at(sb: Sandbox, offset_s: float) -> str:
-    return pyotp.TOTP(sb.totp_secret).at(time.time() + offset_s)
+    return pyotp.TOTP(sb.totp_secret).at(NOW + offset_s)
+
+
+def fixed(**faults) -> Faults:
+    return Faults(clock=lambda: NOW, **faults)
 
 
 @pytest.mark.parametrize("skin", SKINS)
 def test_a_login_at_its_gate_is_no_login_until_the_code_is_given(skin):
-    sb = Sandbox(skin=skin, faults=Faults(gates={"maxmd": ("code",)}, cookie_banner=set()))
+    sb = Sandbox(skin=skin, faults=fixed(gates={"maxmd": ("code",)}, cookie_banner=set()))
     client = logged_in_to_gate(sb)
     assert client.get("/").headers["Location"] == "/login/step"  # every page sends it back to the gate
     page = client.get("/login/step").get_data(as_text=True)
@@ -40,7 +45,7 @@ def test_a_login_at_its_gate_is_no_login_until_the_code_is_given(skin):
 
 @pytest.mark.parametrize(("offset", "accepted"), [(0, True), (-30, True), (30, True), (-60, False), (60, False)])
 def test_one_step_of_drift_either_way_is_accepted_and_no_more(offset, accepted):
-    sb = Sandbox(faults=Faults(gates={"maxmd": ("code",)}))
+    sb = Sandbox(faults=fixed(gates={"maxmd": ("code",)}))
     client = logged_in_to_gate(sb)
     answer = client.post("/login/step", data={"code": code_at(sb, offset)})
     assert (answer.status_code == 303) == accepted
@@ -48,11 +53,22 @@ def test_one_step_of_drift_either_way_is_accepted_and_no_more(offset, accepted):
 
 
 def test_a_code_already_used_is_refused_as_careful_sites_do():
-    sb = Sandbox(faults=Faults(gates={"maxmd": ("code",)}))
-    code = sb.use_code("maxmd")
-    answer = logged_in_to_gate(sb).post("/login/step", data={"code": code})
-    assert answer.status_code == 200 and "already been used" in answer.get_data(as_text=True)
-    assert sb.gate_count("maxmd", "used code refused") == 1
+    sb = Sandbox(faults=fixed(gates={"maxmd": ("code",)}))
+    assert logged_in_to_gate(sb).post("/login/step", data={"code": code_at(sb, 0)}).status_code == 303
+    again = logged_in_to_gate(sb).post("/login/step", data={"code": code_at(sb, 0)})  # the same window's code: used
+    assert again.status_code == 200 and "already been used" in again.get_data(as_text=True)
+    older = logged_in_to_gate(sb).post("/login/step", data={"code": code_at(sb, -30)})  # an older window's: used too
+    assert older.status_code == 200
+    assert logged_in_to_gate(sb).post("/login/step", data={"code": code_at(sb, 30)}).status_code == 303
+    assert sb.gate_count("maxmd", "used code refused") == 2
+    assert sb.code_windows("maxmd") == [int(NOW // 30)] * 2 + [int(NOW // 30) - 1, int(NOW // 30) + 1]
+
+
+def test_a_code_another_device_used_first_is_refused_whatever_its_window():
+    sb = Sandbox(faults=fixed(gates={"maxmd": ("code",)}))
+    sb.use_code("maxmd")
+    assert logged_in_to_gate(sb).post("/login/step", data={"code": code_at(sb, 0)}).status_code == 200
+    assert logged_in_to_gate(sb).post("/login/step", data={"code": code_at(sb, 30)}).status_code == 303
 
 
 @pytest.mark.parametrize("gate", ["emailed-code", "push", "captcha"])
@@ -75,7 +91,7 @@ def test_the_notice_is_passed_by_remind_me_later_and_change_password_is_counted(
 def test_the_cookie_banner_lies_over_every_page_until_accepted():
     sb = Sandbox(faults=Faults(cookie_banner={"maxmd"}))
     client = sb.maxmd_app.test_client()
-    assert "Accept all" in client.get("/login").get_data(as_text=True)
+    assert "Accept all" in client.get("/login").get_data(as_text=True)  # the default skin's consent wall
     client.set_cookie("maxmd_cookie_consent", "1")
     assert "Accept all" not in client.get("/login").get_data(as_text=True)
     assert "Accept all" not in sb.portal_app.test_client().get("/login").get_data(as_text=True)
