@@ -179,3 +179,17 @@ def test_check_says_whether_each_login_asked_for_a_code_and_whether_one_is_set(t
     assert rows["maxmd.login.code"] == rows["maxmd.login.verify"] == "found"
     assert rows["portal.login.code"] == "not"  # "not asked (ok)"
     assert sb.totp_secret not in out + (run_dir / "robot.log").read_text()
+
+
+def test_gates_hold_up_under_5xx_answers_and_every_account_ends_exact_or_failed(tmp_path: Path) -> None:
+    faults = Faults(gates=dict(ALL_GATES), cookie_banner=set(BOTH), error_rate=0.06, error_seed=22)
+    with Sandbox(providers=4, faults=faults) as sb:
+        before = snapshot(sb)
+        run = run_robot(sb, tmp_path, capture=True)
+        assert run.result.exit_code in (0, 1), run.stdout[-3000:]
+        check_against_portal(sb, run, before)
+        assert any(status >= 500 for _, _, _, status in sb.requests)  # the dice did fall
+        assert [p for p in run.record["providers"] if p["status"] == "configured"], run.stdout[-3000:]
+        for site in BOTH:
+            assert sb.gate_count(site, "change password opened") == sb.gate_count(site, "cookie preferences opened") == 0
+        assert leaks(run, sb) == []
