@@ -21,7 +21,7 @@ from pages.base import NEW_PAGE, Retry
 from pages.gate import AfterLoginPage, cookie_banner
 from pages.locators import Selectors
 from robot import login_pages as rules
-from robot.errors import LoginBlocked
+from robot.errors import LoginBlocked, SiteError
 from robot.guard import typed_only_at
 from robot.settings import Site
 
@@ -42,6 +42,7 @@ class Passed:
     codes: int = 0  # one-time codes typed
     refused: int = 0  # of them, refused
     answers: list[str] = field(default_factory=list)  # the safe answers clicked, in order
+    errors: int = 0  # pages after the login that answered 5xx and were asked for again
 
     @property
     def asked_for_code(self) -> bool:
@@ -72,14 +73,20 @@ class AfterLogin:
                 return passed
             if verdict.kind in rules.STOPS:
                 self._stop(page, explain(self.site, verdict), verdict.kind)
-            if verdict.kind == rules.CODE:
-                self._code(gate, page, passed)
-                deadline = time.monotonic() + self.retry.timeout_s
-            elif verdict.kind == rules.ANSWER:
-                if len(passed.answers) >= MAX_PAGES:
+            if verdict.kind in (rules.CODE, rules.ANSWER):
+                if verdict.kind == rules.ANSWER and len(passed.answers) >= MAX_PAGES:
                     self._stop(page, f"after the {self.site.name} login the robot answered {len(passed.answers)} pages "
                                f"({', '.join(passed.answers)}) and its first screen never came", "pages")
-                self._answer(gate, page, verdict.answer, passed)
+                try:
+                    self._code(gate, page, passed) if verdict.kind == rules.CODE else self._answer(gate, page, verdict.answer, passed)
+                except SiteError as exc:  # the page it led to answered 5xx: asked for again (a GET), then looked at again
+                    passed.errors += 1
+                    if passed.errors >= self.retry.attempts:
+                        raise
+                    self.log.warning("a page after the login answered 5xx; asking for it again", site=self.site.name,
+                                     status=exc.status)
+                    self.retry.pause(passed.errors)
+                    gate.goto(exc.url)
                 deadline = time.monotonic() + self.retry.timeout_s
             elif time.monotonic() >= deadline:
                 self._unknown(gate, page, seen)

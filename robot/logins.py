@@ -9,7 +9,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from pages.base import LoginScreen
 from robot.after_login import AfterLogin, blocked_login, watch_cookie_banners
 from robot.audit import Audit
-from robot.errors import LoginRefused, PageAnswered, RunStopped, SiteUnreachable, TransientFault, WrongAddress, first_line
+from robot.errors import LoginRefused, PageAnswered, RunStopped, SiteError, SiteUnreachable, TransientFault, WrongAddress, first_line
 from robot.guard import typed_only_at
 from robot.model import Picture
 from robot.options import RunOptions, StopRequest
@@ -38,7 +38,10 @@ class Logins:
             raise SiteUnreachable(f"{site.name} did not answer at {site.url} ({first_line(exc)}); check the address and the network") from None
         with self.session.step(page, PRACTICE, name, self.shots):
             typed_only_at(screen, f"{screen.site}.login.password", site, "its login page", self.audit.log, login=True)
-            accepted = screen.log_in(site.username, site.password)
+            try:
+                accepted = screen.log_in(site.username, site.password)
+            except SiteError as exc:  # the page the login led to answered 5xx: asked for again, not a new login
+                accepted = self._again(screen, site, exc)
         if not accepted:
             self.session.shot(page, PRACTICE, f"{name} refused", self.shots, kind="failure")
             words = screen.alert_text() or "the login page came back"
@@ -49,6 +52,16 @@ class Logins:
                                f"check {prefix}_USERNAME and {prefix}_PASSWORD{seen}")
         AfterLogin(site, screen.site, self.settings.selectors, self.session.waits, self.settings.after_login, self.audit.log, self._shot,
                    self._wait, self.audit.first_time).through(page)
+
+    def _again(self, screen: LoginScreen, site: Site, exc: SiteError) -> bool:
+        """After a login, the page it led to (a GET) answered 5xx: asked for once more, as a person would reload; the
+        login form there means the login itself was lost (its POST answered 5xx), and a new one is the way."""
+        self.session.waits.pause(1)
+        screen.goto(exc.url)
+        if screen.on_login_page():
+            raise exc
+        self.audit.log.warning("the page after the login answered 5xx; asked for again", site=site.name, status=exc.status)
+        return True
 
     def watch(self, page: Page, site: Site) -> None:
         """A cookie banner on ``page`` dismissed by its safe answer whenever it is in the way."""
