@@ -18,6 +18,7 @@ COOKIE_ENGINE = "robot-cookie-banner"  # the selector engine that finds a cookie
 # The answers a cookie banner may get: agreeing to it or dismissing it, never declining a question of another kind.
 _BANNER_ANSWER = re.compile(r"\b(accept|allow|agree|ok|okay|got it|understand|dismiss|close|continue)\b", re.I)
 _CONTROLS = ("button", "link")
+_TYPEABLE = "input, textarea, [role=textbox], [contenteditable=true], [contenteditable='']"  # a code's boxes, not their group
 
 
 def register_cookie_engine(playwright: Playwright) -> None:
@@ -56,7 +57,7 @@ class AfterLoginPage(Screen):
             seen["fields"] += part["fields"]
             for key in ("password_field", "captcha_frame"):
                 seen[key] = seen[key] or part[key]
-        codes = self.shown_count(f"{self.site}.login.code")
+        codes = self.shown_count(f"{self.site}.login.code", typeable=True)
         seen["code_field"] = 0 < codes and seen["fields"] <= codes  # the code's fields, and no other: never a profile form
         seen["first_screen"] = self.showing(first_screen)
         return seen
@@ -65,13 +66,15 @@ class AfterLoginPage(Screen):
         """Whether ``key``'s control is shown now, in any frame (no wait)."""
         return self.shown_count(key, first=True) > 0
 
-    def shown_count(self, key: str, *, first: bool = False) -> int:
-        """How many of ``key``'s controls are shown now, in every frame (``first``: stop at the first frame with one)."""
+    def shown_count(self, key: str, *, first: bool = False, typeable: bool = False) -> int:
+        """How many of ``key``'s controls are shown now, in every frame (``first``: stop at the first frame with one;
+        ``typeable``: only what takes typing, not a group its label also names)."""
         count = 0
         for frame in self.frames():
             scope = self.page if frame == self.page.main_frame else frame
             try:
-                count += self._sel(key, scope).filter(visible=True).count()
+                loc = self._sel(key, scope).filter(visible=True)
+                count += (loc.and_(scope.locator(_TYPEABLE)) if typeable else loc).count()
             except PlaywrightError:
                 continue  # a frame going while it is looked at
             if first and count:
@@ -89,7 +92,7 @@ class AfterLoginPage(Screen):
         """Type the code (into one field, or one digit a box where the site draws six), then Verify (or Enter);
         done when the field is gone, comes again, or the site says something."""
         key = f"{self.site}.login.code"
-        boxes = self.code_field().filter(visible=True)
+        boxes = self.code_field().filter(visible=True).and_(self.frame_of(key).locator(_TYPEABLE))
         with self.finding(key):
             boxes.first.wait_for(state="visible")
             count = boxes.count()

@@ -79,6 +79,7 @@ class Session:
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(18))  # the modern skin's XHR token
     gates: list[str] = field(default_factory=list)  # what the login must still pass; not logged in until none is left
     target: str = "/"  # where the login goes once they are passed
+    welcome: bool = False  # a "What's new" dialog lies over its pages until its OK is clicked (robot.sandbox._gates)
 
 
 class SessionStore:

@@ -29,7 +29,8 @@ from robot.sandbox.files import FIXTURES_ROOT
 GATE_TEMPLATES = FIXTURES_ROOT / "html" / "gates"
 # The sandbox's own authenticator secret (base32): public, printed by ``python -m robot.sandbox``.
 SANDBOX_TOTP_SECRET = "KRSXG5CTMVRXEZLUKNQW4ZDCN54A"
-GATES = ("code", "emailed-code", "push", "captcha", "notice", "device")
+GATES = ("code", "code-boxes", "emailed-code", "push", "captcha", "notice", "device", "welcome")
+_CODES = ("code", "code-boxes")
 REFUSALS = {
     "locked": "Your account has been locked after too many failed sign-in attempts. Contact your administrator to unlock it.",
     "elsewhere": "This account is already signed in on another device. Sign out there first, or try again in 30 minutes.",
@@ -55,6 +56,11 @@ This website uses cookies. By continuing to use it you agree to our <a style="co
 policy</a>. <button type="button" onclick="document.cookie='{name}=1; path=/'; document.getElementById('cookie-notice').remove()"
 style="margin-left:12px">OK</button></div>"""
 BANNERS = {"legacy": BAR, "modern": BAR}
+WELCOME = """<div class="sandbox-welcome" role="dialog" aria-modal="true" aria-labelledby="welcome-title" style="position:fixed;
+inset:0;z-index:2147482000;background:rgba(15,23,42,.5);display:grid;place-items:center;font:15px/1.4 Arial,sans-serif">
+<form method="post" action="/login/welcome" style="background:#fff;color:#111;max-width:440px;padding:22px 26px;border-radius:8px">
+<h2 id="welcome-title" style="margin:0 0 8px">What's new</h2><p>Direct messages now show whether they were delivered.</p>
+<button type="submit" style="padding:8px 20px">OK</button></form></div>"""
 
 
 def consent_cookie(site: str) -> str:
@@ -99,8 +105,9 @@ def install_gates(app: Flask, runtime: Any, site: str, skin: str, base: str, ren
             return redirect("/login")
         kind = pending.gates[0]
         runtime.gate_event(site, f"{kind} answered")
-        if kind == "code":
-            if not _code_ok(runtime, site, request.form.get("code", "")):
+        if kind in _CODES:
+            given = request.form.get("code") or "".join(request.form.get(f"d{i}", "") for i in range(1, 7))
+            if not _code_ok(runtime, site, given):
                 runtime.gate_event(site, "code refused")
                 return page(kind, error=CODE_REFUSED), 200
             runtime.gate_event(site, "code accepted")
@@ -111,6 +118,14 @@ def install_gates(app: Flask, runtime: Any, site: str, skin: str, base: str, ren
         pending.gates.pop(0)
         return redirect("/login/step" if pending.gates else pending.target, code=303)
 
+    @app.post("/login/welcome")
+    def welcome_seen() -> Any:
+        if g.session is not None:
+            g.session.welcome = False
+            runtime.gate_event(site, "welcome: OK")
+        back = request.referrer or "/"
+        return redirect(back if back.startswith(request.host_url) else "/", code=303)
+
     @app.get("/account/password")
     def change_password() -> str:
         runtime.gate_event(site, "change password opened")
@@ -120,6 +135,18 @@ def install_gates(app: Flask, runtime: Any, site: str, skin: str, base: str, ren
     def cookie_preferences() -> str:
         runtime.gate_event(site, "cookie preferences opened")
         return page("password", cookies=True)
+
+    @app.after_request
+    def _welcome(response: Response) -> Response:
+        """A dialog over the first page after the login ("What's new"), until its OK is clicked."""
+        session = g.get("session")
+        if session is None or not session.welcome or response.mimetype != "text/html" or request.path.startswith("/admin/frame"):
+            return response
+        html = response.get_data(as_text=True)
+        if "</body>" in html:
+            runtime.gate_event(site, "welcome shown")
+            response.set_data(html.replace("</body>", WELCOME + "</body>", 1))
+        return response
 
     @app.after_request
     def _cookie_banner(response: Response) -> Response:
@@ -160,7 +187,9 @@ def use_code(runtime: Any, site: str) -> None:
 
 def start_response(runtime: Any, site: str, store: Any, cookie: str, username: str, target: str) -> Response:
     """A login that passed its password: the first gate's page (or straight to ``target``), with the session's cookie."""
-    sid = store.create(username, gates=starting_gates(runtime, site), target=target)
+    gates = starting_gates(runtime, site)
+    sid = store.create(username, gates=[k for k in gates if k != "welcome"], target=target)
+    store.get(sid).welcome = "welcome" in gates  # not a gate: a dialog over the first page
     response = make_response(redirect("/login/step" if store.get(sid).gates else target, code=303))
     response.set_cookie(cookie, sid, httponly=True, samesite="Lax")
     return response

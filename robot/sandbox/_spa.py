@@ -120,13 +120,16 @@ def create_spa_portal_app(runtime: Runtime) -> Flask:
             return json_error(403, refused)
         if not admin_login_ok(state, given_user, str(data.get("password", ""))):
             return json_error(401, INVALID_LOGIN)
-        if gates := starting_gates(runtime, "portal"):  # the app goes on to the gates' pages, as to a sign-on host
-            sid = store.create(given_user, gates=gates, target=safe_next(str(data.get("next", "")), "/home"))
+        gates = starting_gates(runtime, "portal")
+        if [k for k in gates if k != "welcome"]:  # the app goes on to the gates' pages, as to a sign-on host
+            sid = store.create(given_user, gates=[k for k in gates if k != "welcome"], target=safe_next(str(data.get("next", "")), "/home"))
+            store.get(sid).welcome = "welcome" in gates
             response = jsonify({"next": "/login/step"})
             response.set_cookie(COOKIE_NAME, sid, httponly=True, samesite="Lax")
             return response
         sid = start_session(given_user)
-        response = jsonify(who())
+        g.session.welcome = "welcome" in gates  # a dialog over the first page: loaded as a page, so it is drawn
+        response = jsonify({"next": safe_next(str(data.get("next", "")), "/home")} if g.session.welcome else who())
         response.set_cookie(COOKIE_NAME, sid, httponly=True, samesite="Lax")
         return response
 

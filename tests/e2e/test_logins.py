@@ -15,7 +15,9 @@ from robot.sandbox import SKINS, Faults, Sandbox
 
 pytestmark = pytest.mark.e2e
 
-ALL_GATES = {"maxmd": ("code", "device"), "portal": ("code", "notice")}
+# MaxMD: a code in one field, "Remember this device?"; the portal: a code in six one-digit boxes, a notice, and a
+# "What's new" dialog over its first screen.
+ALL_GATES = {"maxmd": ("code", "device"), "portal": ("code-boxes", "notice", "welcome")}
 BOTH = {"maxmd", "portal"}
 
 
@@ -57,6 +59,7 @@ def test_every_gate_is_passed_on_every_rendering_also_when_a_session_ends_mid_ru
         assert sb.gate_count("portal", "used code refused") == sb.gate_count("maxmd", "used code refused") == 0
         assert sb.gate_count("maxmd", "device: not now") == 1  # never "Yes, remember this device"
         assert sb.gate_count("portal", "notice answered") == sb.gate_count("portal", "code accepted")
+        assert sb.gate_count("portal", "welcome: OK") == sb.gate_count("portal", "code accepted")  # closed by its OK
         # The buttons that lead away from the job were never taken.
         for site in BOTH:
             assert sb.gate_count(site, "change password opened") == 0
@@ -68,7 +71,7 @@ def test_every_gate_is_passed_on_every_rendering_also_when_a_session_ends_mid_ru
     names = [p.name for p in (run.dir / "screenshots").iterdir()]
     # Each kind of page pictured once a run, however often it was passed.
     for part in ("maxmd-one-time-code", "portal-one-time-code", "maxmd-after-login-not-now",
-                 "portal-after-login-remind-me-later", "maxmd-cookie-banner", "portal-cookie-banner"):
+                 "portal-after-login-remind-me-later", "portal-after-login-ok", "maxmd-cookie-banner", "portal-cookie-banner"):
         assert sum(part in n for n in names) == 1, (part, names)
 
 
