@@ -9,6 +9,8 @@ yet a login: every page sends it to ``/login/step``, every XHR is answered 401, 
 - ``notice``: "Your password expires in 5 days": "Change password now" (a link, counted, never to be taken)
   or "Remind me later".
 - ``device``: "Remember this device?": "Yes, remember this device" or "Not now".
+- ``code-boxes``: the code in six one-digit boxes; ``welcome``: no page of its own, a "What's new" dialog over
+  the first page after the login until its OK is clicked.
 
 Also: a cookie banner over every page of a site (``Faults.cookie_banner``) until "Accept all" is clicked
 (its "Manage preferences" is counted), and logins refused with the words of a locked account or of a session
