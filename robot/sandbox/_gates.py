@@ -90,7 +90,8 @@ def install_gates(app: Flask, runtime: Any, site: str, skin: str, base: str, ren
     style = STYLE.get(skin, "plain") if not (skin == "spa" and site == "portal") else "plain"
 
     def page(kind: str, **context: Any) -> str:
-        return render(f"gate_{kind.replace('-', '_')}.html", base=base, style=style, site=site, **context)
+        name = "code" if kind in _CODES else kind.replace("-", "_")  # a code in one field or in six boxes: one page
+        return render(f"gate_{name}.html", base=base, style=style, site=site, boxes=kind == "code-boxes", **context)
 
     @app.get("/login/step")
     def gate_page() -> Any:
