@@ -21,7 +21,7 @@ from pages.base import NEW_PAGE, Retry
 from pages.gate import AfterLoginPage, cookie_banner
 from pages.locators import Selectors
 from robot import login_pages as rules
-from robot.errors import LoginBlocked, SiteError
+from robot.errors import LoginBlocked, SiteError, TransientFault
 from robot.guard import typed_only_at
 from robot.settings import Site
 
@@ -53,9 +53,10 @@ class AfterLogin:
     """The way from a login's answer to a site's first screen, for one site."""
 
     def __init__(self, site: Site, key_site: str, selectors: Selectors, retry: Retry, answers: tuple[str, ...], log: Any,
-                 shoot: Shoot, wait: Callable[[float], object], first_time: Callable[[str], bool]) -> None:
+                 shoot: Shoot, wait: Callable[[float], object], first_time: Callable[[str], bool], *, walk_on: bool = False) -> None:
         self.site, self.key_site, self.selectors, self.retry, self.answers = site, key_site, selectors, retry, answers
         self.log, self.shoot, self.wait, self.first_time = log, shoot, wait, first_time
+        self.walk_on = walk_on  # --check: a page it cannot tell from the first screen is taken for it (its keys say more)
 
     def through(self, page: Page) -> Passed:
         """Pass every page between the login and the first screen; raise ``LoginBlocked`` where one cannot be."""
@@ -81,7 +82,7 @@ class AfterLogin:
                     self._code(gate, page, passed) if verdict.kind == rules.CODE else self._answer(gate, page, verdict.answer, passed)
                 except SiteError as exc:  # the page it led to answered 5xx: asked for again (a GET), then looked at again
                     passed.errors += 1
-                    if passed.errors >= self.retry.attempts:
+                    if passed.errors >= self.retry.attempts or page.url != exc.url:  # an XHR's: not a page to ask for
                         raise
                     self.log.warning("a page after the login answered 5xx; asking for it again", site=self.site.name,
                                      status=exc.status)
@@ -89,6 +90,8 @@ class AfterLogin:
                     gate.goto(exc.url)
                 deadline = time.monotonic() + self.retry.timeout_s
             elif time.monotonic() >= deadline:
+                if self.walk_on:
+                    return passed
                 self._unknown(gate, page, seen)
             else:
                 gate.wait_for_change(first, LOOK_MS)
@@ -142,10 +145,16 @@ class AfterLogin:
         passed.answers.append(answer)
 
     def _unknown(self, gate: AfterLoginPage, page: Page, seen: rules.Seen) -> None:
-        buttons = ", ".join(f"'{b}'" for b in seen.buttons[:8]) or "none"
-        self._stop(page, f"after the {self.site.name} login, a page the robot does not know how to pass: {gate.shows()} "
+        shows, first = gate.shows(), FIRST_SCREEN[self.key_site]
+        if not seen.buttons and not seen.fields:  # a blank page, an error page, one still loading: a step that failed
+            self.shoot(page, f"{self.site.name} after login failed", f"{self.site.name}: the page after the login", "failure")
+            raise TransientFault(f"after the {self.site.name} login, nothing to go on came within {self.retry.timeout_s:g} s "
+                                 f"({shows})")
+        buttons = ", ".join(f"'{b}'" for b in seen.buttons[:8])
+        self._stop(page, f"after the {self.site.name} login, a page the robot does not know how to pass: {shows} "
                    f"(its buttons: {buttons}); if one of them is a safe answer, add it under run.after_login in robot.yaml "
-                   "(a button that leads away from the job, such as a password change, is never taken)", "unknown")
+                   "(a button that leads away from the job, such as a password change, is never taken); if this is the "
+                   f"site's first screen, its control was not found: fix {first} in config/selectors.yaml", "unknown")
 
     def _stop(self, page: Page, message: str, what: str) -> None:
         self.log.error("login stopped", site=self.site.name, kind=what)

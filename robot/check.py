@@ -185,7 +185,7 @@ def _after_login(walk: _Walk, prefix: str) -> None:
     """The pages between the login and the first screen, passed as a run passes them; what they asked for, told."""
     site = walk.site
     passed = AfterLogin(site, prefix, walk.settings.selectors, walk.retry, walk.settings.after_login, walk.audit.log,
-                        _shooter(walk.audit), _wait, walk.audit.first_time).through(walk.page)
+                        _shooter(walk.audit), _wait, walk.audit.first_time, walk_on=True).through(walk.page)
     for key in (f"{prefix}.login.code", f"{prefix}.login.verify"):
         walk.results[key].state = "found" if passed.asked_for_code else "not asked (ok)"
     configured = f"{site.code_variable} is {'set' if site.codes else 'not set'}"

@@ -56,6 +56,8 @@ class Logins:
     def _again(self, screen: LoginScreen, site: Site, exc: SiteError) -> bool:
         """After a login, the page it led to (a GET) answered 5xx: asked for once more, as a person would reload; the
         login form there means the login itself was lost (its POST answered 5xx), and a new one is the way."""
+        if screen.page.url != exc.url:  # not the page shown (an XHR, a login's own POST): a new login is the way
+            raise exc
         self.session.waits.pause(1)
         screen.goto(exc.url)
         if screen.on_login_page():

@@ -495,7 +495,7 @@ def test_portal_passwords_shown_as_magenta_text(page: Page) -> None:
         assert SECRET_TEXT_COLOR == "#ff00ff"
 
 
-@pytest.mark.parametrize("sandbox_options", [{"skin": "spa", "odd_data": True}])
+@pytest.mark.parametrize("sandbox_options", [{"skin": "spa", "odd_data": True, "faults": Faults(gates={}, cookie_banner=set())}])
 def test_odd_names_are_shown_as_text(page: Page, sandbox: Sandbox) -> None:
     maxmd_log_in(page, sandbox)
     page.get_by_role("link", name="Details", exact=True).click()
