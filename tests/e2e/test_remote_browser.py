@@ -273,7 +273,7 @@ def test_a_remote_browser_killed_mid_run_is_replaced_and_the_run_goes_on(remote:
 def test_a_failed_providers_trace_is_kept_on_the_robots_machine(remote: BrowserServer, tmp_path: Path) -> None:
     # A check box the account page does not have: step 11 times out on every attempt (as in test_faults).
     broken = Selectors({"portal.account.emergency_access": "text=\"No Such Check Box\""})
-    settings = replace(sandbox_settings(), selectors=broken, timeout_ms=1000, retries=1)
+    settings = replace(sandbox_settings(), selectors=broken, timeout_ms=2500, retries=1)  # a login has time on a busy machine
     with Sandbox(providers=1) as sb:
         run = run_robot(sb, tmp_path, settings=settings, capture=True)
         (failed,) = run.record["providers"]

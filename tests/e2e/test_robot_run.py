@@ -128,7 +128,7 @@ def test_each_status_gets_exactly_its_pictures(seeded_run: SeededRun) -> None:
     # The spa rendering's own gates (a code on MaxMD; a cookie banner and a notice on the portal), once each.
     expected = ["after login", "workflow list", "after login", "after login"] if sandbox.skin == "spa" else ["workflow list"]
     assert kinds == expected, kinds
-    assert run.record["practice"]["workflow_list"] == run.record["practice"]["screenshots"][0]
+    assert run.record["practice"]["workflow_list"] == run.record["practice"]["screenshots"][kinds.index("workflow list")]
     files = sorted(p.name for p in (run.dir / "screenshots").iterdir())
     kept = [s for p in run.record["providers"] for s in p["screenshots"]] + run.record["practice"]["screenshots"]
     assert sorted(Path(s).name for s in kept) == files  # no picture the record does not name
