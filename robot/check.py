@@ -199,7 +199,10 @@ def _after_login(walk: _Walk, prefix: str) -> None:
 
 
 def _shooter(audit: Audit) -> Callable[[Page, str, str, str], None]:
-    return lambda page, name, _caption, _kind: audit.shot(page, "check", name, full_page=True) and None
+    """The check's pictures of the pages a login passes: the whole page, named for the page (no caption to keep)."""
+    def shoot(page: Page, name: str, _caption: str, _kind: str) -> None:
+        audit.shot(page, "check", name, full_page=True)
+    return shoot
 
 
 def _wait(seconds: float) -> None:

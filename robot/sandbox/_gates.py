@@ -188,11 +188,16 @@ def use_code(runtime: Any, site: str) -> None:
         runtime.used_next[site] = True
 
 
+def new_session(store: Any, username: str, gates: list[str], target: str) -> str:
+    """A session at its gates; "welcome" is none of them but a dialog over the first page, so it is the session's flag."""
+    sid = store.create(username, gates=[k for k in gates if k != "welcome"], target=target)
+    store.get(sid).welcome = "welcome" in gates
+    return sid
+
+
 def start_response(runtime: Any, site: str, store: Any, cookie: str, username: str, target: str) -> Response:
     """A login that passed its password: the first gate's page (or straight to ``target``), with the session's cookie."""
-    gates = starting_gates(runtime, site)
-    sid = store.create(username, gates=[k for k in gates if k != "welcome"], target=target)
-    store.get(sid).welcome = "welcome" in gates  # not a gate: a dialog over the first page
+    sid = new_session(store, username, starting_gates(runtime, site), target)
     response = make_response(redirect("/login/step" if store.get(sid).gates else target, code=303))
     response.set_cookie(cookie, sid, httponly=True, samesite="Lax")
     return response

@@ -52,7 +52,7 @@ from robot.sandbox._portal import (
     field_errors,
     validate,
 )
-from robot.sandbox._gates import install_gates, refusal, start_response, starting_gates
+from robot.sandbox._gates import install_gates, new_session, refusal, start_response, starting_gates
 from robot.sandbox._state import ACCESS_TYPES, ROLES, AuditEvent, PortalAccount
 
 SPA_PAGE_SIZE = 10  # rows per page of the spa skin's search results, fetched one page at a time
@@ -122,8 +122,7 @@ def create_spa_portal_app(runtime: Runtime) -> Flask:
             return json_error(401, INVALID_LOGIN)
         gates = starting_gates(runtime, "portal")
         if [k for k in gates if k != "welcome"]:  # the app goes on to the gates' pages, as to a sign-on host
-            sid = store.create(given_user, gates=[k for k in gates if k != "welcome"], target=safe_next(str(data.get("next", "")), "/home"))
-            store.get(sid).welcome = "welcome" in gates
+            sid = new_session(store, given_user, gates, safe_next(str(data.get("next", "")), "/home"))
             response = jsonify({"next": "/login/step"})
             response.set_cookie(COOKIE_NAME, sid, httponly=True, samesite="Lax")
             return response
