@@ -12,10 +12,14 @@ from playwright.sync_api import Error as PlaywrightError
 
 from pages.base import NEW_PAGE, SLICE_MS, Retry, Scope, Screen, _Answers
 from pages.errors import NotThere, SessionExpired
-from pages.landmarks import Landmarks
+from pages.landmarks import USERNAME_WORDS, Landmarks
 from pages.locators import Selectors
 from pages.records import AccountNames, AccountState
 from pages.scripts import script
+
+# Every field the seed names, for the pictures' band (steps 12-17), besides the section's title and the Direct Address.
+BAND_KEYS = tuple(f"portal.account.{k}" for k in ("display_name", "first_name", "last_name", "email", "password", "confirm_password",
+                                                   "emergency_access", "poll_direct", "direct_password", "confirm_direct_password"))
 
 # Messages that were there before Save are marked with their words then (pages/js/mark_seen.js): only
 # new words are an answer. A modal's buttons are numbered so that the one chosen can be clicked.
@@ -68,6 +72,14 @@ class UserAccountPage(Screen):
     def __init__(self, page: Page, selectors: Selectors, retry: Retry = Retry(), landmarks: Landmarks | None = None) -> None:
         super().__init__(page, selectors, retry)
         self.landmarks = landmarks  # where the controls stood on an earlier account page (pages.landmarks)
+        # The controls of the page shown now found at their learned id or name (``read``): acted on by it, with no
+        # search by words. Forgotten as soon as the page may change (another account, a Save).
+        self._at: dict[str, str] = {}
+
+    def _el(self, key: str) -> Locator:
+        if (css := self._at.get(key)) is not None:
+            return self.page.locator(css)
+        return super()._el(key)
 
     def here(self) -> Scope:
         """The frame the account's section is in (the page, for the top document): where its scripts run."""
@@ -83,6 +95,7 @@ class UserAccountPage(Screen):
 
         A login form instead is for the caller to see (``shows_username`` is false there), so this
         costs one call fewer than a check of its own."""
+        self._at = {}
         self._goto(url, expect_login=True)
 
     def shows_username(self, username: str) -> bool:
@@ -107,12 +120,16 @@ class UserAccountPage(Screen):
             self._el("portal.account.section").first.wait_for(state="visible")
 
     def account_information(self) -> Locator:
-        """The part of the section worth a picture: from its title to the Direct Address (what the
-        robot reads, sets and verifies; the password fields between are masked in every picture)."""
+        """The part of the section worth a picture: from its title to the lowest of the Username and every
+        field the seed names (what the robot reads, sets and verifies; the password fields are masked in
+        every picture)."""
         where = self.here()
         field = self._sel("portal.account.direct_address", where)
         # The section's title, not a region or group around the whole form (a band as tall as the form).
-        return self._sel("portal.account.section", where).filter(has_not=field).or_(field)
+        band = self._sel("portal.account.section", where).filter(has_not=field).or_(field)
+        for key in BAND_KEYS:
+            band = band.or_(self._sel(key, where))
+        return band.or_(where.get_by_text(USERNAME_WORDS))
 
     def answer_box(self, words: str) -> dict | None:
         """Where the message box that shows the Save's answer (``words``) is in the page, or None."""
@@ -188,13 +205,15 @@ class UserAccountPage(Screen):
             return None
         wanted = [f for f in self.NAME_FIELDS if names is None or f in names]
         keys = tuple(f"portal.account.{f}" for f in (*wanted, "emergency_access", "poll_direct", "direct_address"))
-        found = self.landmarks.read(self.page, keys)
-        if found is None:
+        known = self.landmarks.read(self.page, keys)
+        if known is None:
             return None
+        found, at = known
         values = {k.rsplit(".", 1)[1]: v for k, (v, _) in found.items()}
         emergency, poll = found["portal.account.emergency_access"][1], found["portal.account.poll_direct"][1]
         if emergency is None or poll is None or any(values[f] is None for f in (*wanted, "direct_address")):
             return None  # not a plain form control after all: Playwright's own reads say what it is
+        self._at = at
         return AccountState(
             names=AccountNames(**{f: str(values[f]) for f in wanted}),
             emergency_access=emergency,
@@ -243,6 +262,7 @@ class UserAccountPage(Screen):
         is judged by its words (``verdict``), never by its role. ``just_before_click`` runs once the
         button is there, right before it is clicked.
         """
+        self._at = {}  # the page the Save leaves may be another
         button = self._el("portal.account.save")
         with self.finding("portal.account.save"):
             button.wait_for(state="visible")

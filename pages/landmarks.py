@@ -10,6 +10,7 @@ learned, makes the whole look return nothing, and the caller finds the controls 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from playwright.sync_api import Frame, Page
@@ -20,6 +21,8 @@ from pages.scripts import script
 Scope = Page | Frame  # the page's top document, or the frame the account page is in
 
 SECTION_KEY = "portal.account.section"
+USERNAME = "username"  # the Username's label: in the pictures' band only
+USERNAME_WORDS = re.compile(r"^\W*user\s*name\W*$", re.I)
 FIELD_KEYS = ("display_name", "first_name", "last_name", "email", "emergency_access", "poll_direct", "direct_address")
 
 
@@ -30,6 +33,7 @@ class Landmarks:
     spots: dict[str, tuple[str, str]]
     secrets: tuple[tuple[str, str], ...]  # every secret field the account page showed, by path and signature
     cover: bool = True  # False where an operator's override says where a secret is: masked by the locators alone
+    secret_spots: tuple[tuple[str, tuple[str, str]], ...] = ()  # each secret key's field, where it is there once
 
     @classmethod
     def learn(cls, page: Scope, selectors: Selectors) -> Landmarks | None:
@@ -44,15 +48,26 @@ class Landmarks:
             if len(found) != 1 or not found[0][2]:
                 return None
             spots[key] = (found[0][0], found[0][1])
+        # The Username's words, for the pictures' band (not a control the robot uses: where it is not found once, the band does without it).
+        username = page.get_by_text(USERNAME_WORDS).evaluate_all(script("learn"))
+        if len(username) == 1 and username[0][2]:
+            spots[USERNAME] = (username[0][0], username[0][1])
         # A secret in a shadow root has no plain path: band_and_cover then finds nothing and leaves the masks to the locators.
-        secrets = [(path, sig) for key in SECRET_KEYS for path, sig, _ in selectors(key, page).evaluate_all(script("learn"))]
+        found = {key: selectors(key, page).evaluate_all(script("learn")) for key in SECRET_KEYS}
+        secrets = [(path, sig) for learned in found.values() for path, sig, _ in learned]
+        keyed = tuple((key, (f[0][0], f[0][1])) for key, f in found.items() if len(f) == 1 and f[0][2])
         cover = all(selectors.source(key) == "default" for key in SECRET_KEYS)
-        return cls(spots, tuple(dict.fromkeys(secrets)), cover)
+        return cls(spots, tuple(dict.fromkeys(secrets)), cover, keyed)
 
-    def read(self, page: Scope, keys: tuple[str, ...]) -> dict[str, tuple[str | None, bool | None]] | None:
-        """Each key's (value, checked) from the page, in one call; None when any is not where it was."""
-        found = page.evaluate(script("read_spots"), {k: self.spots[k] for k in keys})
-        return None if found is None else {k: (v[0], v[1]) for k, v in found.items()}
+    def read(self, page: Scope, keys: tuple[str, ...]) -> tuple[dict[str, tuple[str | None, bool | None]], dict[str, str]] | None:
+        """Each key's (value, checked) from the page, in one call, and the plain CSS (an id or a name) of every
+        control of the page, the secrets' included, that stands at its learned path: it can be acted on by
+        it. None when any is not where it was."""
+        found = page.evaluate(script("read_spots"), [{k: self.spots[k] for k in keys}, dict(self.secret_spots)])
+        if found is None:
+            return None
+        paths = {**self.spots, **dict(self.secret_spots)}
+        return {k: (v[0], v[1]) for k, v in found["values"].items()}, {k: paths[k][0] for k in found["at"]}
 
     def is_account_of(self, page: Scope, npi: str) -> bool | None:
         """Whether the page is ``npi``'s account (by the Username's value, ``shows_username.js``); None: the
@@ -61,12 +76,15 @@ class Landmarks:
         return bool(shows) if titled else None
 
     def band_and_cover(self, page: Scope, color: str, margin: int) -> dict | None:
-        """Scroll to the band, cover the secrets and measure the band, in one call (see ``_BAND_AND_COVER``)."""
+        """Widen the boxes narrower than their values, cover the secrets, scroll to the band and measure it, in
+        one call (``band_and_cover.js``): from the section's title to the lowest of the Username and every
+        field the seed names. ``widened`` says how many boxes were widened (``unwiden.js`` puts them back)."""
         if not self.cover:
             return None
-        band = [self.spots[SECTION_KEY], self.spots["portal.account.direct_address"]]
-        return page.evaluate(script("band_and_cover"), [band, list(self.secrets), color, margin])
+        ends = [self.spots[SECTION_KEY], self.spots["portal.account.direct_address"]]
+        more = [spot for key, spot in self.spots.items() if key not in (SECTION_KEY, "portal.account.direct_address")]
+        return page.evaluate(script("band_and_cover"), [ends, more, list(self.secrets), color, margin, True])
 
     def cover_secrets(self, page: Scope, color: str) -> bool:
-        """Cover the secrets as ``band_and_cover`` does, without scrolling; False where they are not as learned."""
-        return self.cover and page.evaluate(script("band_and_cover"), [[], list(self.secrets), color, 0]) is not None
+        """Cover the secrets as ``band_and_cover`` does, without scrolling or widening; False where they are not as learned."""
+        return self.cover and page.evaluate(script("band_and_cover"), [[], [], list(self.secrets), color, 0, False]) is not None

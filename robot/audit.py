@@ -7,6 +7,7 @@ masked in pictures in one place, and nothing can write a file by a side door.
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import io
 import json
@@ -15,12 +16,12 @@ import re
 import sys
 import threading
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NamedTuple, TextIO
 from urllib.parse import quote, quote_plus
 
 import structlog
 from PIL import Image
-from playwright.sync_api import CDPSession, Locator, Page
+from playwright.sync_api import CDPSession, Frame, Locator, Page
 from playwright.sync_api import Error as PlaywrightError
 
 from pages.landmarks import Landmarks
@@ -157,8 +158,13 @@ class Audit:
     def shot(self, page: Page, who: str, step: str, *, full_page: bool = False, region: Locator | None = None,
              landmarks: Landmarks | None = None) -> str:
         """Screenshot as ``NNN-<who>-<step>.png``, secrets masked; returns its path in the run folder ("" if none)."""
-        data = self.capture(page, who, step, full_page=full_page, region=region, landmarks=landmarks)
-        return self.keep(who, step, data) if data else ""
+        return self.picture(page, who, step, full_page=full_page, region=region, landmarks=landmarks)[0]
+
+    def picture(self, page: Page, who: str, step: str, *, full_page: bool = False, region: Locator | None = None,
+                landmarks: Landmarks | None = None) -> tuple[str, int]:
+        """``shot``, and how many boxes were widened for it to show their whole values (``Captured.widened``)."""
+        taken = self.capture(page, who, step, full_page=full_page, region=region, landmarks=landmarks)
+        return (self.keep(who, step, taken.data), taken.widened) if taken else ("", 0)
 
     def keep(self, who: str, step: str, data: bytes) -> str:
         """Write a captured picture as the next one of the run; returns its path in the run folder."""
@@ -170,37 +176,74 @@ class Audit:
         return f"screenshots/{name}"
 
     def capture(self, page: Page, who: str, step: str, *, full_page: bool = False, region: Locator | None = None,
-                landmarks: Landmarks | None = None) -> bytes | None:
-        """A picture, secrets masked, not yet kept (None if it could not be taken).
+                landmarks: Landmarks | None = None, also: dict | None = None) -> Captured | None:
+        """A picture, secrets masked and every value whole, not yet kept (None if it could not be taken).
 
         The viewport by default; with ``region``, scrolled so the band from its first element to its
-        last is at the top; ``full_page`` for the whole page. The window rather than a clip of the band,
-        because Chromium copies a window it has already drawn but draws a clip again.
+        last is at the top; ``full_page`` for the whole page; ``also``, a part of the page (page
+        coordinates) the picture must hold too (the Save's answer above the section): then the band
+        from the highest of both to the lowest. The window rather than a clip of the band where it
+        can be, because Chromium copies a window it has already drawn but draws a clip again.
+
+        A text box narrower than its value is widened for the picture and put back after it
+        (``widen.js``): a reviewer reads every value whole, the domain of a long address included.
 
         Chromium's own capture (DevTools' ``Page.captureScreenshot``) with the secret fields covered
         first is faster than ``page.screenshot``, which (with ``mask``) stands in where that protocol is
         missing or the band is taller than the window. With ``landmarks`` (the account page's learned
-        controls) the band is found and the secrets covered in one call of the page's own.
+        controls) the boxes are widened, the band found and the secrets covered in one call of the page's own.
         """
+        restore: dict[Frame, int] = {}  # the frames whose boxes were widened, and how many
         try:
+            found = None if landmarks is None or not self._cdp else landmarks.band_and_cover(page, MASK_COLOR, _MARGIN)
+            if found and found["widened"]:
+                restore[page.main_frame] = found["widened"]
+            covered = found if found and found["clip"] else None
+            if covered is None:
+                restore.update((f, n) for f, n in self._widen(page).items() if f not in restore)
             if full_page:
-                return self._whole_page(page)
-            covered = None if landmarks is None or not self._cdp else landmarks.band_and_cover(page, MASK_COLOR, _MARGIN)
+                return Captured(self._whole_page(page), sum(restore.values()))
             band = covered or (region.evaluate_all(script("band"), _MARGIN) if region is not None else None)
+            if band is not None and also is not None:
+                band = _with(band, also, _MARGIN)
             clip = band["clip"] if band is not None and band["full"] else None
             data = self._capture(page, clip, covered=covered is not None)
             if data is None:
-                if band is None:
-                    frame = {}
-                elif band["full"]:
-                    frame = {"clip": band["clip"], "full_page": True}
-                else:
-                    frame = {}
+                frame = {"clip": clip, "full_page": True} if clip is not None else {}
                 data = page.screenshot(mask=self._masks(page), mask_color=MASK_COLOR, animations="disabled", **frame)
+            return Captured(data, sum(restore.values()), clip)
         except Exception as exc:  # noqa: BLE001 - a missing picture must not end the provider's work
             self.log.warning("screenshot failed", who=who, step=step, error=str(exc))
             return None
-        return data
+        finally:
+            for frame in restore:  # put back as the site drew it, before anything else is done on the page
+                with contextlib.suppress(PlaywrightError):
+                    frame.evaluate(script("unwiden"))
+
+    def _widen(self, page: Page) -> dict[Frame, int]:
+        """Every frame's boxes narrower than their values widened for a picture (``widen.js``): how many, by frame."""
+        changed = {}
+        for frame in page.frames:
+            try:
+                if n := frame.evaluate(script("widen")):
+                    changed[frame] = n
+            except PlaywrightError:
+                continue  # a frame gone, or not ours to script: pictured as it is
+        return changed
+
+    def cut(self, who: str, step: str, taken: Captured, rect: dict) -> str:
+        """The part of ``taken`` at ``rect`` (page coordinates, as its band's), kept as a picture of its own;
+        "" where the picture is of the window (no clip) or the part is not inside it."""
+        band, clip = taken.clip, _crop_clip(rect)
+        if band is None or clip["y"] < band["y"] - 1 or clip["y"] + clip["height"] > band["y"] + band["height"] + 1:
+            return ""
+        try:
+            with Image.open(io.BytesIO(taken.data)) as picture:
+                picture.load()
+                return self.keep(who, step, stitch.cut(picture, band, clip))
+        except Exception as exc:  # noqa: BLE001 - the part is taken on its own instead
+            self.log.warning("screenshot failed", who=who, step=step, error=str(exc))
+            return ""
 
     def _whole_page(self, page: Page) -> bytes:
         """The whole page, in strips where it is taller than one (``robot.stitch``), secrets masked."""
@@ -369,6 +412,25 @@ class Audit:
 
     def close(self) -> None:
         self._log_file.close()
+
+
+class Captured(NamedTuple):
+    """A picture taken, not yet kept: its PNG, how many boxes were widened for it, and the part of the page it
+    shows where it is a clip (page coordinates; None for the window)."""
+
+    data: bytes
+    widened: int = 0
+    clip: dict | None = None
+
+
+def _with(band: dict, rect: dict, margin: int) -> dict:
+    """``band`` grown to hold ``rect`` too (page coordinates), as a clip: the window may hold only one of them."""
+    c = band["clip"]
+    top = max(0.0, min(c["y"], rect["y"] - margin))
+    bottom = max(c["y"] + c["height"], rect["y"] + rect["height"] + margin)
+    left = min(c["x"], rect["x"])
+    right = max(c["x"] + c["width"], rect["x"] + rect["width"])
+    return {"full": True, "clip": {"x": left, "y": top, "width": right - left, "height": bottom - top}}
 
 
 def _crop_clip(rect: dict) -> dict:

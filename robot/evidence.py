@@ -27,6 +27,14 @@ def found_note(state: AccountState) -> str:
     )
 
 
+def widened_caption(caption: str, widened: int) -> str:
+    """A picture's caption, saying so where boxes were widened for it (their values wider than the boxes)."""
+    if not widened:
+        return caption
+    boxes = "a box" if widened == 1 else f"{widened} boxes"
+    return f"{caption} ({boxes} widened for this picture to show the whole value)"
+
+
 def takes(mode: str, kind: str) -> bool:
     """Whether ``screenshots: mode`` keeps a picture of ``kind``: failures always; the evidence under
     ``evidence`` and ``every-step``; a picture of each seed step only under ``every-step``."""

@@ -17,7 +17,7 @@ from pages.maxmd import IdentityProofingPage, MaxmdHomePage, MaxmdLoginPage, Wor
 from pages.portal import PortalLoginPage, PortalNavigation, UserSearchPage
 from robot import evidence, passwords, rules
 from robot.logins import PRACTICE, Logins
-from robot.audit import Audit
+from robot.audit import Audit, Captured
 from robot.errors import NotListed, SessionExpired, StepFailed, TransientFault, first_line
 from robot.guard import typed_only_at
 from robot.handoff import HandoffRow
@@ -28,6 +28,10 @@ from robot.session import Session, sign_out
 from robot.settings import Settings, Site
 from robot.steps import NAMES, REOPENED, STEP, VERIFY
 
+
+
+ANSWER_CAPTION = "the portal's answer to Save"
+FILLED_IN_CAPTION = "filled in, just before Save"
 
 
 class Procedure:
@@ -43,7 +47,9 @@ class Procedure:
         self._passwords: dict[str, tuple[str, str]] = {}
         self._learned = False
         self._found: dict[str, tuple[AccountState, Changes]] = {}  # each provider's account as its first attempt read it
-        self._filled_in: tuple[str, bytes | None] | None = None  # the filled-in section, until the Save's answer says whether to keep it
+        # The filled-in section (its name, picture and caption), until the Save's answer says whether to keep it.
+        self._filled_in: tuple[str, Captured | None, str] | None = None
+        self._in_place = False  # the portal answered a Save in place: the page after the answer still shows the section filled in
 
     @property
     def waits(self) -> Retry:  # what one page-object action gets: its own short retries
@@ -257,7 +263,10 @@ class Procedure:
                 self.type_direct_address(c, account, changes.type_direct_address, shots)
             if changes.set_direct_password:
                 self.type_direct_password(c, account, direct_pw, shots)
-            self._filled_in = (name, self.session.capture(page, c.npi, name, account.account_information(), "filled in"))
+            # Where Saves are answered in place, the one picture after the answer shows the section as filled in too.
+            later = self._in_place and not self.options.dry_run
+            self._filled_in = (name, None if later else self.session.capture(page, c.npi, name, account.account_information(), "filled in"),
+                               FILLED_IN_CAPTION)
         if self.options.dry_run:
             self._keep_filled_in(c, shots, failed=False)
         if not self.options.dry_run and (changes.set_password or changes.set_direct_password):
@@ -294,40 +303,60 @@ class Procedure:
 
     def save(self, page: Page, c: Candidate, changes: Changes, account: UserAccountPage, outcome: Outcome) -> None:
         """Seed step 18: Save, and its answer read by its words and pictured; then the account as the
-        server holds it, pictured."""
+        server holds it, pictured (with the answer, where the Save loaded the account's page again)."""
         shots = outcome.pictures
         with self.session.step(page, c.npi, STEP[18].name, shots, picture=""):
             try:
                 answer = account.save(just_before_click=lambda: self.save_clicked.add(c.npi))
+                self._in_place = not answer.new_page
+                where = self._answer_box(c, account, answer)
+                reloaded = answer.new_page and account.is_account_of(c.npi)
+                if not reloaded:  # the answer on the page the Save was on: pictured now, with the section as it was filled in
+                    self._picture_in_place(page, c, account, answer, where, shots)
                 self._judge(c, answer)
                 self.audit.handoff.mark(c.npi, applied=True)  # the portal said saved: on disk before anything else can fail
             except BaseException:
-                self._keep_filled_in(c, shots, failed=True)
+                self._keep_filled_in(c, shots, failed=True, page=page, account=account)
                 raise
         self._filled_in = None
         self.session.completed(STEP[18].name, "new page" if answer.new_page else "in place",
                                *(["dialog"] if answer.dialog else []))
         if answer.confirmation:
             outcome.notes.append(f"the portal said: \"{answer.confirmation}\"")
-        self._picture_answer(page, c, account, answer, shots)
-        if not (answer.new_page and account.is_account_of(c.npi)):
+        if not reloaded:
             # Read back from the server, not the fields the robot itself typed.
             with self.session.step(page, c.npi, REOPENED, shots, picture=""):
                 self._reopen(page, c, account, shots)
-        self.session.shot(page, c.npi, "18 after", shots, account.account_information(), kind="after",
-                          caption="after Save, User Account Information as the portal holds it")
+            where = None
+        after = self.session.capture(page, c.npi, "18 after", account.account_information(), "after", also=where)
+        if where is not None and not self.session.cut(c.npi, "18 answer", after, where, shots, "answer", ANSWER_CAPTION):
+            self.session.crop(page, c.npi, "18 answer", where, shots, "answer", ANSWER_CAPTION)
+        self.session.keep(c.npi, "18 after", after, shots, "after",
+                          "after Save, the portal's answer and User Account Information as the portal holds it" if where else
+                          "after Save, User Account Information as the portal holds it")
 
-    def _picture_answer(self, page: Page, c: Candidate, account: UserAccountPage, answer: SaveAnswer,
-                        shots: list[Picture]) -> None:
-        """The answer alone: it may stand far above the section, or go with the page the Save was on."""
+    def _answer_box(self, c: Candidate, account: UserAccountPage, answer: SaveAnswer) -> dict | None:
+        """Where the Save's confirmation stands in the page, for its picture; None where it has none (a dialog's)."""
         if not evidence.takes(self.settings.screenshots, "answer"):
-            return
+            return None
         try:
-            where = account.answer_box(answer.confirmation)
+            return account.answer_box(answer.confirmation)
         except PlaywrightError as exc:  # a picture never costs a Save that was answered
             self.audit.log.warning("screenshot failed", who=c.npi, step="18 answer", error=first_line(exc))
-            return
-        self.session.crop(page, c.npi, "18 answer", where, shots, "answer", "the portal's answer to Save")
+            return None
+
+    def _picture_in_place(self, page: Page, c: Candidate, account: UserAccountPage, answer: SaveAnswer,
+                          where: dict | None, shots: list[Picture]) -> None:
+        """A Save answered on the page it was clicked on: one picture of the section and the answer. The answer is
+        cut from it; the whole is the filled-in section, kept where the Save failed (``_keep_filled_in``)."""
+        name, before_save, _ = self._filled_in or ("filled in", None, "")
+        taken = before_save
+        if before_save is None:
+            taken = self.session.capture(page, c.npi, name, account.account_information(), "filled in", also=where)
+            self._filled_in = (name, taken, "filled in, as the page showed it with the portal's answer to Save")
+        if where is not None and not self.session.cut(c.npi, "18 answer", taken if before_save is None else None, where,
+                                                      shots, "answer", ANSWER_CAPTION):
+            self.session.crop(page, c.npi, "18 answer", where, shots, "answer", ANSWER_CAPTION)
 
     def _judge(self, c: Candidate, answer: SaveAnswer) -> None:
         if answer.errors:
@@ -373,13 +402,26 @@ class Procedure:
         yield
         self.session.shot(account.page, c.npi, name, shots, account.account_information(), kind="step")
 
-    def _keep_filled_in(self, c: Candidate, shots: list[Picture], *, failed: bool) -> None:
+    def _keep_filled_in(self, c: Candidate, shots: list[Picture], *, failed: bool, page: Page | None = None,
+                        account: UserAccountPage | None = None) -> None:
         if self._filled_in is None:
             return
-        name, data = self._filled_in
+        name, taken, caption = self._filled_in
         self._filled_in = None
-        if evidence.keeps_filled_in(dry_run=self.options.dry_run, save_clicked=c.npi in self.save_clicked, failed=failed):
-            self.session.keep(c.npi, name, data, shots, "filled in", "filled in, just before Save")
+        if not evidence.keeps_filled_in(dry_run=self.options.dry_run, save_clicked=c.npi in self.save_clicked, failed=failed):
+            return
+        if taken is not None:
+            self.session.keep(c.npi, name, taken, shots, "filled in", caption)
+        elif page is not None and account is not None and self._still_filled_in(account, c):  # not taken before Save: the page still shows it
+            self.session.shot(page, c.npi, name, shots, account.account_information(), kind="filled in",
+                              caption="filled in, as the page showed it after the Save failed")
+
+    @staticmethod
+    def _still_filled_in(account: UserAccountPage, c: Candidate) -> bool:
+        try:
+            return account.is_account_of(c.npi)
+        except PlaywrightError:
+            return False  # a page gone with its session: the failure's own picture shows what there is
 
     def _lost_answer(self, page: Page, c: Candidate, account: UserAccountPage, outcome: Outcome, lost: str,
                      now: AccountState) -> None:

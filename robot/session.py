@@ -17,7 +17,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from pages.base import Retry, Screen
 from pages.landmarks import Landmarks
 from robot import evidence
-from robot.audit import MASK_COLOR, Audit
+from robot.audit import MASK_COLOR, Audit, Captured
 from robot.browser import GC_EVERY, collect_garbage
 from robot.errors import RobotError, RunStopped, TransientFault, first_line
 from robot.model import Picture
@@ -127,17 +127,18 @@ class Session:
         # The learned controls find the account's section in one call; other regions are looked for.
         learned = self.landmarks if region is not None and kind in _SECTION_ONLY else None
         with self.timed(kind):
-            path = self.audit.shot(page, who, name, region=region, landmarks=learned, full_page=full_page)
+            path, widened = self.audit.picture(page, who, name, region=region, landmarks=learned, full_page=full_page)
         if path:
-            shots.append(Picture(kind, path, caption or name))
+            shots.append(Picture(kind, path, evidence.widened_caption(caption or name, widened)))
 
-    def capture(self, page: Page, who: str, name: str, region: Locator, kind: str) -> bytes | None:
-        """A picture taken now and kept later, or never (``keep``); None where ``kind`` is not kept."""
+    def capture(self, page: Page, who: str, name: str, region: Locator, kind: str, also: dict | None = None) -> Captured | None:
+        """A picture taken now and kept later, or never (``keep``); None where ``kind`` is not kept. ``also``: a
+        part of the page (page coordinates) the picture holds too, to be cut from it (``cut``)."""
         if not evidence.takes(self.settings.screenshots, kind):
             return None
         learned = self.landmarks if kind in _SECTION_ONLY else None
         with self.timed(kind):
-            return self.audit.capture(page, who, name, region=region, landmarks=learned)
+            return self.audit.capture(page, who, name, region=region, landmarks=learned, also=also)
 
     def crop(self, page: Page, who: str, name: str, rect: dict | None, shots: list[Picture], kind: str, caption: str) -> None:
         """The part of the page at ``rect`` alone, where ``screenshots:`` keeps ``kind``."""
@@ -162,9 +163,21 @@ class Session:
         finally:
             self.audit.log.info("picture", kind=kind, count=count, ms=round((time.perf_counter() - started) * 1000, 1))
 
-    def keep(self, who: str, name: str, data: bytes | None, shots: list[Picture], kind: str, caption: str) -> None:
-        if data and (path := self.audit.keep(who, name, data)):
+    def keep(self, who: str, name: str, taken: Captured | None, shots: list[Picture], kind: str, caption: str) -> None:
+        if taken and (path := self.audit.keep(who, name, taken.data)):
+            shots.append(Picture(kind, path, evidence.widened_caption(caption, taken.widened)))
+
+    def cut(self, who: str, name: str, taken: Captured | None, rect: dict | None, shots: list[Picture], kind: str,
+            caption: str) -> bool:
+        """The part of ``taken`` at ``rect`` kept as a picture of ``kind`` (no capture of its own); False where
+        it is not in ``taken``, for the caller to take it on its own."""
+        if not (taken and rect and evidence.takes(self.settings.screenshots, kind)):
+            return False
+        with self.timed(kind):
+            path = self.audit.cut(who, name, taken, rect)
+        if path:
             shots.append(Picture(kind, path, caption))
+        return bool(path)
 
     @contextlib.contextmanager
     def step(self, page: Page, who: str, name: str, shots: list[Picture], *, region: Locator | None = None,

@@ -179,11 +179,16 @@ def test_landmarks_scripts(placed):
     assert sig == "input/:direct address"
     assert alone is (where != "shadow")  # a control in a shadow root has no plain path to be found again by
     if where != "shadow":
-        assert scope.evaluate(script("read_spots"), {"d": [path, sig]}) == {"d": ["jane@direct.example.com", None]}
+        secret = scope.get_by_label("Change Password").evaluate_all(script("learn"))[0][:2]
+        # Read by its spot; the secret only found (never read); both stand at their ids, to be acted on by them.
+        assert scope.evaluate(script("read_spots"), [{"d": [path, sig]}, {"p": secret}]) == \
+            {"values": {"d": ["jane@direct.example.com", None]}, "at": ["d", "p"]}
+        assert scope.evaluate(script("read_spots"), [{"d": [path, "input/:another label"]}, {}]) is None
         title = scope.get_by_role("heading").evaluate_all(script("learn"))[0][:2]
         assert scope.evaluate(script("account_of"), [title, "1234567893"]) == [True, True]
-        band = scope.evaluate(script("band_and_cover"), [[title, [path, sig]], [], "#123456", 12])
-        assert band["clip"]["height"] > 40
+        name = scope.get_by_label("Display Name").evaluate_all(script("learn"))[0][:2]
+        band = scope.evaluate(script("band_and_cover"), [[title, [path, sig]], [name, ["#gone", "input/:gone"]], [], "#123456", 12, True])
+        assert band["clip"]["height"] > 40 and band["widened"] == 0
     assert scope.get_by_label("Direct Address").evaluate_all(script("values")) == ["jane@direct.example.com"]
     assert scope.get_by_label("Allow Emergency Access").evaluate_all(script("checks")) == [True]
     assert scope.get_by_label("Direct Address").evaluate(script("value_of")) == "jane@direct.example.com"
@@ -192,12 +197,33 @@ def test_landmarks_scripts(placed):
 
 def test_every_password_box_is_covered_wherever_it_is(placed):
     scope, _ = placed
-    assert scope.evaluate(script("band_and_cover"), [[], [], "#123456", 0]) == {}
+    assert scope.evaluate(script("band_and_cover"), [[], [], [], "#123456", 0, False]) == {"widened": 0}
     box = scope.locator("[data-robot-mask]").bounding_box()
     field = scope.get_by_label("Change Password").bounding_box()
     assert box is not None and field is not None and abs(box["x"] - field["x"]) < 1 and abs(box["y"] - field["y"]) < 1
     scope.get_by_label("Direct Address").evaluate_all(script("cover"), "#123456")  # the last picture's boxes go
     assert scope.locator("[data-robot-mask]").count() == 1
+
+
+def test_a_box_narrower_than_its_value_is_widened_for_a_picture_and_put_back(placed, page: Page):
+    scope, where = placed
+    box = scope.get_by_label("Direct Address")
+    long = "maximilian.wolfeschlegelsteinhausenbergerdorff@direct.brightsideeye.com"
+    box.evaluate("(e, v) => { e.value = v; e.setAttribute('size', '20'); e.style.color = 'rgb(1, 2, 3)'; }", long)
+    was = box.evaluate("e => [e.getAttribute('style'), e.clientWidth]")
+    assert box.evaluate("e => e.scrollWidth > e.clientWidth + 1"), "the box cuts its value off"
+    assert scope.evaluate(script("widen")) == 1  # that box alone: the others show their values whole
+    assert box.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), "the whole value shows"
+    assert box.evaluate("e => e.getBoundingClientRect().right") <= scope.evaluate("document.documentElement.clientWidth")
+    scope.evaluate(script("unwiden"))
+    assert box.evaluate("e => [e.getAttribute('style'), e.clientWidth]") == was
+    assert scope.locator("[data-robot-widened]").count() == 0
+    # No room to the right of it: smaller letters, never past the window's edge.
+    box.evaluate("e => { e.style.marginLeft = (document.documentElement.clientWidth - 260) + 'px'; }")
+    assert scope.evaluate(script("widen")) == 1
+    assert box.evaluate("e => e.getBoundingClientRect().right") <= scope.evaluate("document.documentElement.clientWidth")
+    assert box.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), "the whole value shows, in smaller letters"
+    scope.evaluate(script("unwiden"))
 
 
 def test_band_is_measured_in_top_page_coordinates(placed, page: Page):
