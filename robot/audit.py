@@ -37,6 +37,7 @@ REDACTED = "[redacted]"
 MASK_COLOR = "#1f2933"
 _MARGIN = 12  # pixels above and below a band
 _CROP_MARGIN = 6  # pixels around a part cut from a page
+_CLOSE = 240  # pixels a part (the Save's answer) may add to a band to be pictured with it: farther, a picture of its own
 class Redactor:
     """Knows every secret of the run and scrubs it from any text."""
 
@@ -181,8 +182,8 @@ class Audit:
 
         The viewport by default; with ``region``, scrolled so the band from its first element to its
         last is at the top; ``full_page`` for the whole page; ``also``, a part of the page (page
-        coordinates) the picture must hold too (the Save's answer above the section): then the band
-        from the highest of both to the lowest. The window rather than a clip of the band where it
+        coordinates) the picture holds too where it stands close to the band (the Save's answer just
+        above the section): then the band from the highest of both to the lowest. The window rather than a clip of the band where it
         can be, because Chromium copies a window it has already drawn but draws a clip again.
 
         A text box narrower than its value is widened for the picture and put back after it
@@ -204,8 +205,8 @@ class Audit:
             if full_page:
                 return Captured(self._whole_page(page), sum(restore.values()))
             band = covered or (region.evaluate_all(script("band"), _MARGIN) if region is not None else None)
-            if band is not None and also is not None:
-                band = _with(band, also, _MARGIN)
+            if band is not None and also is not None and (grown := _with(band, also, _MARGIN))["clip"]["height"] <= band["clip"]["height"] + _CLOSE:
+                band = grown  # the part close by: one picture for both (farther, it is pictured on its own)
             clip = band["clip"] if band is not None and band["full"] else None
             data = self._capture(page, clip, covered=covered is not None)
             if data is None:

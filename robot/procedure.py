@@ -312,7 +312,7 @@ class Procedure:
                 where = self._answer_box(c, account, answer)
                 reloaded = answer.new_page and account.is_account_of(c.npi)
                 if not reloaded:  # the answer on the page the Save was on: pictured now, with the section as it was filled in
-                    self._picture_in_place(page, c, account, answer, where, shots)
+                    self._picture_in_place(page, c, where, shots)
                 self._judge(c, answer)
                 self.audit.handoff.mark(c.npi, applied=True)  # the portal said saved: on disk before anything else can fail
             except BaseException:
@@ -328,11 +328,15 @@ class Procedure:
             with self.session.step(page, c.npi, REOPENED, shots, picture=""):
                 self._reopen(page, c, account, shots)
             where = None
+        elif where is not None and where.get("pinned"):  # a toast that keeps its place in the window moves as the page scrolls
+            self.session.crop(page, c.npi, "18 answer", where, shots, "answer", ANSWER_CAPTION)
+            where = None
         after = self.session.capture(page, c.npi, "18 after", account.account_information(), "after", also=where)
-        if where is not None and not self.session.cut(c.npi, "18 answer", after, where, shots, "answer", ANSWER_CAPTION):
+        held = where is not None and self.session.cut(c.npi, "18 answer", after, where, shots, "answer", ANSWER_CAPTION)
+        if where is not None and not held:  # too far from the section to be pictured with it
             self.session.crop(page, c.npi, "18 answer", where, shots, "answer", ANSWER_CAPTION)
         self.session.keep(c.npi, "18 after", after, shots, "after",
-                          "after Save, the portal's answer and User Account Information as the portal holds it" if where else
+                          "after Save, the portal's answer and User Account Information as the portal holds it" if held else
                           "after Save, User Account Information as the portal holds it")
 
     def _answer_box(self, c: Candidate, account: UserAccountPage, answer: SaveAnswer) -> dict | None:
@@ -345,18 +349,10 @@ class Procedure:
             self.audit.log.warning("screenshot failed", who=c.npi, step="18 answer", error=first_line(exc))
             return None
 
-    def _picture_in_place(self, page: Page, c: Candidate, account: UserAccountPage, answer: SaveAnswer,
-                          where: dict | None, shots: list[Picture]) -> None:
-        """A Save answered on the page it was clicked on: one picture of the section and the answer. The answer is
-        cut from it; the whole is the filled-in section, kept where the Save failed (``_keep_filled_in``)."""
-        name, before_save, _ = self._filled_in or ("filled in", None, "")
-        taken = before_save
-        if before_save is None:
-            taken = self.session.capture(page, c.npi, name, account.account_information(), "filled in", also=where)
-            self._filled_in = (name, taken, "filled in, as the page showed it with the portal's answer to Save")
-        if where is not None and not self.session.cut(c.npi, "18 answer", taken if before_save is None else None, where,
-                                                      shots, "answer", ANSWER_CAPTION):
-            self.session.crop(page, c.npi, "18 answer", where, shots, "answer", ANSWER_CAPTION)
+    def _picture_in_place(self, page: Page, c: Candidate, where: dict | None, shots: list[Picture]) -> None:
+        """A Save answered on the page it was clicked on: its answer pictured there (the section, as it was filled
+        in, is pictured only where the Save fails: ``_keep_filled_in``)."""
+        self.session.crop(page, c.npi, "18 answer", where, shots, "answer", ANSWER_CAPTION)
 
     def _judge(self, c: Candidate, answer: SaveAnswer) -> None:
         if answer.errors:

@@ -1,6 +1,7 @@
 // uses: deep
 // The first outermost message box that shows (part of) `words` and fits in the window, in page
-// coordinates (the top page's, whatever frame it is in). `els`: the boxes, or their plain CSS.
+// coordinates (the top page's, whatever frame it is in); `pinned` where it keeps its place in the window
+// (a fixed or sticky toast: it moves with a scroll). `els`: the boxes, or their plain CSS.
 (els, words) => {
   if (typeof els === "string") els = deep.all(els);
   const norm = t => (t || "").replace(/\s+/g, " ").trim();
@@ -11,7 +12,10 @@
   for (const e of shown) {
     const r = e.getBoundingClientRect();
     const [dx, dy] = deep.topOffset();
-    if (r.height <= window.innerHeight) return {x: r.left + window.scrollX + dx, y: r.top + window.scrollY + dy, width: r.width, height: r.height};
+    let pinned = false;
+    for (let a = e; a && !pinned; a = deep.up(a)) pinned = a.nodeType === 1 && /^(fixed|sticky)$/.test(getComputedStyle(a).position);
+    if (r.height <= window.innerHeight)
+      return {x: r.left + window.scrollX + dx, y: r.top + window.scrollY + dy, width: r.width, height: r.height, pinned};
   }
   return null;
 }
