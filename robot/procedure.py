@@ -21,13 +21,27 @@ from robot.audit import Audit
 from robot.errors import NotListed, SessionExpired, StepFailed, TransientFault, first_line
 from robot.guard import typed_only_at
 from robot.handoff import HandoffRow
-from robot.model import AccountNames, AccountState, Candidate, Changes, MaxmdEntry, Outcome, Picture, Status
+from robot.model import AccountNames, AccountState, Candidate, Changes, MaxmdEntry, Outcome, Picture, PortalAnswer, Status
 from robot.options import RunOptions, Shared
 from robot.rules import PortalClinician
+from robot.safetext import cut
 from robot.session import Session, sign_out
 from robot.settings import Settings, Site
-from robot.steps import NAMES, REOPENED, STEP, VERIFY
+from robot.steps import NAMES, REOPENED, STEP, VERIFY, shows
 
+
+
+def answer_of(answer: SaveAnswer) -> PortalAnswer | None:
+    """The portal's answer to Save as the outcome keeps it: its words, where they came, what they meant."""
+    for words, meaning in ((answer.errors, "refused"), (answer.unknown, "neither"), (answer.confirmation, "saved")):
+        if words:
+            return PortalAnswer(words, answer.dialog, meaning)
+    return None
+
+
+def answer_caption(c: Candidate) -> str:
+    """Whose account the answer picture is of: an answer cut from the page names no one itself."""
+    return f"the portal's answer to Save on {cut(c.name)}'s account ({c.npi})"
 
 
 class Procedure:
@@ -299,6 +313,7 @@ class Procedure:
         with self.session.step(page, c.npi, STEP[18].name, shots, picture=""):
             try:
                 answer = account.save(just_before_click=lambda: self.save_clicked.add(c.npi))
+                outcome.answer = answer_of(answer)  # refused or unclear too: the reviewer reads the portal's own words
                 self._judge(c, answer)
                 self.audit.handoff.mark(c.npi, applied=True)  # the portal said saved: on disk before anything else can fail
             except BaseException:
@@ -307,15 +322,13 @@ class Procedure:
         self._filled_in = None
         self.session.completed(STEP[18].name, "new page" if answer.new_page else "in place",
                                *(["dialog"] if answer.dialog else []))
-        if answer.confirmation:
-            outcome.notes.append(f"the portal said: \"{answer.confirmation}\"")
         self._picture_answer(page, c, account, answer, shots)
         if not (answer.new_page and account.is_account_of(c.npi)):
             # Read back from the server, not the fields the robot itself typed.
             with self.session.step(page, c.npi, REOPENED, shots, picture=""):
                 self._reopen(page, c, account, shots)
         self.session.shot(page, c.npi, "18 after", shots, account.account_information(), kind="after",
-                          caption="after Save, User Account Information as the portal holds it")
+                          caption="User Account Information after Save, as the portal holds it")
 
     def _picture_answer(self, page: Page, c: Candidate, account: UserAccountPage, answer: SaveAnswer,
                         shots: list[Picture]) -> None:
@@ -327,7 +340,7 @@ class Procedure:
         except PlaywrightError as exc:  # a picture never costs a Save that was answered
             self.audit.log.warning("screenshot failed", who=c.npi, step="18 answer", error=first_line(exc))
             return
-        self.session.crop(page, c.npi, "18 answer", where, shots, "answer", "the portal's answer to Save")
+        self.session.crop(page, c.npi, "18 answer", where, shots, "answer", answer_caption(c))
 
     def _judge(self, c: Candidate, answer: SaveAnswer) -> None:
         if answer.errors:
@@ -371,7 +384,7 @@ class Procedure:
         """One of steps 12-17: named as it begins, pictured when done (under ``every-step`` only)."""
         self.session.mark(c.npi, name)
         yield
-        self.session.shot(account.page, c.npi, name, shots, account.account_information(), kind="step")
+        self.session.shot(account.page, c.npi, name, shots, account.account_information(), kind="step", caption=shows(name))
 
     def _keep_filled_in(self, c: Candidate, shots: list[Picture], *, failed: bool) -> None:
         if self._filled_in is None:
@@ -379,7 +392,7 @@ class Procedure:
         name, data = self._filled_in
         self._filled_in = None
         if evidence.keeps_filled_in(dry_run=self.options.dry_run, save_clicked=c.npi in self.save_clicked, failed=failed):
-            self.session.keep(c.npi, name, data, shots, "filled in", "filled in, just before Save")
+            self.session.keep(c.npi, name, data, shots, "filled in", "User Account Information filled in, just before Save (passwords masked)")
 
     def _lost_answer(self, page: Page, c: Candidate, account: UserAccountPage, outcome: Outcome, lost: str,
                      now: AccountState) -> None:
@@ -390,7 +403,7 @@ class Procedure:
                              provider=c.who,
                              hint="try the passwords in handoff.csv (applied=unknown); if they do not work, run again with --force")
         self.session.shot(page, c.npi, "18 after", outcome.pictures, account.account_information(), kind="after",
-                          caption="after Save (its answer was lost), User Account Information as the portal holds it")
+                          caption="User Account Information after Save (its answer was lost), as the portal holds it")
         found, wanted = self._found[c.npi]
         outcome.fields = evidence.field_rows(found, wanted, now)
         outcome.changed = evidence.changed_words(outcome.fields)

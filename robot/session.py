@@ -23,6 +23,7 @@ from robot.errors import RobotError, RunStopped, TransientFault, first_line
 from robot.model import Picture
 from robot.options import RunOptions, StopRequest
 from robot.settings import Settings
+from robot.steps import failed_caption, shows
 from robot.tracing import Tracing
 
 T = TypeVar("T")
@@ -179,13 +180,13 @@ class Session:
         try:
             yield
         except PlaywrightTimeout as exc:
-            self.shot(page, who, f"{self.step_name} failed", shots, kind="failure")
+            self.shot(page, who, f"{self.step_name} failed", shots, kind="failure", caption=failed_caption(self.step_name))
             raise TransientFault(f"{first_line(exc)} {_waiting_for(exc)}; {_TIMEOUT_HINT}") from None
         except (RobotError, PlaywrightError):
-            self.shot(page, who, f"{self.step_name} failed", shots, kind="failure")
+            self.shot(page, who, f"{self.step_name} failed", shots, kind="failure", caption=failed_caption(self.step_name))
             raise
         if picture:
-            self.shot(page, who, name, shots, region, kind=picture)
+            self.shot(page, who, name, shots, region, kind=picture, caption=shows(name))
 
     def completed(self, step: str, *how: str) -> None:
         """How a step completed (a new page, in place), once a run: the log tells the user how their site behaves."""
