@@ -43,6 +43,8 @@ def keeps_filled_in(*, dry_run: bool, save_clicked: bool, failed: bool) -> bool:
 
 
 _SET = "password set, see handoff"
+# A password field is blank whenever a page shows it, set or not: its before is what the portal showed, never "empty".
+NOT_SHOWN = "not shown by the portal"
 
 
 def field_rows(before: AccountState, changes: Changes, after: AccountState | None) -> list[dict]:
@@ -59,9 +61,9 @@ def field_rows(before: AccountState, changes: Changes, after: AccountState | Non
     for key in changes.edits:
         rows.append((labels[key], getattr(before.names, key), after and getattr(after.names, key)))
     if changes.set_password:
-        rows.append(("Portal password", "", after and _SET))
+        rows.append(("Portal password", NOT_SHOWN, after and _SET))
     if changes.set_direct_password:
-        rows.append(("Direct password", "", after and _SET))
+        rows.append(("Direct password", NOT_SHOWN, after and _SET))
     return [{"field": f, "before": b, "after": a} for f, b, a in rows]
 
 
