@@ -162,9 +162,17 @@ def in_browser(c: Candidate, screenshots: str) -> bool:
 
 
 def outcome_of(c: Candidate, status: Status, error: str = "") -> Outcome:
-    """A provider's outcome as it starts: where its Direct address came from comes first."""
-    source = [Picture("source", c.source_picture, "MaxMD's entry with its Direct address")] if c.source_picture else []
-    return Outcome(c.npi, c.name, c.direct_address, status, error, pictures=source)
+    """A provider's outcome as it starts: where its Direct address came from comes first, and how its MaxMD
+    entry met its account."""
+    source = [Picture("source", c.source_picture, source_caption(c))] if c.source_picture else []
+    return Outcome(c.npi, c.name, c.direct_address, status, error, pictures=source, match=c.match)
+
+
+def source_caption(c: Candidate) -> str:
+    """What a source picture shows: the provider's MaxMD entry, with its Direct address where MaxMD shows one."""
+    if c.direct_address:
+        return f"MaxMD's entry for {cut(c.name)}, with its Direct address"
+    return f"MaxMD's entry for {cut(c.name)}, with no Direct address yet"
 
 
 def not_started(n: int) -> str:

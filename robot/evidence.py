@@ -3,7 +3,13 @@ and the before -> after of every field the robot read or set."""
 
 from __future__ import annotations
 
-from robot.model import AccountState, Changes
+from typing import TYPE_CHECKING
+
+from robot.model import AccountState, Candidate, Changes, PortalAnswer
+from robot.safetext import cut
+
+if TYPE_CHECKING:
+    from pages.account import SaveAnswer
 
 
 def fill_picture_name(changes: Changes) -> str:
@@ -51,6 +57,8 @@ def keeps_filled_in(*, dry_run: bool, save_clicked: bool, failed: bool) -> bool:
 
 
 _SET = "password set, see handoff"
+# A password field is blank whenever a page shows it, set or not: its before is what the portal showed, never "empty".
+NOT_SHOWN = "not shown by the portal"
 
 
 def field_rows(before: AccountState, changes: Changes, after: AccountState | None) -> list[dict]:
@@ -67,9 +75,9 @@ def field_rows(before: AccountState, changes: Changes, after: AccountState | Non
     for key in changes.edits:
         rows.append((labels[key], getattr(before.names, key), after and getattr(after.names, key)))
     if changes.set_password:
-        rows.append(("Portal password", "", after and _SET))
+        rows.append(("Portal password", NOT_SHOWN, after and _SET))
     if changes.set_direct_password:
-        rows.append(("Direct password", "", after and _SET))
+        rows.append(("Direct password", NOT_SHOWN, after and _SET))
     return [{"field": f, "before": b, "after": a} for f, b, a in rows]
 
 
@@ -86,3 +94,19 @@ def changed_words(rows: list[dict]) -> str:
         else:
             words.append(f"{row['field']} set" if not row["before"] else f"{row['field']} changed")
     return "; ".join(words)
+
+
+FILLED_IN_CAPTION = "User Account Information filled in, just before Save (passwords masked)"
+
+
+def answer_of(answer: SaveAnswer) -> PortalAnswer | None:
+    """The portal's answer to Save as the outcome keeps it: its words, where they came, what they meant."""
+    for words, meaning in ((answer.errors, "refused"), (answer.unknown, "neither"), (answer.confirmation, "saved")):
+        if words:
+            return PortalAnswer(words, answer.dialog, meaning)
+    return None
+
+
+def answer_caption(c: Candidate) -> str:
+    """Whose account the answer picture is of: an answer cut from the page names no one itself."""
+    return f"the portal's answer to Save on {cut(c.name)}'s account ({c.npi})"

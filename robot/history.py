@@ -222,6 +222,7 @@ class RunSummary:
     has_report: bool = False
     interrupted: bool = False  # started and never finished its record: killed, or the machine went down
     handoff_rows: int = 0
+    sandbox: bool = False  # run against the embedded sandbox: no real site was touched
 
     @property
     def attention(self) -> bool:
@@ -247,10 +248,12 @@ def summarize(run_dir: Path) -> RunSummary:
     interrupted = (record is not None and record.get("finished") is None) or (
         record is None and (run_dir / "robot.log").is_file())
     rows = _handoff_applied(run_dir) if interrupted else []
+    sites = record.get("sites") if record is not None else None
+    sandbox = isinstance(sites, dict) and sites.get("sandbox") is True
     if record is None or interrupted:
         return RunSummary(run_dir.name, started, readable=record is not None, has_report=has_report,
                           mode=str(record.get("mode") or "") if record else "", interrupted=interrupted,
-                          handoff_rows=len(rows or []))
+                          handoff_rows=len(rows or []), sandbox=sandbox)
     exit_code = record.get("exit_code")
     if isinstance(exit_code, bool) or not isinstance(exit_code, int):
         exit_code = None
@@ -271,6 +274,7 @@ def summarize(run_dir: Path) -> RunSummary:
         error=error if isinstance(error, str) else ("" if error is None else str(error)),
         counts=counts,
         has_report=has_report,
+        sandbox=sandbox,
     )
 
 

@@ -29,7 +29,8 @@ class Logins:
         try:
             screen.open(site.url)
         except PageAnswered as exc:  # a wrong address: no locator to fix, and asking again gets the same answer
-            self.session.shot(page, PRACTICE, f"{name} failed", self.shots, kind="failure")
+            self.session.shot(page, PRACTICE, f"{name} failed", self.shots, kind="failure",
+                              caption=f"{site.name}: what its login page's address answered")
             seen = f" (see {self.shots[-1].path})" if self.shots else ""
             raise WrongAddress(site.name, site.variable, site.url, exc, seen) from None
         except PlaywrightTimeout as exc:
@@ -43,7 +44,8 @@ class Logins:
             except SiteError as exc:  # the page the login led to answered 5xx: asked for again, not a new login
                 accepted = self._again(screen, site, exc)
         if not accepted:
-            self.session.shot(page, PRACTICE, f"{name} refused", self.shots, kind="failure")
+            self.session.shot(page, PRACTICE, f"{name} refused", self.shots, kind="failure",
+                              caption=f"{site.name}'s login page after the login was refused")
             words = screen.alert_text() or "the login page came back"
             if blocked := blocked_login(site, words):  # a locked account, a session elsewhere: no second try
                 raise blocked

@@ -9,8 +9,8 @@ from enum import StrEnum
 from pages.records import AccountNames, AccountState  # what the account page reads; the rules decide on it
 
 __all__ = [
-    "PICTURE_KINDS", "SCREENSHOT_MODES", "AccountNames", "AcknowledgedConflict", "AccountState", "Candidate", "Changes", "MaxmdEntry", "Outcome",
-    "Picture", "ProviderSettings", "Status",
+    "MATCHED_BY", "PICTURE_KINDS", "SCREENSHOT_MODES", "AccountNames", "AcknowledgedConflict", "AccountState", "Candidate", "Changes",
+    "Match", "MaxmdEntry", "Outcome", "Picture", "PortalAnswer", "ProviderSettings", "Status",
 ]
 
 
@@ -90,6 +90,40 @@ class ProviderSettings:
         }
 
 
+# How a MaxMD entry was paired with a portal account: its NPI is the account's Username; it showed no NPI and
+# its name is the account's First and Last Name; it showed no NPI and providers.yaml pins its Direct address.
+MATCHED_BY = ("npi", "name", "providers.yaml")
+
+
+@dataclass(frozen=True)
+class Match:
+    """How the plan paired a MaxMD entry with a portal account (``MATCHED_BY``), and the names it compared."""
+
+    by: str
+    maxmd_name: str = ""  # the entry's name as MaxMD shows it
+    portal_first_name: str = ""  # the account's First Name, read only where it was matched by name
+    portal_last_name: str = ""
+
+    def as_json(self) -> dict | None:
+        """run.json's ``matched_names``: the two names compared, only where they were (a match by name)."""
+        if self.by != "name":
+            return None
+        return {"maxmd": self.maxmd_name, "portal_first_name": self.portal_first_name, "portal_last_name": self.portal_last_name}
+
+
+@dataclass(frozen=True)
+class PortalAnswer:
+    """The portal's answer to Save as the reviewer needs it: its words, whether a browser dialog (``alert()``)
+    carried them (no picture can show one), and what they meant to the robot."""
+
+    words: str
+    dialog: bool = False
+    meaning: str = "saved"  # "saved", "refused", or "neither" (words that say neither: the outcome is unknown)
+
+    def as_json(self) -> dict:
+        return {"words": self.words, "dialog": self.dialog, "meaning": self.meaning}
+
+
 @dataclass(frozen=True)
 class Candidate:
     """A provider the plan decided about before any account page was opened."""
@@ -102,6 +136,7 @@ class Candidate:
     settings: ProviderSettings | None = None
     source_picture: str = ""  # its MaxMD entry's picture, if MaxMD lists it
     has_account: bool = False  # the portal's Clinician search lists an account with its NPI
+    match: Match | None = None  # how its MaxMD entry met its account; None where there is no pair
 
     @property
     def who(self) -> str:
@@ -160,6 +195,8 @@ class Outcome:
     names_changed: bool = False
     fields: list[dict] = field(default_factory=list)  # before -> after of what was read or set (evidence.field_rows)
     changed: str = ""  # what changed, in a few words ("" nothing)
+    match: Match | None = None  # how the plan paired its MaxMD entry with its account (Candidate.match)
+    answer: PortalAnswer | None = None  # the portal's answer to Save, where one was read
 
     @property
     def screenshots(self) -> list[str]:
@@ -179,4 +216,7 @@ class Outcome:
             "changed": self.changed,
             "fields": list(self.fields),
             "traces": list(self.traces),
+            "matched_by": self.match.by if self.match else None,
+            "matched_names": self.match.as_json() if self.match else None,
+            "answer": self.answer.as_json() if self.answer else None,
         }

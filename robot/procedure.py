@@ -26,12 +26,8 @@ from robot.options import RunOptions, Shared
 from robot.rules import PortalClinician
 from robot.session import Session, sign_out
 from robot.settings import Settings, Site
-from robot.steps import NAMES, REOPENED, STEP, VERIFY
+from robot.steps import NAMES, REOPENED, STEP, VERIFY, shows
 
-
-
-ANSWER_CAPTION = "the portal's answer to Save"
-FILLED_IN_CAPTION = "filled in, just before Save"
 
 
 class Procedure:
@@ -266,7 +262,7 @@ class Procedure:
             # Where Saves are answered in place, the one picture after the answer shows the section as filled in too.
             later = self._in_place and not self.options.dry_run
             self._filled_in = (name, None if later else self.session.capture(page, c.npi, name, account.account_information(), "filled in"),
-                               FILLED_IN_CAPTION)
+                               evidence.FILLED_IN_CAPTION)
         if self.options.dry_run:
             self._keep_filled_in(c, shots, failed=False)
         if not self.options.dry_run and (changes.set_password or changes.set_direct_password):
@@ -308,11 +304,12 @@ class Procedure:
         with self.session.step(page, c.npi, STEP[18].name, shots, picture=""):
             try:
                 answer = account.save(just_before_click=lambda: self.save_clicked.add(c.npi))
+                outcome.answer = evidence.answer_of(answer)  # refused or unclear too: the reviewer reads the portal's own words
                 self._in_place = not answer.new_page
                 where = self._answer_box(c, account, answer)
                 reloaded = answer.new_page and account.is_account_of(c.npi)
-                if not reloaded:  # the answer on the page the Save was on: pictured now, with the section as it was filled in
-                    self._picture_in_place(page, c, where, shots)
+                if not reloaded:  # the answer on the page the Save was on: pictured now, before the account is opened again
+                    self.session.crop(page, c.npi, "18 answer", where, shots, "answer", evidence.answer_caption(c))
                 self._judge(c, answer)
                 self.audit.handoff.mark(c.npi, applied=True)  # the portal said saved: on disk before anything else can fail
             except BaseException:
@@ -321,23 +318,15 @@ class Procedure:
         self._filled_in = None
         self.session.completed(STEP[18].name, "new page" if answer.new_page else "in place",
                                *(["dialog"] if answer.dialog else []))
-        if answer.confirmation:
-            outcome.notes.append(f"the portal said: \"{answer.confirmation}\"")
         if not reloaded:
             # Read back from the server, not the fields the robot itself typed.
             with self.session.step(page, c.npi, REOPENED, shots, picture=""):
                 self._reopen(page, c, account, shots)
             where = None
         elif where is not None and where.get("pinned"):  # a toast that keeps its place in the window moves as the page scrolls
-            self.session.crop(page, c.npi, "18 answer", where, shots, "answer", ANSWER_CAPTION)
+            self.session.crop(page, c.npi, "18 answer", where, shots, "answer", evidence.answer_caption(c))
             where = None
-        after = self.session.capture(page, c.npi, "18 after", account.account_information(), "after", also=where)
-        held = where is not None and self.session.cut(c.npi, "18 answer", after, where, shots, "answer", ANSWER_CAPTION)
-        if where is not None and not held:  # too far from the section to be pictured with it
-            self.session.crop(page, c.npi, "18 answer", where, shots, "answer", ANSWER_CAPTION)
-        self.session.keep(c.npi, "18 after", after, shots, "after",
-                          "after Save, the portal's answer and User Account Information as the portal holds it" if held else
-                          "after Save, User Account Information as the portal holds it")
+        self.session.after_save(page, c.npi, account.account_information(), where, shots, evidence.answer_caption(c))
 
     def _answer_box(self, c: Candidate, account: UserAccountPage, answer: SaveAnswer) -> dict | None:
         """Where the Save's confirmation stands in the page, for its picture; None where it has none (a dialog's)."""
@@ -348,11 +337,6 @@ class Procedure:
         except PlaywrightError as exc:  # a picture never costs a Save that was answered
             self.audit.log.warning("screenshot failed", who=c.npi, step="18 answer", error=first_line(exc))
             return None
-
-    def _picture_in_place(self, page: Page, c: Candidate, where: dict | None, shots: list[Picture]) -> None:
-        """A Save answered on the page it was clicked on: its answer pictured there (the section, as it was filled
-        in, is pictured only where the Save fails: ``_keep_filled_in``)."""
-        self.session.crop(page, c.npi, "18 answer", where, shots, "answer", ANSWER_CAPTION)
 
     def _judge(self, c: Candidate, answer: SaveAnswer) -> None:
         if answer.errors:
@@ -396,7 +380,7 @@ class Procedure:
         """One of steps 12-17: named as it begins, pictured when done (under ``every-step`` only)."""
         self.session.mark(c.npi, name)
         yield
-        self.session.shot(account.page, c.npi, name, shots, account.account_information(), kind="step")
+        self.session.shot(account.page, c.npi, name, shots, account.account_information(), kind="step", caption=shows(name))
 
     def _keep_filled_in(self, c: Candidate, shots: list[Picture], *, failed: bool, page: Page | None = None,
                         account: UserAccountPage | None = None) -> None:
@@ -408,16 +392,11 @@ class Procedure:
             return
         if taken is not None:
             self.session.keep(c.npi, name, taken, shots, "filled in", caption)
-        elif page is not None and account is not None and self._still_filled_in(account, c):  # not taken before Save: the page still shows it
-            self.session.shot(page, c.npi, name, shots, account.account_information(), kind="filled in",
-                              caption="filled in, as the page showed it after the Save failed")
-
-    @staticmethod
-    def _still_filled_in(account: UserAccountPage, c: Candidate) -> bool:
-        try:
-            return account.is_account_of(c.npi)
-        except PlaywrightError:
-            return False  # a page gone with its session: the failure's own picture shows what there is
+            return
+        with contextlib.suppress(PlaywrightError):  # a page gone with its session: the failure's own picture shows what there is
+            if page is not None and account is not None and account.is_account_of(c.npi):  # not taken before Save: it still shows
+                self.session.shot(page, c.npi, name, shots, account.account_information(), kind="filled in",
+                                  caption="User Account Information as the page showed it after the Save failed (passwords masked)")
 
     def _lost_answer(self, page: Page, c: Candidate, account: UserAccountPage, outcome: Outcome, lost: str,
                      now: AccountState) -> None:
@@ -428,7 +407,7 @@ class Procedure:
                              provider=c.who,
                              hint="try the passwords in handoff.csv (applied=unknown); if they do not work, run again with --force")
         self.session.shot(page, c.npi, "18 after", outcome.pictures, account.account_information(), kind="after",
-                          caption="after Save (its answer was lost), User Account Information as the portal holds it")
+                          caption="User Account Information after Save (its answer was lost), as the portal holds it")
         found, wanted = self._found[c.npi]
         outcome.fields = evidence.field_rows(found, wanted, now)
         outcome.changed = evidence.changed_words(outcome.fields)

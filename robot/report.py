@@ -7,10 +7,12 @@ lack it; every new field is optional here.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import PurePosixPath
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
 
 from robot.model import Status
 from robot.safetext import LINE_LIMIT, VALUE_LIMIT, cut
@@ -25,6 +27,24 @@ _env = Environment(
 # an error or a note, the robot's words around the sites': ``|cut(line)``); run.json keeps them whole.
 _env.filters["cut"] = lambda value, limit=VALUE_LIMIT: cut(str(value), limit) if value else value
 _env.globals.update(line=LINE_LIMIT)
+
+# An address may wrap after "@" or "." only. A longer piece than a local part (64) or a DNS label (63) with the
+# character that ends it is no part of a real address: it may wrap anywhere rather than widen the table past use.
+LONGEST_PIECE = 65
+_AFTER_BREAK = re.compile(r"(?<=[@.])")
+
+
+def address(value: object, limit: int = VALUE_LIMIT) -> object:
+    """An address (Direct, e-mail, a URL) laid out to wrap only after "@" or ".": each piece between them a
+    segment no line break may enter (not even at a hyphen), a ``<wbr>`` after each "@" and "."; escaped first."""
+    if not value:
+        return value
+    pieces = [piece for piece in _AFTER_BREAK.split(cut(str(value), limit)) if piece]
+    segments = (f'<span class="seg{" long" if len(piece) > LONGEST_PIECE else ""}">{escape(piece)}</span>' for piece in pieces)
+    return Markup('<span class="addr">' + "<wbr>".join(segments) + "</span>")
+
+
+_env.filters["address"] = address
 
 STATUS_ORDER = [
     Status.FAILED, Status.CONFLICT, Status.ACKNOWLEDGED_CONFLICT, Status.CONFIGURED, Status.DRY_RUN, Status.ALREADY_CONFIGURED,
@@ -45,6 +65,7 @@ STATUS_HELP = {
 
 # The only words a password field's value may show; anything else there is hidden.
 PASSWORD_WORDS = "password set, see handoff"
+NOT_SHOWN = "not shown by the portal"  # a password field is blank on every page: "empty" would read as "had none"
 HIDDEN = "(not shown)"
 
 
@@ -73,9 +94,19 @@ def _value(field: str, value: object) -> str | None:
         return None
     text = str(value)
     # A second line of defence behind the redactor: a password field never shows what it holds.
-    if text and "password" in field.casefold() and text != PASSWORD_WORDS:
+    if text and _is_password(field) and text not in (PASSWORD_WORDS, NOT_SHOWN):
         return HIDDEN
     return text
+
+
+def _is_password(field: str) -> bool:
+    return "password" in field.casefold()
+
+
+def _is_address(value: object) -> bool:
+    """A value laid out as an address: one word holding an "@" or a scheme's "://"."""
+    text = str(value or "")
+    return bool(text) and not any(c.isspace() for c in text) and ("@" in text or "://" in text)
 
 
 def _fields(rows: list[dict] | None) -> list[dict]:
@@ -84,13 +115,40 @@ def _fields(rows: list[dict] | None) -> list[dict]:
         name = str(row.get("field") or "")
         before, after = row.get("before"), row.get("after")
         before = "" if before is None else before
+        if _is_password(name) and before == "":
+            before = NOT_SHOWN  # records written before evidence.NOT_SHOWN: the portal showed the field blank, as always
         out.append({
             "field": name,
             "before": _value(name, before),
             "after": _value(name, after),
             "changed": after is not None and str(before) != str(after),
+            "address": _is_address(before) or _is_address(after),
         })
     return out
+
+
+def match_words(p: dict) -> str:
+    """How the provider's MaxMD entry met its portal account, in a sentence; "" where the record does not say."""
+    by, names = p.get("matched_by"), p.get("matched_names") or {}
+    if by == "npi":
+        return f"Matched by NPI: MaxMD's entry shows NPI {p.get('npi')}, the portal account's Username."
+    if by == "name":
+        return (f"Matched by name: MaxMD's entry shows no NPI; its name «{cut(str(names.get('maxmd') or ''))}» matched the "
+                f"portal account's First Name «{cut(str(names.get('portal_first_name') or ''))}», Last Name "
+                f"«{cut(str(names.get('portal_last_name') or ''))}» (Username {p.get('npi')}).")
+    if by == "providers.yaml":
+        return (f"Matched by providers.yaml: MaxMD's entry shows no NPI; providers.yaml pins its Direct address to "
+                f"NPI {p.get('npi')}.")
+    return ""
+
+
+def answer_words(answer: dict | None) -> str:
+    """The portal's answer to Save as the card gives it: where it came (a dialog leaves no picture), its words."""
+    if not answer or not answer.get("words"):
+        return ""
+    where = "a browser dialog" if answer.get("dialog") else "on the page"
+    meaning = {"refused": " (a refusal)", "neither": " (says neither saved nor refused)"}.get(str(answer.get("meaning")), "")
+    return f"Answer ({where}): «{cut(str(answer['words']), LINE_LIMIT)}»{meaning}"
 
 
 def _provider(p: dict, index: int) -> dict:
@@ -100,19 +158,52 @@ def _provider(p: dict, index: int) -> dict:
         "pictures": _pictures(p.get("screenshots") or [], p.get("pictures")),
         "fields": _fields(p.get("fields")),
         "changed": p.get("changed"),
+        "match": match_words(p),
+        "answer_words": answer_words(p.get("answer")),
     }
 
 
+# What the practice card's pictures are, by kind, in the words of its summary line.
+_PRACTICE_KINDS = {
+    "workflow list": "MaxMD's whole provisioning workflow list",
+    "after login": "the pages passed after a login (a one-time code, a notice, a cookie banner)",
+    "step": "the page after each seed step done once a run (screenshots: every-step)",
+    "failure": "the window where a step before any provider failed",
+}
+
+
 def _practice(practice: dict) -> dict:
-    shots = list(practice.get("screenshots") or [])
     workflow = practice.get("workflow_list")
-    if workflow and workflow not in shots:
-        shots.append(workflow)
-    pictures = _pictures(shots, None)
+    if practice.get("pictures") is not None:
+        pictures = _pictures([], practice.get("pictures"))
+    else:  # a record written before the practice's pictures had kinds
+        shots = list(practice.get("screenshots") or [])
+        if workflow and workflow not in shots:
+            shots.append(workflow)
+        pictures = _pictures(shots, None)
     for pic in pictures:
         if pic["path"] == workflow:
-            pic.update(kind="workflow list", caption="MaxMD's workflow list, once a run")
-    return {**practice, "pictures": pictures}
+            pic.update(kind="workflow list", caption=pic["caption"] or "MaxMD's provisioning workflows, the whole list")
+    kinds = list(dict.fromkeys(pic["kind"] for pic in pictures))
+    shows = [_PRACTICE_KINDS.get(k, k) for k in kinds if k]
+    if "" in kinds:
+        shows.append("pictures named by their file")
+    return {**practice, "pictures": pictures, "shows": "; ".join(shows)}
+
+
+def options_words(options: dict | None) -> str:
+    """What the run was told, as it would be typed: ``--dry-run --only 1234567893 --workers 2``; "" nothing."""
+    if not options:
+        return ""
+    words = ["--dry-run"] if options.get("dry_run") else []
+    words += [f"--only {n}" for n in options.get("only") or []] + [f"--force {n}" for n in options.get("force") or []]
+    if (workers := options.get("workers")) not in (None, 1):
+        words.append(f"--workers {workers}")
+    if options.get("headed"):
+        words.append("--headed")
+    if options.get("slow_mo"):
+        words.append(f"--slow-mo {options['slow_mo']:g}")
+    return " ".join(words) or "none"
 
 
 def render(record: dict) -> str:
@@ -127,4 +218,7 @@ def render(record: dict) -> str:
         counts=counts(record["providers"]),
         help={str(k): v for k, v in STATUS_HELP.items()},
         reminders=[p for p in record["providers"] if p.get("resources_setup_reminder")],
+        options=options_words(record.get("options")),
+        screenshots=(record.get("options") or {}).get("screenshots"),
+        administrators=record.get("administrators") or {},
     )

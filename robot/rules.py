@@ -12,15 +12,7 @@ from datetime import date
 from email_validator import EmailNotValidError, validate_email
 
 from robot.conflicts import conflict, normalize_address
-from robot.model import (
-    AccountNames,
-    AccountState,
-    Candidate,
-    Changes,
-    MaxmdEntry,
-    ProviderSettings,
-    Status,
-)
+from robot.model import AccountNames, AccountState, Candidate, Changes, Match, MaxmdEntry, ProviderSettings, Status
 
 # --- validation -----------------------------------------------------------------------------------
 
@@ -218,10 +210,15 @@ def plan(
     out: list[Candidate] = []
     seen: set[str] = set()
     for entry in entries:
-        c = _plan_entry(entry, _match(entry, by_name, pinned, npi_counts), accounts, providers, domain, domain_reason)
+        match = _match(entry, by_name, pinned, npi_counts)
+        c = _plan_entry(entry, match, accounts, providers, domain, domain_reason)
+        by = match[3]
         if c.npi:
             seen.add(c.npi)
-        out.append(replace(c, source_picture=entry.source_picture, has_account=c.npi in accounts))
+        account = accounts.get(c.npi)  # how the pair was made, for the reviewer: by name, with both sites' names
+        names = (account.first_name, account.last_name) if account and by == "name" else ("", "")
+        out.append(replace(c, source_picture=entry.source_picture, has_account=account is not None,
+                           match=Match(by, entry.name, *names) if account and by else None))
 
     for username in accounts:
         if username in seen:
@@ -236,10 +233,10 @@ def plan(
     return out
 
 
-def _plan_entry(entry: MaxmdEntry, match: tuple[str | None, Status | None, str], accounts: Mapping[str, PortalClinician],
+def _plan_entry(entry: MaxmdEntry, match: tuple[str | None, Status | None, str, str], accounts: Mapping[str, PortalClinician],
                 providers: Mapping[str, ProviderSettings], domain: str | None, domain_reason: str) -> Candidate:
     name = entry.name or f"{entry.first_name} {entry.last_name}".strip()
-    npi, status, error = match
+    npi, status, error, _ = match
     if status is not None:
         return Candidate(npi or "", name, entry.direct_address, status, error, providers.get(npi) if npi else None)
     if npi is None:
@@ -261,23 +258,23 @@ def _match(
     by_name: Mapping[tuple[str, str], list[str]],
     pinned: Mapping[str, str],
     npi_counts: Counter,
-) -> tuple[str | None, Status | None, str]:
-    """The NPI this MaxMD entry belongs to (None: no account has it yet), or a final status and why."""
+) -> tuple[str | None, Status | None, str, str]:
+    """The NPI this MaxMD entry belongs to (None: no account has it yet), or a final status and why; how (MATCHED_BY)."""
     if entry.direct_address and normalize_address(entry.direct_address) in pinned:
         pin_npi = pinned[normalize_address(entry.direct_address)]
         if entry.npi and entry.npi != pin_npi:
             return entry.npi, Status.CONFLICT, (
                 f"providers.yaml pins {entry.direct_address} to NPI {pin_npi}, but MaxMD shows it for NPI {entry.npi}; "
                 "correct providers.yaml or MaxMD"
-            )
-        return pin_npi, None, ""
+            ), "npi"
+        return pin_npi, None, "", "npi" if entry.npi else "providers.yaml"
     if entry.npi:
         problem = npi_problem(entry.npi)
         if problem:
-            return entry.npi, Status.FAILED, f"MaxMD shows NPI {entry.npi}, which is not valid ({problem}); correct it in MaxMD"
+            return entry.npi, Status.FAILED, f"MaxMD shows NPI {entry.npi}, which is not valid ({problem}); correct it in MaxMD", "npi"
         if npi_counts[entry.npi] > 1:
-            return entry.npi, Status.FAILED, f"MaxMD lists NPI {entry.npi} more than once; resolve the duplicate in MaxMD"
-        return entry.npi, None, ""
+            return entry.npi, Status.FAILED, f"MaxMD lists NPI {entry.npi} more than once; resolve the duplicate in MaxMD", "npi"
+        return entry.npi, None, "", "npi"
     same_name: list[str] = []
     whole = " ".join(_person_words(entry.name)) or f"{entry.first_name} {entry.last_name}"
     for key in name_keys(whole, ""):
@@ -288,10 +285,10 @@ def _match(
         return None, Status.FAILED, (
             f"MaxMD shows no NPI, and {len(same_name)} portal accounts are named {entry.first_name} {entry.last_name} "
             f"({', '.join(sorted(same_name))}); pin the right one in providers.yaml with this direct_address"
-        )
+        ), ""
     if len(same_name) == 1:
-        return same_name[0], None, ""
-    return None, None, ""
+        return same_name[0], None, "", "name"
+    return None, None, "", ""
 
 
 def _decide_entry(

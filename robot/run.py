@@ -7,14 +7,16 @@ import contextlib
 import hashlib
 import json
 import os
+import socket
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from importlib import metadata
 from pathlib import Path
 
 from playwright.sync_api import Browser, Playwright, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
-from robot import ledger, pickup, report, rules, tracing
+from robot import __version__, ledger, pickup, report, rules, tracing
 from robot.audit import Audit, Redactor
 from robot.browser import BrowserChoice, launch
 from robot.crew import Crew, PlaywrightFactory, Worker, in_browser, not_started
@@ -124,7 +126,7 @@ class _Run:
         started = _now()
         self.interrupted = interrupted
         self.audit.log.info("run started", mode=_mode(self.options), maxmd=self.maxmd.url, portal=self.portal.url,
-                            browser=self.choice.source, sandbox=self.sandbox)
+                            browser=self.choice.source, sandbox=self.sandbox, robot_version=robot_version())
         try:
             self._begin(started)
             self._housekeeping()
@@ -221,7 +223,12 @@ class _Run:
             "sites": {"maxmd": self.maxmd.url, "portal": self.portal.url, "sandbox": self.sandbox,
                       "trusted_origins": list(self.maxmd.trusted)},
             "options": {"only": sorted(self.options.only), "force": sorted(self.options.force),
-                        "workers": self.options.workers, "dry_run": self.options.dry_run},
+                        "workers": self.options.workers, "dry_run": self.options.dry_run, "headed": self.options.headed,
+                        "slow_mo": self.options.slow_mo, "screenshots": self.settings.screenshots},
+            # Who the robot logged in as on each site (never a password: those go through the redactor all the same).
+            "administrators": {"maxmd": self.maxmd.username, "portal": self.portal.username},
+            "host": socket.gethostname(),
+            "robot_version": robot_version(),
             "picked_up": self.interrupted.as_json() if self.interrupted is not None else None,
         }
 
@@ -364,6 +371,14 @@ class _Run:
             say(f"{plural(len(self.waiting), 'provider')} with passwords to hand out: python -m robot handoff"
                 + (" --sandbox" if self.sandbox else "") + ("" if self.options.out == Path("runs") else f" --out {self.options.out}")
                 + f" (the ledger: {self.ledger.path.resolve()})")
+
+
+def robot_version() -> str:
+    """The installed package's version; the source's own where it runs uninstalled (a checkout on PYTHONPATH)."""
+    try:
+        return metadata.version("provider-portal-robot")
+    except metadata.PackageNotFoundError:
+        return __version__
 
 
 def plan_line(candidates: int, entries: int, clinicians: int) -> str:

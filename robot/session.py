@@ -23,6 +23,7 @@ from robot.errors import RobotError, RunStopped, TransientFault, first_line
 from robot.model import Picture
 from robot.options import RunOptions, StopRequest
 from robot.settings import Settings
+from robot.steps import failed_caption, shows
 from robot.tracing import Tracing
 
 T = TypeVar("T")
@@ -154,6 +155,17 @@ class Session:
         if path:
             shots.append(Picture(kind, path, caption))
 
+    def after_save(self, page: Page, who: str, region: Locator, answer: dict | None, shots: list[Picture], caption: str) -> None:
+        """The account after Save, as the portal holds it; with it, in one picture, the portal's ``answer``
+        (where it is in the page, page coordinates) where it stands close by, else the answer on its own."""
+        after = self.capture(page, who, "18 after", region, "after", also=answer)
+        held = answer is not None and self.cut(who, "18 answer", after, answer, shots, "answer", caption)
+        if answer is not None and not held:  # too far from the section to be pictured with it
+            self.crop(page, who, "18 answer", answer, shots, "answer", caption)
+        self.keep(who, "18 after", after, shots, "after",
+                  "the portal's answer to Save, and User Account Information after it, as the portal holds it" if held else
+                  "User Account Information after Save, as the portal holds it")
+
     @contextlib.contextmanager
     def timed(self, kind: str, count: int = 1) -> Iterator[None]:
         """How long pictures of ``kind`` take, in the log: the benchmark tells where the time goes by it."""
@@ -192,13 +204,13 @@ class Session:
         try:
             yield
         except PlaywrightTimeout as exc:
-            self.shot(page, who, f"{self.step_name} failed", shots, kind="failure")
+            self.shot(page, who, f"{self.step_name} failed", shots, kind="failure", caption=failed_caption(self.step_name))
             raise TransientFault(f"{first_line(exc)} {_waiting_for(exc)}; {_TIMEOUT_HINT}") from None
         except (RobotError, PlaywrightError):
-            self.shot(page, who, f"{self.step_name} failed", shots, kind="failure")
+            self.shot(page, who, f"{self.step_name} failed", shots, kind="failure", caption=failed_caption(self.step_name))
             raise
         if picture:
-            self.shot(page, who, name, shots, region, kind=picture)
+            self.shot(page, who, name, shots, region, kind=picture, caption=shows(name))
 
     def completed(self, step: str, *how: str) -> None:
         """How a step completed (a new page, in place), once a run: the log tells the user how their site behaves."""

@@ -51,6 +51,35 @@ SEED_STEPS: tuple[SeedStep, ...] = (
 )
 STEP: dict[int, SeedStep] = {s.number: s for s in SEED_STEPS}
 
+_SECTION = "User Account Information after step"
+# What the picture each step leaves (``screenshots: every-step``) shows, as its caption in the report says it.
+SHOWS: dict[str, str] = {
+    STEP[2].picture: "MaxMD: the page its login led to",
+    STEP[3].picture: "MaxMD: the practice's identity-proofing details, opened by Details",
+    STEP[4].picture: "MaxMD: the provisioning workflows, opened from the details",
+    STEP[6].picture: "the portal: the page its login led to",
+    STEP[7].picture: "the portal: User Accounts, opened from the Administration menu",
+    STEP[9].picture: "the portal: the Clinician search's results",
+    STEP[12].name: f"{_SECTION} 12: the names and e-mail typed",
+    STEP[13].name: f"{_SECTION} 13: the new password typed (masked)",
+    f"{STEP[14].name} left off": f"{_SECTION} 14: Allow Emergency Access left unchecked",
+    f"{STEP[14].name} turned off": f"{_SECTION} 14: Allow Emergency Access unchecked",
+    STEP[15].name: f"{_SECTION} 15: Poll Direct Mailbox checked",
+    STEP[16].name: f"{_SECTION} 16: the Direct Address typed",
+    STEP[17].name: f"{_SECTION} 17: the Direct password typed (masked)",
+}
+
+
+def shows(picture: str) -> str:
+    """The caption of a step's picture: what it shows; its name where no words are known for it."""
+    return SHOWS.get(picture, picture)
+
+
+def failed_caption(step: str) -> str:
+    """The caption of the whole window pictured where a step failed."""
+    return f"the whole window as step '{step}' failed"
+
+
 VERIFY = "verify"  # not the seed's: the account read back after Save
 NAMES = "11 names for a match by name"  # not the seed's: an account's names read, for a MaxMD entry without NPI
 REOPENED = "verify: account opened again"

@@ -6,9 +6,11 @@ import contextlib
 import csv
 import io
 import json
+import re
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote, quote_plus
 
@@ -194,3 +196,69 @@ def leaks(run: Finished, sb: Sandbox) -> list[str]:
         found += [name for name, data in blobs.items() for f in forms if f.encode() in data]
     found += ["stdout" for f in forms if f in run.stdout] + ["stderr" for f in forms if f in run.stderr]
     return found
+
+
+class _Addresses(HTMLParser):
+    """Every address laid out in a report (``<span class="addr">``): its pieces, as segments and line breaks."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[list[tuple[str, str]]] = []  # each: [("seg", text) | ("wbr", "") | ("text", stray text)]
+        self._depth = 0  # span depth inside the address being read; 0 outside one
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = (dict(attrs).get("class") or "").split()
+        if self._depth == 0:
+            if tag == "span" and "addr" in classes:
+                self.found.append([])
+                self._depth = 1
+            return
+        if tag == "wbr":
+            self.found[-1].append(("wbr", ""))
+        elif tag == "span":
+            self._depth += 1
+            self.found[-1].append(("seg" if "seg" in classes else "span", ""))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._depth and tag == "span":
+            self._depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._depth:
+            return
+        if self._depth == 2 and self.found[-1] and self.found[-1][-1][0] == "seg":
+            kind, text = self.found[-1][-1]
+            self.found[-1][-1] = (kind, text + data)
+        else:
+            self.found[-1].append(("text", data))
+
+
+def laid_out_addresses(html: str) -> list[list[tuple[str, str]]]:
+    """The addresses of a report.html as laid out: for each, its segments and ``<wbr>`` in order."""
+    parser = _Addresses()
+    parser.feed(html)
+    return parser.found
+
+
+def mid_word_breaks(html: str) -> list[str]:
+    """Where a report may break an address other than right after "@" or ".": each address with a place it
+    could wrap elsewhere (a stray text outside a segment, a <wbr> not after "@" or "."), or a CSS rule that
+    lets a segment break; [] when none can."""
+    bad = []
+    for pieces in laid_out_addresses(html):
+        whole = "".join(text for _, text in pieces)
+        for i, (kind, text) in enumerate(pieces):
+            if kind not in ("seg", "wbr"):
+                bad.append(f"{whole}: {kind} {text!r} outside a segment")
+            elif kind == "wbr" and (i == 0 or pieces[i - 1][0] != "seg" or not pieces[i - 1][1].endswith(("@", "."))):
+                bad.append(f"{whole}: a <wbr> not right after '@' or '.'")
+    style = re.sub(r"/\*.*?\*/", "", "".join(re.findall(r"<style>(.*?)</style>", html, re.S)), flags=re.S)
+    rules = {sel.strip(): body for sel, body in re.findall(r"([^{}]+)\{([^{}]*)\}", style)}
+    if "white-space: nowrap" not in rules.get(".addr .seg", ""):
+        bad.append("CSS: a segment of an address is not white-space: nowrap")
+    if not {"overflow-wrap: normal", "word-break: keep-all"} <= {d.strip() for d in rules.get(".addr", "").split(";")}:
+        bad.append("CSS: .addr does not forbid breaks (overflow-wrap: normal; word-break: keep-all)")
+    return bad

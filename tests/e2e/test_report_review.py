@@ -23,7 +23,7 @@ FIELDS = [
     {"field": "Allow Emergency Access", "before": "checked", "after": "unchecked"},
     {"field": "Poll Direct Mailbox", "before": "unchecked", "after": "checked"},
     {"field": "Direct Address", "before": "", "after": "jane@direct.example.com"},
-    {"field": "Portal password", "before": "", "after": PASSWORD_WORDS},
+    {"field": "Portal password", "before": "not shown by the portal", "after": PASSWORD_WORDS},
     {"field": "First Name", "before": "Jane", "after": "Janet"},
     {"field": "Last Name", "before": "Okafor", "after": "Okafor"},
 ]

@@ -112,7 +112,7 @@ def test_each_status_gets_exactly_its_pictures(seeded_run: SeededRun) -> None:
     for p in run.record["providers"]:
         expected = list(EVIDENCE.get(p["status"], [("source", "5-source")]))
         if p["status"] == "configured" and sandbox.skin == "legacy":
-            expected.remove(("answer", "18-answer"))  # its answer is a JavaScript alert(): in the notes, in words
+            expected.remove(("answer", "18-answer"))  # its answer is a JavaScript alert(): in the outcome's answer, in words
         if p["npi"] == npi_of(sandbox, "Park"):
             expected = []  # MaxMD does not list her: no entry to picture
         names = [Path(s).name for s in p["screenshots"]]

@@ -37,11 +37,18 @@ def test_rows_before_and_after_a_save() -> None:
         {"field": "Poll Direct Mailbox", "before": "unchecked", "after": "checked"},
         {"field": "Direct Address", "before": "", "after": "jane@direct.example.com"},
         {"field": "First Name", "before": "Jane", "after": "Janet"},
-        {"field": "Portal password", "before": "", "after": "password set, see handoff"},
-        {"field": "Direct password", "before": "", "after": "password set, see handoff"},
+        {"field": "Portal password", "before": "not shown by the portal", "after": "password set, see handoff"},
+        {"field": "Direct password", "before": "not shown by the portal", "after": "password set, see handoff"},
     ]
     assert changed_words(rows) == ("Allow Emergency Access off; Poll Direct Mailbox on; Direct Address set; "
                                    "First Name changed; Portal password set; Direct password set")
+
+
+def test_a_password_field_the_portal_always_shows_blank_never_reads_as_empty() -> None:
+    ch = Changes(Status.CONFIGURED, set_password=True, set_direct_password=True)
+    for after in (None, state(poll=True)):  # a dry run, and a Save
+        rows = {r["field"]: r for r in field_rows(state(), ch, after)}
+        assert rows["Portal password"]["before"] == rows["Direct password"]["before"] == "not shown by the portal"
 
 
 def test_rows_of_an_account_left_alone_have_no_after() -> None:

@@ -331,6 +331,18 @@ def test_index_lists_every_run_newest_first_with_counts_links_and_marks(tmp_path
     assert "4 runs need attention" in squash(path.read_text(encoding="utf-8"))
 
 
+def test_a_sandbox_run_is_marked_as_such_in_the_index_and_a_real_one_is_not(tmp_path: Path) -> None:
+    sandbox = run_record(["configured"])
+    sandbox["sites"]["sandbox"] = True
+    killed = {**sandbox, "finished": None}  # its first run.json, as a killed run leaves it
+    make_run(tmp_path, "20310501T000000Z", sandbox)
+    make_run(tmp_path, "20310502T000000Z", run_record(["configured"]))
+    make_run(tmp_path, "20310503T000000Z", killed)
+    text = {k: squash(v) for k, v in Index(write_index(tmp_path).read_text(encoding="utf-8")).text.items()}
+    assert "sandbox: no real site" in text["20310501T000000Z"] and "sandbox: no real site" in text["20310503T000000Z"]
+    assert "sandbox" not in text["20310502T000000Z"]
+
+
 def test_index_escapes_hostile_text(tmp_path: Path) -> None:
     rec = run_record(["configured"], exit_code=2, error=f"portal said {HOSTILE}", mode='run"><img src=x onerror=alert(1)>')
     rec["counts"] = {'"><script>alert(2)</script>': 1, "configured": 1}

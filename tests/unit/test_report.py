@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
+from robot_helpers import laid_out_addresses, mid_word_breaks
+
 from robot.model import Outcome, Picture, Status
 from robot.report import render
 
@@ -301,7 +303,7 @@ def test_before_after_table_lists_every_field_and_marks_the_changed_ones():
         ["Allow Emergency Access", "checked", "unchecked"],
         ["Poll Direct Mailbox", "unchecked", "checked"],
         ["Direct Address", "(empty)", "jane@direct.example.com"],
-        ["Portal password", "(empty)", "password set, see handoff"],
+        ["Portal password", "not shown by the portal", "password set, see handoff"],  # never "(empty)": it is always blank
         ["First Name", "Jane", "Jane"],
         ["Last Name", "Okafor", "not saved"],
     ]
@@ -316,7 +318,7 @@ def test_a_password_field_never_shows_anything_but_the_handoff_words():
     html = render(record([leaky]))
     assert "Secret" not in html
     rows = [r["cells"] for r in table(Page(html), "changes")["rows"][1:]]
-    assert rows == [["Portal password", "(not shown)", "(not shown)"], ["Change Direct Password", "(empty)", "password set, see handoff"]]
+    assert rows == [["Portal password", "(not shown)", "(not shown)"], ["Change Direct Password", "not shown by the portal", "password set, see handoff"]]
 
 
 def test_pictures_are_captioned_with_their_kind_in_order_and_open_from_the_run_folder():
@@ -389,3 +391,97 @@ def test_an_error_or_a_note_quoting_a_long_value_is_cut_at_a_line():
     for text in (error, f"the portal said: {name}", f"waited for {name}"):
         assert text[:LINE_LIMIT] + f"… ({len(text) - LINE_LIMIT:,} more characters)" in html
     assert name[:LINE_LIMIT] not in html
+
+
+# --- issue 23: the report reads like the evidence it is ---------------------------------------------
+
+def test_an_address_wraps_only_after_an_at_sign_or_a_dot_on_screen_and_in_print():
+    address = "jane.okafor@direct.bright-side-eye.com"
+    p = described("Jane Okafor, OD", "1234567893", direct_address=address,
+                  fields=[{"field": "Direct Address", "before": "", "after": address},
+                          {"field": "Email Address", "before": "jane@bright-side-eye.com", "after": "jane.o@bright-side-eye.com"}])
+    html = render(record([p]))
+    laid_out = laid_out_addresses(html)
+    shown = ["".join(text for _, text in pieces) for pieces in laid_out]
+    # The table, the card, the before -> after rows, and both sites' addresses in the head.
+    assert shown.count(address) == 3 and "jane.o@bright-side-eye.com" in shown
+    assert "https://maxmd.example.com/login" in shown and "https://portal.example.com/login" in shown
+    assert [k for k, _ in laid_out[shown.index(address)]] == ["seg", "wbr", "seg", "wbr", "seg", "wbr", "seg", "wbr", "seg"]
+    assert mid_word_breaks(html) == []
+    # Nothing in the page lets a cell break a word anywhere, printed or not, but a piece no real address has.
+    assert "overflow-wrap: anywhere" not in html.replace(".addr .seg.long { white-space: normal; overflow-wrap: anywhere; }", "")
+
+
+def test_an_address_is_escaped_before_its_breaks_are_put_in():
+    html = render(record([described("Jane Okafor, OD", "1234567893", direct_address=f"{HOSTILE}@x.example.com")]))
+    assert HOSTILE not in html and "&lt;script&gt;alert(1)&lt;/script&gt;@" in html
+    assert mid_word_breaks(html) == []
+
+
+def test_a_very_long_address_is_cut_and_only_a_piece_no_address_has_may_wrap_anywhere():
+    long = "j" * 2000 + "@direct.example.com"
+    html = render(record([described("Jane Okafor, OD", "1234567893", direct_address=long)]))
+    [row] = table(Page(html), "providers")["rows"][1:]
+    assert row["cells"][3] == "j" * 300 + "… (1,719 more characters)"
+    pieces = laid_out_addresses(html)[2]  # after the two sites' addresses in the head
+    assert pieces == [("seg", "j" * 300 + "… (1,719 more characters)")]
+    assert '<span class="seg long">' in html and mid_word_breaks(html) == []
+
+
+def test_a_password_row_before_a_save_reads_not_shown_by_the_portal_even_in_an_old_record():
+    old_rows = [{"field": "Portal password", "before": "", "after": "password set, see handoff"},
+                {"field": "Direct password", "before": "", "after": None}]
+    page = Page(render(record([described("Jane Okafor, OD", "1234567893", fields=old_rows)])))
+    assert [r["cells"] for r in table(page, "changes")["rows"][1:]] == [
+        ["Portal password", "not shown by the portal", "password set, see handoff"],
+        ["Direct password", "not shown by the portal", "not saved"]]
+
+
+def test_a_match_by_name_shows_both_names_in_the_card_and_the_table():
+    by_name = described("Samuel Ortiz, OD", "1926374509", matched_by="name",
+                        matched_names={"maxmd": "Samuel Ortiz, OD", "portal_first_name": "Samuel", "portal_last_name": "Ortiz"})
+    by_npi = described("Jane Okafor, OD", "1234567893", matched_by="npi", matched_names=None)
+    html = render(record([by_name, by_npi]))
+    assert ("Matched by name: MaxMD's entry shows no NPI; its name «Samuel Ortiz, OD» matched the portal account's "
+            "First Name «Samuel», Last Name «Ortiz» (Username 1926374509).") in html.replace("&#39;", "'")
+    assert "Matched by NPI: MaxMD&#39;s entry shows NPI 1234567893, the portal account&#39;s Username." in html
+    rows = {r["cells"][0]: r["cells"][1] for r in table(Page(html), "providers")["rows"][1:]}
+    assert rows == {"Samuel Ortiz, OD": "1926374509by name", "Jane Okafor, OD": "1234567893by NPI"}
+
+
+def test_an_answer_in_a_browser_dialog_is_shown_with_its_words_marked_as_a_dialog():
+    dialog = described("Jane Okafor, OD", "1234567893", answer={"words": "User account saved.", "dialog": True, "meaning": "saved"})
+    on_page = described("Ravi Patel, MD", "1245319599", Status.FAILED,
+                        answer={"words": f"Direct address in use {HOSTILE}", "dialog": False, "meaning": "refused"})
+    html = render(record([dialog, on_page]))
+    assert "Answer (a browser dialog): «User account saved.»" in html
+    assert "Answer (on the page): «Direct address in use &lt;script&gt;alert(1)&lt;/script&gt;» (a refusal)" in html
+
+
+def test_the_head_says_how_the_run_was_asked_for_where_and_by_which_robot():
+    rec = record(PROVIDERS)
+    rec |= {"options": {"only": ["1234567893"], "force": ["1234567893"], "workers": 2, "dry_run": True, "headed": True,
+                        "slow_mo": 500.0, "screenshots": "every-step"},
+            "administrators": {"maxmd": "admin@brightsideeye.com", "portal": "officeadmin"},
+            "host": "frontdesk-01", "robot_version": "0.1.0"}
+    html = render(rec)
+    assert ("Options: --dry-run --only 1234567893 --force 1234567893 --workers 2 --headed --slow-mo 500 · "
+            "screenshots: every-step · robot 0.1.0 on frontdesk-01 · browser: playwright") in html
+    assert ", administrator <span class=\"addr\">" in html and "administrator officeadmin" not in html  # laid out as addresses
+    shown = ["".join(text for _, text in pieces) for pieces in laid_out_addresses(html)]
+    assert {"admin@brightsideeye.com", "officeadmin"} <= set(shown)
+    rec["options"] = {"only": [], "force": [], "workers": 1, "dry_run": False}
+    assert "Options: none ·" in render(rec)
+
+
+def test_the_practice_card_says_what_its_pictures_show_and_no_more():
+    rec = record([])
+    rec["practice"] |= {"screenshots": ["screenshots/004-practice-workflow-list.png"],
+                        "workflow_list": "screenshots/004-practice-workflow-list.png",
+                        "pictures": [{"kind": "workflow list", "path": "screenshots/004-practice-workflow-list.png",
+                                      "caption": "MaxMD's provisioning workflows, the whole list"}]}
+    html = render(rec)
+    assert "MaxMD&#39;s whole provisioning workflow list." in html
+    assert "Logins" not in html and "Clinician search" not in html and "Both sites" not in html
+    assert Page(html).figcaptions == [
+        "workflow list — MaxMD's provisioning workflows, the whole list · 004-practice-workflow-list.png"]

@@ -13,6 +13,7 @@ from robot.model import (
     AcknowledgedConflict,
     AccountState,
     Changes,
+    Match,
     MaxmdEntry,
     ProviderSettings,
     Status,
@@ -229,6 +230,27 @@ def test_entry_without_npi_matches_despite_a_middle_initial():
     entries = [entry("Dr. Jane A. Okafor, OD", None, addr("jane.okafor"))]
     out = by_npi(plan(entries, [PortalClinician(OKAFOR, "Jane", "Okafor")], {}))
     assert out[OKAFOR].status is None and out[OKAFOR].direct_address == addr("jane.okafor")
+
+
+def test_the_plan_records_how_each_entry_met_its_account():
+    providers = {CHEN: ProviderSettings(CHEN, direct_address=addr("lei.chen"))}
+    entries = [entry("Jane Okafor, OD", OKAFOR, addr("jane")), entry("Dr. José Núñez, OD", None, addr("jose")),
+               entry("Lei Chen, OD", None, addr("lei.chen")), entry("Priya Raman, OD", None, addr("priya")),
+               entry("Ana Ruiz, OD", RUIZ, addr("ana"))]
+    clinicians = [PortalClinician(OKAFOR), PortalClinician(PATEL, "JOSE", "Nunez"), PortalClinician(CHEN)]
+    out = {c.name: c for c in plan(entries, clinicians, providers)}
+    assert out["Jane Okafor, OD"].match == Match("npi", "Jane Okafor, OD")
+    # By name: both names, as each site wrote them, for the reviewer to compare.
+    assert out["Dr. José Núñez, OD"].match == Match("name", "Dr. José Núñez, OD", "JOSE", "Nunez")
+    assert out["Lei Chen, OD"].match == Match("providers.yaml", "Lei Chen, OD")
+    # No account met: no pair to tell of (no account with the name; an NPI the portal has no account for).
+    assert out["Priya Raman, OD"].match is None and out["Ana Ruiz, OD"].match is None
+
+
+def test_an_ambiguous_name_is_no_match():
+    entries = [entry("Jane Okafor, OD", None, addr("jane"))]
+    clinicians = [PortalClinician(OKAFOR, "Jane", "Okafor"), PortalClinician(PATEL, "Jane", "Okafor")]
+    assert all(c.match is None for c in plan(entries, clinicians, {}))
 
 
 def test_a_name_containing_status_is_read_as_a_name():

@@ -37,3 +37,13 @@ def test_a_box_outside_every_entry_is_no_ones() -> None:
 
 def test_no_entries() -> None:
     assert first_box_of_each(0, [(-1, "a@d.example.com")]) == []
+
+
+def test_every_picture_a_step_leaves_is_captioned_with_what_it_shows_not_its_name() -> None:
+    from robot.steps import SEED_STEPS, STEP, shows
+
+    pictures = [s.picture for s in SEED_STEPS if s.picture and s.number not in (11, 18)]  # 11, 18: kinds of their own
+    pictures += [STEP[n].name for n in (12, 13, 15, 16, 17)] + [f"{STEP[14].name} left off", f"{STEP[14].name} turned off"]
+    for picture in pictures:
+        assert shows(picture) != picture, picture
+    assert shows("8-9 Clinician search") == "the portal: the Clinician search's results"
