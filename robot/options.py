@@ -42,6 +42,7 @@ class RunOptions:
     stop: StopRequest | None = None  # set by SIGINT/SIGTERM: finish the current step, then stop
     trace: bool = True  # record a provider's retries in a Playwright trace, kept when it failed
     workers: int = 1  # browsers sharing the providers, each with its own login
+    practice: str = ""  # how a notification names the practice ("": practice.name in robot.yaml)
 
     def stopping(self) -> bool:
         return self.stop is not None and self.stop.is_set()

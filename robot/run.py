@@ -14,7 +14,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, Playwright, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
-from robot import ledger, pickup, report, rules, tracing
+from robot import ledger, notify, pickup, report, rules, tracing
 from robot.audit import Audit, Redactor
 from robot.browser import BrowserChoice, launch
 from robot.crew import Crew, PlaywrightFactory, Worker, in_browser, not_started
@@ -313,12 +313,29 @@ class _Run:
         else:
             written = True
         self.audit.log.info("run finished", exit_code=record["exit_code"])
+        self._notify(record, written)
         self.audit.close()
         try:
             write_index(self.options.out)
         except OSError as exc:
             self.audit.say(f"warning: the runs index in {self.options.out} could not be written ({exc.strerror})")
         return record, written
+
+    def _notify(self, record: dict, written: bool) -> None:
+        """A run that needs a person, could not go on or was interrupted tells the places robot.yaml lists; a
+        failure to tell is said and logged, and never changes the exit status."""
+        told, event = self.settings.notify, notify.event_of(record["exit_code"], bool(record.get("picked_up")))
+        if not told.on or event is None or event not in told.when:
+            return
+        title, body = notify.summary(record, self.options.practice or self.settings.practice_name or "the practice",
+                                     (self.run_dir / "report.html").resolve() if written else None, record["exit_code"])
+        if problems := notify.send(told, title, body, self.redactor):
+            for problem in problems:
+                self.audit.log.warning("notification not sent", problem=problem)
+                self.audit.say(f"warning: {problem}")
+        else:
+            self.audit.log.info("notified", event=event, places=list(told.labels))
+            self.audit.say(f"Told {plural(len(told.urls), 'place')} ({event}): {', '.join(told.labels)}")
 
     def _unsaved(self, record: dict) -> None:
         """The record, and the handoff where its last state did not reach the disk, in the state folder."""

@@ -19,6 +19,7 @@ from pages.locators import DEFAULTS, Selectors
 from robot.errors import ConfigError
 from robot.model import SCREENSHOT_MODES, AcknowledgedConflict, ProviderSettings
 from robot.history import Retention
+from robot.notify import KEYS as NOTIFY_KEYS, Notify, from_config as notify_from_config
 from robot.origins import origin, plain_http
 from robot.otp import OneTimeCodes, codes_from
 from robot.login_pages import DEFAULT_ANSWERS, answers_from_config
@@ -39,6 +40,7 @@ _ROBOT_KEYS = {
     "run": {"timeout_seconds", "retries", "viewport_width", "viewport_height", "ignore_tls_errors", "after_login"},
     "retention": {"changed_days", "unchanged_days"},
     "handoff": {"forget_given_after_days"},
+    "notify": NOTIFY_KEYS,
 }
 _PROVIDER_KEYS = {
     "npi", "direct_address", "exclude", "display_name", "first_name", "last_name", "email",
@@ -103,6 +105,7 @@ class Settings:
     screenshots: str = "evidence"  # which pictures a run keeps (robot.model.SCREENSHOT_MODES)
     warnings: tuple[str, ...] = ()  # said once as a run starts (a plain http:// site that robot.yaml allows)
     after_login: tuple[str, ...] = DEFAULT_ANSWERS  # the answers a page between a login and its first screen may get
+    notify: Notify = Notify()  # where a run that needs a person is told of (robot.notify); off by default
 
     @property
     def sandbox(self) -> bool:
@@ -111,7 +114,8 @@ class Settings:
     @property
     def secret_variables(self) -> frozenset[str]:
         """The variables providers.yaml names for providers' own passwords (``password_env``)."""
-        return frozenset(v for p in self.providers.values() for v in (p.password_env, p.direct_password_env) if v)
+        named = {v for p in self.providers.values() for v in (p.password_env, p.direct_password_env) if v}
+        return frozenset(named | self.notify.variables)  # and those the notification URLs' secrets come from
 
     def secrets(self) -> list[str]:
         """Every secret the settings hold, for the redactor."""
@@ -119,7 +123,7 @@ class Settings:
         out += [f for s in (self.maxmd, self.portal) if s for f in s.secrets()]
         for portal_pw, direct_pw in self.provider_passwords.values():
             out += [p for p in (portal_pw, direct_pw) if p]
-        return out
+        return out + list(self.notify.secrets)
 
 
 def forget_given_after_days(config_path: Path) -> int:
@@ -170,14 +174,20 @@ def load(
     environ: Mapping[str, str] | None = None,
     dotenv_path: Path | None = _FIND,
     force_sandbox: bool = False,
+    practice: str = "",
 ) -> Settings:
     """Read and check everything; raise ConfigError with a one-line, actionable message.
 
     ``dotenv_path``: a ``.env`` file, None for none, or by default the first of ``find_dotenv``.
+    ``practice``: the practice folder's name, for a run of a practice folder (``--practice``), whose ``.env``
+    the environment may add to but not contradict.
     """
     if dotenv_path == _FIND:
         dotenv_path = find_dotenv(config_path)
-    env = load_env(dotenv_path, os.environ if environ is None else environ)
+    environ = os.environ if environ is None else environ
+    if practice and dotenv_path is not None:
+        _no_contradiction(dotenv_path, environ, practice)
+    env = load_env(dotenv_path, environ)
     raw = _mapping(
         _read_yaml(config_path, "pass --config PATH, or copy config/robot.yaml from the project"),
         str(config_path),
@@ -231,7 +241,18 @@ def load(
         screenshots=screenshots,
         warnings=tuple(warnings),
         after_login=answers_from_config(run.get("after_login"), f"{where}: run.after_login"),
+        notify=notify_from_config(sections["notify"], env, where),
     )
+
+
+def _no_contradiction(dotenv_path: Path, environ: Mapping[str, str], practice: str) -> None:
+    """A practice folder's run: a variable its .env sets may not be set to another value in the environment (a
+    shell's leftover from another practice would send that practice's login to this one's sites)."""
+    written = {k: v for k, v in dotenv_values(dotenv_path).items() if v is not None and v.strip()}
+    if clash := sorted(k for k, v in written.items() if environ.get(k, "").strip() and environ[k] != v):
+        raise ConfigError(f"practice {practice}: {', '.join(clash)} {'is' if len(clash) == 1 else 'are'} set in the environment "
+                          f"to another value than {dotenv_path} says (perhaps another practice's); a practice folder's run "
+                          f"takes them from its own .env: unset {'it' if len(clash) == 1 else 'them'} (unset {' '.join(clash)})")
 
 
 def _sites(env: Mapping[str, str], sites: Mapping, where: str) -> tuple[Site | None, Site | None, list[str]]:
