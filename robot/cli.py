@@ -207,8 +207,13 @@ def _main(args: argparse.Namespace, told: Told) -> int:
     config = practice.config if practice else config_path(args.config, args.sandbox)
     out = practice.out if practice else args.out
     told.config, told.dotenv = config, practice.dotenv if practice else find_dotenv(config)
-    settings = told.settings = load(config, force_sandbox=args.sandbox, dotenv_path=told.dotenv,
-                                    practice=practice.name if practice else "")
+    try:
+        settings = told.settings = load(config, force_sandbox=args.sandbox, dotenv_path=told.dotenv,
+                                        practice=practice.name if practice else "")
+    except ConfigError as exc:
+        if practice is None or str(exc).startswith(f"practice {practice.name}:"):
+            raise
+        raise ConfigError(f"practice {practice.name}: {exc}") from None  # which of many practices, in the one line
     hide_secrets(settings)  # still before any thread: the driver and the browser start without them
     for warning in settings.warnings:
         print(f"warning: {shown(warning)}", file=sys.stderr)
@@ -224,6 +229,7 @@ def _main(args: argparse.Namespace, told: Told) -> int:
         workers=args.workers,
         stop=None if args.check else _stop_on_signals(),
         practice=told.label(),
+        practice_folder=practice.folder if practice else None,
     )
     if options.only and (outside := sorted(options.force - options.only)):
         raise ConfigError(f"--force {' '.join(outside)}: not among --only, so it would not be handled; add --only "

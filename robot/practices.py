@@ -21,6 +21,7 @@ from robot import ledger
 from robot.errors import ConfigError
 from robot.history import RunSummary, read_record, run_folders, run_started, summarize
 from robot.lock import _open_lock
+from robot.yamlfile import read_yaml
 
 CONFIG_NAME = "robot.yaml"
 DOTENV_NAME = ".env"
@@ -94,6 +95,17 @@ def find(root: Path) -> list[Practice]:
         raise ConfigError(f"{root}: no such folder of practices") from None
 
 
+def name_in(config: Path | None) -> str:
+    """``practice.name`` read alone from a robot.yaml (one the settings may have refused); "" where it cannot be."""
+    try:
+        raw = read_yaml(config, "") if config is not None and config.is_file() else None
+    except ConfigError:
+        return ""
+    section = raw.get("practice") if isinstance(raw, dict) else None
+    name = section.get("name") if isinstance(section, dict) else None
+    return name.strip() if isinstance(name, str) else ""
+
+
 # --- a run that could not start ----------------------------------------------------------------------
 
 
@@ -165,7 +177,8 @@ def row(practice: Practice) -> PracticeRow:
     needs = [f"{p.get('name') or '?'} (NPI {p.get('npi') or 'none'}): {p.get('status')}"
              + (f": {p['error']}" if p.get("error") else "")
              for p in record.get("providers") or [] if isinstance(p, dict) and p.get("status") in ("failed", "conflict")]
-    title = str((record.get("practice") or {}).get("name") or practice.name) if isinstance(record.get("practice"), dict) else practice.name
+    ran_as = record.get("practice") if isinstance(record.get("practice"), dict) else {}
+    title = str(ran_as.get("name") or "") or name_in(practice.config) or practice.name
     refused = _not_started(practice)
     if refused and last and last.started and refused[0] < last.started:
         refused = None

@@ -379,8 +379,15 @@ class _Run:
                 "run's: hand out the new ones")
         if self.waiting is not None:
             say(f"{plural(len(self.waiting), 'provider')} with passwords to hand out: python -m robot handoff"
-                + (" --sandbox" if self.sandbox else "") + ("" if self.options.out == Path("runs") else f" --out {self.options.out}")
+                + (" --sandbox" if self.sandbox else "") + self._where_flag()
                 + f" (the ledger: {self.ledger.path.resolve()})")
+
+
+    def _where_flag(self) -> str:
+        """How the handoff command names this run's ledger: --practice DIR, --out DIR, or nothing for runs/."""
+        if self.options.practice_folder is not None:
+            return f" --practice {self.options.practice_folder}"
+        return "" if self.options.out == Path("runs") else f" --out {self.options.out}"
 
 
 def plan_line(candidates: int, entries: int, clinicians: int) -> str:

@@ -30,6 +30,8 @@ class Told:
         """The practice as messages name it: practice.name, else its folder's name."""
         if self.settings is not None and self.settings.practice_name:
             return self.settings.practice_name
+        if self.settings is None and (named := practices.name_in(self.config)):
+            return named  # robot.yaml was refused, but its practice.name is there to read
         if self.practice is not None:
             return self.practice.name
         return (self.config.absolute().parent.parent.name if self.config else "") or "the practice"
@@ -85,3 +87,4 @@ class Told:
         except (OSError, ConfigError) as exc:
             print(f"warning: the page across practices in {self.practice.root} could not be written "
                   f"({getattr(exc, 'strerror', None) or exc})", file=sys.stderr)
+
