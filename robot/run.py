@@ -313,7 +313,11 @@ class _Run:
         else:
             written = True
         self.audit.log.info("run finished", exit_code=record["exit_code"])
-        self._notify(record, written)
+        try:
+            self._notify(record, written)
+        except Exception as exc:  # noqa: BLE001 - telling a person must never change how the run ends
+            self.audit.log.warning("notification not sent", error=self.redactor(first_line(exc)))
+            self.audit.say(f"warning: the notification was not sent ({self.redactor(first_line(exc))})")
         self.audit.close()
         try:
             write_index(self.options.out)
@@ -334,7 +338,7 @@ class _Run:
                 self.audit.log.warning("notification not sent", problem=problem)
                 self.audit.say(f"warning: {problem}")
         else:
-            self.audit.log.info("notified", event=event, places=list(told.labels))
+            self.audit.log.info("notified", kind=event, places=list(told.labels))
             self.audit.say(f"Told {plural(len(told.urls), 'place')} ({event}): {', '.join(told.labels)}")
 
     def _unsaved(self, record: dict) -> None:
