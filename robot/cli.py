@@ -20,7 +20,7 @@ from robot.run import RunOptions, StopRequest, execute, practice_lock
 from robot.safetext import shown
 from robot.otp import OneTimeCodes
 from robot.settings import SECRET_VARIABLES, Settings, Site, dotenv_candidates, find_dotenv, load
-from robot.practices import Practice, open_practice
+from robot.practices import Practice, no_contradiction, open_practice
 from robot.telling import Told
 
 
@@ -208,8 +208,9 @@ def _main(args: argparse.Namespace, told: Told) -> int:
     out = practice.out if practice else args.out
     told.config, told.dotenv = config, practice.dotenv if practice else find_dotenv(config)
     try:
-        settings = told.settings = load(config, force_sandbox=args.sandbox, dotenv_path=told.dotenv,
-                                        practice=practice.name if practice else "")
+        if practice is not None:
+            no_contradiction(practice, os.environ)
+        settings = told.settings = load(config, force_sandbox=args.sandbox, dotenv_path=told.dotenv)
     except ConfigError as exc:
         if practice is None or str(exc).startswith(f"practice {practice.name}:"):
             raise

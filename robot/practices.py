@@ -11,10 +11,12 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from dotenv import dotenv_values
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from robot import ledger
@@ -104,6 +106,17 @@ def name_in(config: Path | None) -> str:
     section = raw.get("practice") if isinstance(raw, dict) else None
     name = section.get("name") if isinstance(section, dict) else None
     return name.strip() if isinstance(name, str) else ""
+
+
+def no_contradiction(practice: Practice, environ: Mapping[str, str]) -> None:
+    """A variable the practice's .env sets may not be set to another value in the environment: a shell's leftover
+    from another practice would send that practice's login to this one's sites. Names the variable, never its value."""
+    written = {k: v for k, v in dotenv_values(practice.dotenv).items() if v is not None and v.strip()}
+    if clash := sorted(k for k, v in written.items() if environ.get(k, "").strip() and environ[k] != v):
+        one = len(clash) == 1
+        raise ConfigError(f"practice {practice.name}: {', '.join(clash)} {'is' if one else 'are'} set in the environment to "
+                          f"another value than {practice.dotenv} says (perhaps another practice's); a practice folder's run "
+                          f"takes {'it' if one else 'them'} from its own .env: unset {' '.join(clash)}")
 
 
 # --- a run that could not start ----------------------------------------------------------------------

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,7 @@ from robot.login_pages import DEFAULT_ANSWERS, answers_from_config
 from robot.passwords import FORMULA_START, PasswordPolicy, meets
 from robot.rules import is_valid_email, npi_problem
 from robot.yamlfile import boolean as _bool, check_keys as _check_keys, mapping as _mapping, read_yaml as _read_yaml
-from robot.yamlfile import key_lines, text as _str, whole_number as _int
+from robot.yamlfile import day as _date, key_lines, text as _str, whole_number as _int
 
 ENV_VARS = ("MAXMD_URL", "MAXMD_USERNAME", "MAXMD_PASSWORD", "PORTAL_URL", "PORTAL_USERNAME", "PORTAL_PASSWORD")
 # The environment variables that hold a secret whatever their value: never passed on to the browser.
@@ -113,9 +112,8 @@ class Settings:
 
     @property
     def secret_variables(self) -> frozenset[str]:
-        """The variables providers.yaml names for providers' own passwords (``password_env``)."""
-        named = {v for p in self.providers.values() for v in (p.password_env, p.direct_password_env) if v}
-        return frozenset(named | self.notify.variables)  # and those the notification URLs' secrets come from
+        """The variables providers.yaml names for providers' own passwords (``password_env``), and notify.urls' secrets'."""
+        return frozenset({v for p in self.providers.values() for v in (p.password_env, p.direct_password_env) if v} | self.notify.variables)
 
     def secrets(self) -> list[str]:
         """Every secret the settings hold, for the redactor."""
@@ -174,20 +172,14 @@ def load(
     environ: Mapping[str, str] | None = None,
     dotenv_path: Path | None = _FIND,
     force_sandbox: bool = False,
-    practice: str = "",
 ) -> Settings:
     """Read and check everything; raise ConfigError with a one-line, actionable message.
 
     ``dotenv_path``: a ``.env`` file, None for none, or by default the first of ``find_dotenv``.
-    ``practice``: the practice folder's name, for a run of a practice folder (``--practice``), whose ``.env``
-    the environment may add to but not contradict.
     """
     if dotenv_path == _FIND:
         dotenv_path = find_dotenv(config_path)
-    environ = os.environ if environ is None else environ
-    if practice and dotenv_path is not None:
-        _no_contradiction(dotenv_path, environ, practice)
-    env = load_env(dotenv_path, environ)
+    env = load_env(dotenv_path, os.environ if environ is None else environ)
     raw = _mapping(
         _read_yaml(config_path, "pass --config PATH, or copy config/robot.yaml from the project"),
         str(config_path),
@@ -233,26 +225,14 @@ def load(
         ignore_tls_errors=_bool(run.get("ignore_tls_errors", False), f"{where}: run.ignore_tls_errors"),
         timeout_ms=_int(run.get("timeout_seconds", 15), f"{where}: run.timeout_seconds", 1, 600) * 1000,
         retries=_int(run.get("retries", 2), f"{where}: run.retries", 0, 10),
-        viewport=(
-            _int(run.get("viewport_width", 1280), f"{where}: run.viewport_width", 320, 7680),
-            _int(run.get("viewport_height", 800), f"{where}: run.viewport_height", 240, 4320),
-        ),
+        viewport=(_int(run.get("viewport_width", 1280), f"{where}: run.viewport_width", 320, 7680),
+                  _int(run.get("viewport_height", 800), f"{where}: run.viewport_height", 240, 4320)),
         dotenv=dotenv_path,
         screenshots=screenshots,
         warnings=tuple(warnings),
         after_login=answers_from_config(run.get("after_login"), f"{where}: run.after_login"),
         notify=notify_from_config(sections["notify"], env, where),
     )
-
-
-def _no_contradiction(dotenv_path: Path, environ: Mapping[str, str], practice: str) -> None:
-    """A practice folder's run: a variable its .env sets may not be set to another value in the environment (a
-    shell's leftover from another practice would send that practice's login to this one's sites)."""
-    written = {k: v for k, v in dotenv_values(dotenv_path).items() if v is not None and v.strip()}
-    if clash := sorted(k for k, v in written.items() if environ.get(k, "").strip() and environ[k] != v):
-        raise ConfigError(f"practice {practice}: {', '.join(clash)} {'is' if len(clash) == 1 else 'are'} set in the environment "
-                          f"to another value than {dotenv_path} says (perhaps another practice's); a practice folder's run "
-                          f"takes them from its own .env: unset {'it' if len(clash) == 1 else 'them'} (unset {' '.join(clash)})")
 
 
 def _sites(env: Mapping[str, str], sites: Mapping, where: str) -> tuple[Site | None, Site | None, list[str]]:
@@ -444,16 +424,6 @@ def _acknowledged_conflict(value: Any, where: str) -> AcknowledgedConflict | Non
         raise ConfigError(f"{where}: maxmd_address and account_address are the same address, which is no conflict")
     return AcknowledgedConflict(maxmd, account, _str(raw["reason"], f"{where}.reason"),
                                 _date(raw.get("look_again"), f"{where}.look_again"))
-
-
-def _date(value: Any, where: str) -> date | None:
-    """A day written YYYY-MM-DD (YAML reads it as a date; quoted, as text)."""
-    if value is None or isinstance(value, date) and not hasattr(value, "hour"):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ConfigError(f"{where}: expected a day as YYYY-MM-DD (2027-03-31), found {value!r}") from None
 
 
 def load_selectors(path: Path) -> dict[str, str]:
