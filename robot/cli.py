@@ -195,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {shown(str(exc))}", file=sys.stderr)
         code = exc.exit_code
         told.could_not_run(str(exc), code, asked=not args.check and not args.notify_test)
-    told.practice_page(code, args.check)
+    told.practice_page(code, args.check or args.notify_test)
     return code
 
 
@@ -203,6 +203,9 @@ def _main(args: argparse.Namespace, told: Told) -> int:
     if args.check and (ignored := check_ignores(args)):
         raise ConfigError(f"--check takes no {', '.join(ignored)}: it is read only, walks to one account page, in one "
                           "headless browser; run --check alone, then the run with those options")
+    if args.notify_test and (ignored := check_ignores(args)):
+        raise ConfigError(f"--notify-test takes no {', '.join(ignored)}: it sends a test message and runs nothing; "
+                          "give it alone (or with --check)")
     practice = told.practice = _practice(args)
     config = practice.config if practice else config_path(args.config, args.sandbox)
     out = practice.out if practice else args.out

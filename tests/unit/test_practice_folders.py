@@ -147,3 +147,8 @@ def test_notify_test_sends_one_message_and_a_place_that_does_not_answer_is_exit_
 def test_notify_test_without_urls_says_what_to_add(tmp_path: Path, capsys) -> None:
     line = refused(["--practice", str(practice(tmp_path)), "--notify-test"], capsys)
     assert "lists no notify.urls" in line
+
+
+def test_notify_test_runs_nothing_else(tmp_path: Path, capsys) -> None:
+    line = refused(["--practice", str(practice(tmp_path)), "--notify-test", "--dry-run"], capsys)
+    assert "--notify-test takes no --dry-run" in line
