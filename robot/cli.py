@@ -206,7 +206,7 @@ def _main(args: argparse.Namespace, told: Told) -> int:
     if args.notify_test and (ignored := check_ignores(args)):
         raise ConfigError(f"--notify-test takes no {', '.join(ignored)}: it sends a test message and runs nothing; "
                           "give it alone (or with --check)")
-    practice = told.practice = _practice(args)
+    practice = told.practice = _practice(args, told)
     config = practice.config if practice else config_path(args.config, args.sandbox)
     out = practice.out if practice else args.out
     told.config, told.dotenv = config, practice.dotenv if practice else find_dotenv(config)
@@ -258,11 +258,13 @@ def _main(args: argparse.Namespace, told: Told) -> int:
         return code
 
 
-def _practice(args: argparse.Namespace) -> Practice | None:
+def _practice(args: argparse.Namespace, told: Told) -> Practice | None:
     """``--practice DIR``: the one way to name a practice folder; --config and --out would name a second."""
     if args.practice is None:
         return None
     if given := [flag for flag, value in (("--config", args.config), ("--out", args.out != DEFAULT_OUT), ("--sandbox", args.sandbox)) if value]:
         raise ConfigError(f"--practice with {', '.join(given)}: a practice folder holds its robot.yaml and its runs/ itself; "
                           "give --practice alone (or --config/--out alone for a single practice)")
+    if (folder := args.practice.expanduser().absolute()).is_dir():  # a folder short of its .env is still on the page
+        told.practice, told.config = Practice(folder), folder / "robot.yaml"
     return open_practice(args.practice)

@@ -68,6 +68,7 @@ def test_a_practice_folder_without_its_env(tmp_path: Path, capsys) -> None:
     (folder / ".env").unlink()
     line = refused(["--practice", str(folder)], capsys)
     assert "practice northside has no .env" in line and "copy config/.env.example there" in line
+    assert "has no .env" in (folder.parent / "index.html").read_text(), "the page across practices shows it"
 
 
 def test_a_practice_folder_without_its_robot_yaml(tmp_path: Path, capsys) -> None:
