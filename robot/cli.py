@@ -192,9 +192,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         code = _main(args, told)
     except RobotError as exc:
-        print(f"error: {shown(str(exc))}", file=sys.stderr)
+        message = told.named(str(exc))  # which of many practices, in the one line
+        print(f"error: {shown(message)}", file=sys.stderr)
         code = exc.exit_code
-        told.could_not_run(str(exc), code, asked=not args.check and not args.notify_test)
+        told.could_not_run(message, code, asked=not args.check and not args.notify_test)
     told.practice_page(code, args.check or args.notify_test)
     return code
 
@@ -210,14 +211,9 @@ def _main(args: argparse.Namespace, told: Told) -> int:
     config = practice.config if practice else config_path(args.config, args.sandbox)
     out = practice.out if practice else args.out
     told.config, told.dotenv = config, practice.dotenv if practice else find_dotenv(config)
-    try:
-        if practice is not None:
-            no_contradiction(practice, os.environ)
-        settings = told.settings = load(config, force_sandbox=args.sandbox, dotenv_path=told.dotenv)
-    except ConfigError as exc:
-        if practice is None or str(exc).startswith(f"practice {practice.name}:"):
-            raise
-        raise ConfigError(f"practice {practice.name}: {exc}") from None  # which of many practices, in the one line
+    if practice is not None:
+        no_contradiction(practice, os.environ)
+    settings = told.settings = load(config, force_sandbox=args.sandbox, dotenv_path=told.dotenv)
     hide_secrets(settings)  # still before any thread: the driver and the browser start without them
     for warning in settings.warnings:
         print(f"warning: {shown(warning)}", file=sys.stderr)
@@ -242,6 +238,9 @@ def _main(args: argparse.Namespace, told: Told) -> int:
         raise ConfigError("--slow-mo: give a number of milliseconds, 0 or more")
     if not 1 <= args.workers <= MAX_WORKERS:
         raise ConfigError(f"--workers {args.workers}: give a number from 1 to {MAX_WORKERS}")
+    if practice is not None and settings.sandbox:  # a practice folder runs against its own sites, never the sandbox
+        raise ConfigError(f"no site configured: MAXMD_URL and PORTAL_URL are not set in {practice.dotenv} nor in its "
+                          "robot.yaml; set them there")
     _sandbox_allowed(settings, args.sandbox, interactive=_at_terminal())
     choice = choose_browser()
     with _sites(settings, args.sandbox_skin, asked=args.sandbox) as (maxmd, portal, sandbox):

@@ -36,6 +36,12 @@ class Told:
             return self.practice.name
         return (self.config.absolute().parent.parent.name if self.config else "") or "the practice"
 
+    def named(self, message: str) -> str:
+        """An error of a practice folder's run, beginning with the practice it is about."""
+        if self.practice is None or message.startswith((f"practice {self.practice.name}:", "--practice")):
+            return message
+        return f"practice {self.practice.name}: {message}"
+
     def _notify(self) -> tuple[notify.Notify | None, Redactor]:
         """The notification settings: the loaded ones, or robot.yaml's ``notify:`` alone where the rest was refused."""
         redactor = Redactor()

@@ -153,3 +153,9 @@ def test_notify_test_without_urls_says_what_to_add(tmp_path: Path, capsys) -> No
 def test_notify_test_runs_nothing_else(tmp_path: Path, capsys) -> None:
     line = refused(["--practice", str(practice(tmp_path)), "--notify-test", "--dry-run"], capsys)
     assert "--notify-test takes no --dry-run" in line
+
+
+def test_a_practice_with_no_site_never_runs_the_sandbox_even_at_a_terminal(tmp_path: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setattr(robot.cli, "_at_terminal", lambda: True)
+    line = refused(["--practice", str(practice(tmp_path, env="MAXMD_USERNAME=admin\n"))], capsys)
+    assert line.startswith("error: practice northside: no site configured") and "--sandbox" not in line
