@@ -159,3 +159,17 @@ def test_a_practice_with_no_site_never_runs_the_sandbox_even_at_a_terminal(tmp_p
     monkeypatch.setattr(robot.cli, "_at_terminal", lambda: True)
     line = refused(["--practice", str(practice(tmp_path, env="MAXMD_USERNAME=admin\n"))], capsys)
     assert line.startswith("error: practice northside: no site configured") and "--sandbox" not in line
+
+
+def test_handoff_reads_the_practice_folders_ledger(tmp_path: Path, capsys) -> None:
+    from robot import ledger
+
+    folder = practice(tmp_path)
+    secret = "Pw-handed-1!"
+    ledger.update(folder / "runs", lambda _: [ledger.Entry("1234567893", "Jane Okafor", "1234567893", secret, "j@d.test",
+                                                          secret, "yes", "2031-06-01T02:31:00+00:00", "20310601T023000Z", "https://p.test/")])
+    assert main(["handoff", "--practice", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert "Jane Okafor" in out and secret not in out
+    assert main(["handoff", "--practice", str(folder), "--out", "x"]) == 2
+    assert "--practice names the practice folder's runs/" in capsys.readouterr().err
