@@ -136,8 +136,11 @@ def test_the_build_steps_install_a_working_robot_on_this_host(tmp_path: Path) ->
     """The image's own script with --host-test: apt-get only simulated (every package resolves), no user made;
     the virtualenv, the plain install of this checkout and its checks for real, in a throwaway prefix."""
     prefix = tmp_path / "prefix"
+    # A copy, as the image's /src is: setuptools builds in the source folder, and the checkout must stay clean.
+    src = shutil.copytree(ROOT, tmp_path / "src", ignore=shutil.ignore_patterns(
+        ".git", ".venv", "build", "runs", "*.egg-info", "__pycache__", ".pytest_cache", "test-results", ".env"))
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # the installed robot, not this checkout
-    done = subprocess.run(["sh", str(BUILD_STEPS), "--host-test", str(ROOT), str(prefix)], capture_output=True,
+    done = subprocess.run(["sh", str(BUILD_STEPS), "--host-test", str(src), str(prefix)], capture_output=True,
                           text=True, timeout=600, check=False, cwd=tmp_path, env=env)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert "system /usr/bin/chromium" in done.stdout or "playwright" in done.stdout
