@@ -19,11 +19,14 @@ from robot.rules import npi_problem
 from robot.run import RunOptions, StopRequest, execute, practice_lock
 from robot.safetext import shown
 from robot.otp import OneTimeCodes
-from robot.settings import SECRET_VARIABLES, Settings, Site, dotenv_candidates, load
+from robot.settings import SECRET_VARIABLES, Settings, Site, dotenv_candidates, find_dotenv, load
+from robot.practices import Practice, no_contradiction, open_practice
+from robot.telling import Told
 
 
 MAX_WORKERS = 16  # each is a browser with its own login; past the machine's cores they only queue
 DEFAULT_CONFIG = Path("config/robot.yaml")
+DEFAULT_OUT = Path("runs")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -35,7 +38,8 @@ def parser() -> argparse.ArgumentParser:
             "and every failure, handoff.csv with the passwords and report.html in runs/<timestamp>/."
         ),
         epilog=("Exit status: 0 all eligible providers configured; 1 a provider failed or conflicts; 2 the run could not start. "
-                "python -m robot handoff --help: the passwords still to hand out, from the practice's ledger."),
+                "python -m robot handoff --help: the passwords still to hand out, from the practice's ledger. "
+                "python -m robot practices --help: the page across practice folders, a staggered crontab."),
     )
     p.add_argument("--headed", action="store_true", help="show the browser so a person can watch")
     p.add_argument("--slow-mo", type=float, default=0, metavar="MS", help="pause MS milliseconds between browser actions")
@@ -46,7 +50,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="append", default=[], metavar="NPI", help="redo this provider even if already configured (repeatable)")
     p.add_argument("--config", type=Path, default=None, metavar="PATH",
                    help="robot.yaml (default: config/robot.yaml; with --sandbox and none there, the one installed with the robot)")
-    p.add_argument("--out", type=Path, default=Path("runs"), metavar="DIR", help="where run folders go (default: runs/)")
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR", help="where run folders go (default: runs/)")
+    p.add_argument("--practice", type=Path, default=None, metavar="DIR",
+                   help="run the practice whose folder is DIR: its .env, robot.yaml and runs/ (instead of --config and --out)")
+    p.add_argument("--notify-test", action="store_true",
+                   help="send a test message to every notify.urls place and exit (with --check: after the check, with its result)")
     p.add_argument("--workers", type=int, default=1, metavar="N",
                    help=f"share the providers among N browsers, each logged in on its own (1-{MAX_WORKERS}; default 1)")
     p.add_argument("--sandbox", action="store_true", help="run against the embedded sandbox, whatever the URLs say")
@@ -173,46 +181,89 @@ def main(argv: list[str] | None = None) -> int:
         from robot.handoff_cli import main as handoff
 
         return handoff(argv[1:])
+    if argv[:1] == ["practices"]:  # the page across practices, a staggered crontab: no site, no browser
+        from robot.practices_cli import main as practices
+
+        return practices(argv[1:])
     args = parser().parse_args(argv)
     os.umask(0o077)  # whatever the caller's umask, every folder and file the run makes is its user's alone
     lean_driver_environment()  # before the sandbox's threads and the workers
+    told = Told()
     try:
-        if args.check and (ignored := check_ignores(args)):
-            raise ConfigError(f"--check takes no {', '.join(ignored)}: it is read only, walks to one account page, in one "
-                              "headless browser; run --check alone, then the run with those options")
-        settings = load(config_path(args.config, args.sandbox), force_sandbox=args.sandbox)
-        hide_secrets(settings)  # still before any thread: the driver and the browser start without them
-        for warning in settings.warnings:
-            print(f"warning: {shown(warning)}", file=sys.stderr)
-        options = RunOptions(
-            out=args.out,
-            headed=args.headed,
-            slow_mo=args.slow_mo,
-            dry_run=args.dry_run,
-            only=npi_options(args.only, "--only"),
-            force=npi_options(args.force, "--force"),
-            workers=args.workers,
-            stop=None if args.check else _stop_on_signals(),
-        )
-        if options.only and (outside := sorted(options.force - options.only)):
-            raise ConfigError(f"--force {' '.join(outside)}: not among --only, so it would not be handled; add --only "
-                              f"{' --only '.join(outside)} too, or leave --only out")
-        if args.slow_mo < 0:
-            raise ConfigError("--slow-mo: give a number of milliseconds, 0 or more")
-        if not 1 <= args.workers <= MAX_WORKERS:
-            raise ConfigError(f"--workers {args.workers}: give a number from 1 to {MAX_WORKERS}")
-        _sandbox_allowed(settings, args.sandbox, interactive=_at_terminal())
-        choice = choose_browser()
-        with _sites(settings, args.sandbox_skin, asked=args.sandbox) as (maxmd, portal, sandbox):
-            if args.check:
-                # Never beside a run: some portals allow one session per login.
-                with RunLock.for_out(args.out), practice_lock(maxmd, portal, sandbox) as practice:
-                    if practice is not None:
-                        practice.keep_previous = True  # a killed run is the next real run's to pick up
-                    code, _ = check(settings, args.out, choice, maxmd=maxmd, portal=portal)
-                return code
-            result = execute(settings, options, choice, maxmd=maxmd, portal=portal, sandbox=sandbox)
+        code = _main(args, told)
     except RobotError as exc:
-        print(f"error: {shown(str(exc))}", file=sys.stderr)
-        return exc.exit_code
-    return result.exit_code
+        message = told.named(str(exc))  # which of many practices, in the one line
+        print(f"error: {shown(message)}", file=sys.stderr)
+        code = exc.exit_code
+        told.could_not_run(message, code, asked=not args.check and not args.notify_test)
+    told.practice_page(code, args.check or args.notify_test)
+    return code
+
+
+def _main(args: argparse.Namespace, told: Told) -> int:
+    if args.check and (ignored := check_ignores(args)):
+        raise ConfigError(f"--check takes no {', '.join(ignored)}: it is read only, walks to one account page, in one "
+                          "headless browser; run --check alone, then the run with those options")
+    if args.notify_test and (ignored := check_ignores(args)):
+        raise ConfigError(f"--notify-test takes no {', '.join(ignored)}: it sends a test message and runs nothing; "
+                          "give it alone (or with --check)")
+    practice = told.practice = _practice(args, told)
+    config = practice.config if practice else config_path(args.config, args.sandbox)
+    out = practice.out if practice else args.out
+    told.config, told.dotenv = config, practice.dotenv if practice else find_dotenv(config)
+    if practice is not None:
+        no_contradiction(practice, os.environ)
+    settings = told.settings = load(config, force_sandbox=args.sandbox, dotenv_path=told.dotenv)
+    hide_secrets(settings)  # still before any thread: the driver and the browser start without them
+    for warning in settings.warnings:
+        print(f"warning: {shown(warning)}", file=sys.stderr)
+    if args.notify_test and not args.check:
+        return told.test_message()
+    options = RunOptions(
+        out=out,
+        headed=args.headed,
+        slow_mo=args.slow_mo,
+        dry_run=args.dry_run,
+        only=npi_options(args.only, "--only"),
+        force=npi_options(args.force, "--force"),
+        workers=args.workers,
+        stop=None if args.check else _stop_on_signals(),
+        practice=told.label(),
+        practice_folder=practice.folder if practice else None,
+    )
+    if options.only and (outside := sorted(options.force - options.only)):
+        raise ConfigError(f"--force {' '.join(outside)}: not among --only, so it would not be handled; add --only "
+                          f"{' --only '.join(outside)} too, or leave --only out")
+    if args.slow_mo < 0:
+        raise ConfigError("--slow-mo: give a number of milliseconds, 0 or more")
+    if not 1 <= args.workers <= MAX_WORKERS:
+        raise ConfigError(f"--workers {args.workers}: give a number from 1 to {MAX_WORKERS}")
+    if practice is not None and settings.sandbox:  # a practice folder runs against its own sites, never the sandbox
+        raise ConfigError(f"no site configured: MAXMD_URL and PORTAL_URL are not set in {practice.dotenv} nor in its "
+                          "robot.yaml; set them there")
+    _sandbox_allowed(settings, args.sandbox, interactive=_at_terminal())
+    choice = choose_browser()
+    with _sites(settings, args.sandbox_skin, asked=args.sandbox) as (maxmd, portal, sandbox):
+        if args.check:
+            # Never beside a run: some portals allow one session per login.
+            with RunLock.for_out(out), practice_lock(maxmd, portal, sandbox) as held:
+                if held is not None:
+                    held.keep_previous = True  # a killed run is the next real run's to pick up
+                code, _ = check(settings, out, choice, maxmd=maxmd, portal=portal)
+            return told.test_message(f"--check: {'every control was found' if code == 0 else 'see its output'} (exit {code})") \
+                if args.notify_test else code
+        code = execute(settings, options, choice, maxmd=maxmd, portal=portal, sandbox=sandbox).exit_code
+        told.ran = True  # its run folder says what happened, and it sent its own notification
+        return code
+
+
+def _practice(args: argparse.Namespace, told: Told) -> Practice | None:
+    """``--practice DIR``: the one way to name a practice folder; --config and --out would name a second."""
+    if args.practice is None:
+        return None
+    if given := [flag for flag, value in (("--config", args.config), ("--out", args.out != DEFAULT_OUT), ("--sandbox", args.sandbox)) if value]:
+        raise ConfigError(f"--practice with {', '.join(given)}: a practice folder holds its robot.yaml and its runs/ itself; "
+                          "give --practice alone (or --config/--out alone for a single practice)")
+    if (folder := args.practice.expanduser().absolute()).is_dir():  # a folder short of its .env is still on the page
+        told.practice, told.config = Practice(folder), folder / "robot.yaml"
+    return open_practice(args.practice)

@@ -16,6 +16,7 @@ from robot import ledger
 from robot.cli import config_path, npi_options
 from robot.errors import ConfigError, RobotError
 from robot.handoff import write_private
+from robot.practices import open_practice
 from robot.safetext import cut, plural, shown
 from robot.settings import forget_given_after_days
 
@@ -32,6 +33,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=Path("runs"), metavar="DIR", help="the runs folder the ledger is in (default: runs/)")
     p.add_argument("--config", type=Path, default=None, metavar="PATH",
                    help="robot.yaml, for handoff.forget_given_after_days (default: config/robot.yaml)")
+    p.add_argument("--practice", type=Path, default=None, metavar="DIR",
+                   help="the practice folder whose ledger to read (its runs/ and robot.yaml; instead of --out and --config)")
     p.add_argument("--sandbox", action="store_true", help="the embedded sandbox's ledger (make demo's runs), not the practice's")
     p.add_argument("--sheet", nargs="*", metavar="NPI", default=None,
                    help=f"write {SHEETS_NAME} in DIR: a printable page per provider still to hand out (or per NPI given)")
@@ -44,6 +47,11 @@ def main(argv: list[str]) -> int:
     args = parser().parse_args(argv)
     os.umask(0o077)
     try:
+        if args.practice is not None:
+            if args.config is not None or args.out != Path("runs") or args.sandbox:
+                raise ConfigError("--practice names the practice folder's runs/ and robot.yaml: give it without --out, --config and --sandbox")
+            practice = open_practice(args.practice)
+            args.out, args.config = practice.out, practice.config
         days = forget_given_after_days(config_path(args.config, sandbox=False))  # a --config given must exist, as for a run
         if args.given is not None and args.sheet is not None:
             raise ConfigError("--given and --sheet: one at a time (print the sheets, hand them out, then mark them given)")
@@ -74,7 +82,8 @@ def main(argv: list[str]) -> int:
             entries = _update(args.out, lambda es: ledger.forget(es, now, days), args.sandbox)
         if args.sheet is not None:
             return _sheets(sheets, entries, npis, args.sandbox)
-        _show(entries, path, days, (" --sandbox" if args.sandbox else "") + ("" if args.out == Path("runs") else f" --out {args.out}"),
+        _show(entries, path, days, (" --sandbox" if args.sandbox else "") + (f" --practice {args.practice}" if args.practice else
+                                                                              "" if args.out == Path("runs") else f" --out {args.out}"),
               args.sandbox)
         if sheets.exists():
             when = datetime.fromtimestamp(sheets.stat().st_mtime, UTC).isoformat(timespec="seconds")

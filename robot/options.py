@@ -42,6 +42,8 @@ class RunOptions:
     stop: StopRequest | None = None  # set by SIGINT/SIGTERM: finish the current step, then stop
     trace: bool = True  # record a provider's retries in a Playwright trace, kept when it failed
     workers: int = 1  # browsers sharing the providers, each with its own login
+    practice: str = ""  # how a notification names the practice ("": practice.name in robot.yaml)
+    practice_folder: Path | None = None  # --practice DIR, as the run's hints name it
 
     def stopping(self) -> bool:
         return self.stop is not None and self.stop.is_set()

@@ -16,7 +16,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, Playwright, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
-from robot import __version__, ledger, pickup, report, rules, tracing
+from robot import __version__, ledger, notify, pickup, report, rules, tracing
 from robot.audit import Audit, Redactor
 from robot.browser import BrowserChoice, launch
 from robot.crew import Crew, PlaywrightFactory, Worker, in_browser, not_started
@@ -320,12 +320,33 @@ class _Run:
         else:
             written = True
         self.audit.log.info("run finished", exit_code=record["exit_code"])
+        try:
+            self._notify(record, written)
+        except Exception as exc:  # noqa: BLE001 - telling a person must never change how the run ends
+            self.audit.log.warning("notification not sent", error=self.redactor(first_line(exc)))
+            self.audit.say(f"warning: the notification was not sent ({self.redactor(first_line(exc))})")
         self.audit.close()
         try:
             write_index(self.options.out)
         except OSError as exc:
             self.audit.say(f"warning: the runs index in {self.options.out} could not be written ({exc.strerror})")
         return record, written
+
+    def _notify(self, record: dict, written: bool) -> None:
+        """A run that needs a person, could not go on or was interrupted tells the places robot.yaml lists; a
+        failure to tell is said and logged, and never changes the exit status."""
+        told, event = self.settings.notify, notify.event_of(record["exit_code"], bool(record.get("picked_up")))
+        if not told.on or event is None or event not in told.when:
+            return
+        title, body = notify.summary(record, self.options.practice or self.settings.practice_name or "the practice",
+                                     (self.run_dir / "report.html").resolve() if written else None, record["exit_code"])
+        if problems := notify.send(told, title, body, self.redactor):
+            for problem in problems:
+                self.audit.log.warning("notification not sent", problem=problem)
+                self.audit.say(f"warning: {problem}")
+        else:
+            self.audit.log.info("notified", kind=event, places=list(told.labels))
+            self.audit.say(f"Told {plural(len(told.urls), 'place')} ({event}): {', '.join(told.labels)}")
 
     def _unsaved(self, record: dict) -> None:
         """The record, and the handoff where its last state did not reach the disk, in the state folder."""
@@ -369,8 +390,15 @@ class _Run:
                 "run's: hand out the new ones")
         if self.waiting is not None:
             say(f"{plural(len(self.waiting), 'provider')} with passwords to hand out: python -m robot handoff"
-                + (" --sandbox" if self.sandbox else "") + ("" if self.options.out == Path("runs") else f" --out {self.options.out}")
+                + (" --sandbox" if self.sandbox else "") + self._where_flag()
                 + f" (the ledger: {self.ledger.path.resolve()})")
+
+
+    def _where_flag(self) -> str:
+        """How the handoff command names this run's ledger: --practice DIR, --out DIR, or nothing for runs/."""
+        if self.options.practice_folder is not None:
+            return f" --practice {self.options.practice_folder}"
+        return "" if self.options.out == Path("runs") else f" --out {self.options.out}"
 
 
 def robot_version() -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +18,14 @@ from pages.locators import DEFAULTS, Selectors
 from robot.errors import ConfigError
 from robot.model import SCREENSHOT_MODES, AcknowledgedConflict, ProviderSettings
 from robot.history import Retention
+from robot.notify import KEYS as NOTIFY_KEYS, Notify, from_config as notify_from_config
 from robot.origins import origin, plain_http
 from robot.otp import OneTimeCodes, codes_from
 from robot.login_pages import DEFAULT_ANSWERS, answers_from_config
 from robot.passwords import FORMULA_START, PasswordPolicy, meets
 from robot.rules import is_valid_email, npi_problem
 from robot.yamlfile import boolean as _bool, check_keys as _check_keys, mapping as _mapping, read_yaml as _read_yaml
-from robot.yamlfile import key_lines, text as _str, whole_number as _int
+from robot.yamlfile import day as _date, key_lines, text as _str, whole_number as _int
 
 ENV_VARS = ("MAXMD_URL", "MAXMD_USERNAME", "MAXMD_PASSWORD", "PORTAL_URL", "PORTAL_USERNAME", "PORTAL_PASSWORD")
 # The environment variables that hold a secret whatever their value: never passed on to the browser.
@@ -39,6 +39,7 @@ _ROBOT_KEYS = {
     "run": {"timeout_seconds", "retries", "viewport_width", "viewport_height", "ignore_tls_errors", "after_login"},
     "retention": {"changed_days", "unchanged_days"},
     "handoff": {"forget_given_after_days"},
+    "notify": NOTIFY_KEYS,
 }
 _PROVIDER_KEYS = {
     "npi", "direct_address", "exclude", "display_name", "first_name", "last_name", "email",
@@ -103,6 +104,7 @@ class Settings:
     screenshots: str = "evidence"  # which pictures a run keeps (robot.model.SCREENSHOT_MODES)
     warnings: tuple[str, ...] = ()  # said once as a run starts (a plain http:// site that robot.yaml allows)
     after_login: tuple[str, ...] = DEFAULT_ANSWERS  # the answers a page between a login and its first screen may get
+    notify: Notify = Notify()  # where a run that needs a person is told of (robot.notify); off by default
 
     @property
     def sandbox(self) -> bool:
@@ -110,8 +112,8 @@ class Settings:
 
     @property
     def secret_variables(self) -> frozenset[str]:
-        """The variables providers.yaml names for providers' own passwords (``password_env``)."""
-        return frozenset(v for p in self.providers.values() for v in (p.password_env, p.direct_password_env) if v)
+        """The variables providers.yaml names for providers' own passwords (``password_env``), and notify.urls' secrets'."""
+        return frozenset({v for p in self.providers.values() for v in (p.password_env, p.direct_password_env) if v} | self.notify.variables)
 
     def secrets(self) -> list[str]:
         """Every secret the settings hold, for the redactor."""
@@ -119,7 +121,7 @@ class Settings:
         out += [f for s in (self.maxmd, self.portal) if s for f in s.secrets()]
         for portal_pw, direct_pw in self.provider_passwords.values():
             out += [p for p in (portal_pw, direct_pw) if p]
-        return out
+        return out + list(self.notify.secrets)
 
 
 def forget_given_after_days(config_path: Path) -> int:
@@ -223,14 +225,13 @@ def load(
         ignore_tls_errors=_bool(run.get("ignore_tls_errors", False), f"{where}: run.ignore_tls_errors"),
         timeout_ms=_int(run.get("timeout_seconds", 15), f"{where}: run.timeout_seconds", 1, 600) * 1000,
         retries=_int(run.get("retries", 2), f"{where}: run.retries", 0, 10),
-        viewport=(
-            _int(run.get("viewport_width", 1280), f"{where}: run.viewport_width", 320, 7680),
-            _int(run.get("viewport_height", 800), f"{where}: run.viewport_height", 240, 4320),
-        ),
+        viewport=(_int(run.get("viewport_width", 1280), f"{where}: run.viewport_width", 320, 7680),
+                  _int(run.get("viewport_height", 800), f"{where}: run.viewport_height", 240, 4320)),
         dotenv=dotenv_path,
         screenshots=screenshots,
         warnings=tuple(warnings),
         after_login=answers_from_config(run.get("after_login"), f"{where}: run.after_login"),
+        notify=notify_from_config(sections["notify"], env, where),
     )
 
 
@@ -423,16 +424,6 @@ def _acknowledged_conflict(value: Any, where: str) -> AcknowledgedConflict | Non
         raise ConfigError(f"{where}: maxmd_address and account_address are the same address, which is no conflict")
     return AcknowledgedConflict(maxmd, account, _str(raw["reason"], f"{where}.reason"),
                                 _date(raw.get("look_again"), f"{where}.look_again"))
-
-
-def _date(value: Any, where: str) -> date | None:
-    """A day written YYYY-MM-DD (YAML reads it as a date; quoted, as text)."""
-    if value is None or isinstance(value, date) and not hasattr(value, "hour"):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ConfigError(f"{where}: expected a day as YYYY-MM-DD (2027-03-31), found {value!r}") from None
 
 
 def load_selectors(path: Path) -> dict[str, str]:

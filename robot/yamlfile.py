@@ -6,6 +6,7 @@ Every problem is a ConfigError of one line naming the file, the key and, where Y
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -105,3 +106,13 @@ def key_lines(path: Path) -> dict[str, int]:
     if not isinstance(node, yaml.MappingNode):
         return {}
     return {k.value: k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
+
+
+def day(value: Any, where: str) -> date | None:
+    """A day written YYYY-MM-DD (YAML reads it as a date; quoted, as text)."""
+    if value is None or isinstance(value, date) and not hasattr(value, "hour"):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ConfigError(f"{where}: expected a day as YYYY-MM-DD (2027-03-31), found {value!r}") from None
