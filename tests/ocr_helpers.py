@@ -14,6 +14,7 @@ cannot pass without reading the pictures.
 from __future__ import annotations
 
 import argparse
+import functools
 import io
 import os
 import re
@@ -34,6 +35,9 @@ PSM_BLOCK = 6  # "a single uniform block of text": a line of a list, a green box
 # picture of the four renderings (about 300): 3x grayscale as a block read every whole address but one (a legacy
 # table row, read 2x black on white); sparse text (--psm 11) missed a quarter of them, 2x grayscale a fifth.
 READINGS: tuple[tuple[int, int | None, int], ...] = ((3, None, PSM_BLOCK), (2, 128, PSM_BLOCK))
+PSM_SPARSE = 11  # "sparse text, in no particular order": a form's labels beside dark (masked) boxes
+# A form's labels: the legacy table's grey labels beside masked boxes are read only as sparse text.
+LABEL_READINGS: tuple[tuple[int, int | None, int], ...] = ((3, None, PSM_SPARSE), *READINGS)
 
 # Tesseract's usual confusions in these fonts, read back to what an address can hold. Every one maps a
 # character to another that is not in the alphabet of an address's *tail* (".com", a domain), and none of
@@ -71,7 +75,19 @@ def prepared(picture: Image.Image | Path, scale: int = 3, threshold: int | None 
 
 
 def read_text(picture: Image.Image | Path, reading: tuple[int, int | None, int] = READINGS[0]) -> str:
-    """What Tesseract reads in a picture prepared as ``reading`` says (scale, threshold, --psm), as it reads it."""
+    """What Tesseract reads in a picture prepared as ``reading`` says (scale, threshold, --psm), as it reads it
+    (a file read once per reading: several tests look at the same picture)."""
+    if isinstance(picture, Path):
+        return _read_file(str(picture), picture.stat().st_mtime_ns, reading)
+    return _read(picture, reading)
+
+
+@functools.cache
+def _read_file(path: str, _mtime_ns: int, reading: tuple[int, int | None, int]) -> str:
+    return _read(Path(path), reading)
+
+
+def _read(picture: Image.Image | Path, reading: tuple[int, int | None, int]) -> str:
     command = require_tesseract()
     scale, threshold, psm = reading
     data = io.BytesIO()
@@ -95,14 +111,15 @@ def shows(text: str, value: str) -> bool:
     return squeezed(value) in squeezed(text)
 
 
-def reads_whole(picture: Path, value: str) -> tuple[bool, list[str]]:
-    """Whether ``picture`` shows the whole ``value`` in one of its ``READINGS``; and the text of each reading made.
+def reads_whole(picture: Path, value: str, readings: tuple[tuple[int, int | None, int], ...] = READINGS,
+                ) -> tuple[bool, list[str]]:
+    """Whether ``picture`` shows the whole ``value`` in one of its ``readings``; and the text of each reading made.
 
     Reading it more ways can only find what is drawn: a reading holds the value only where every character of
     it was read, in order, so a box that shows part of it never passes, however often it is read.
     """
     texts = []
-    for reading in READINGS:
+    for reading in readings:
         texts.append(read_text(picture, reading))
         if shows(texts[-1], value):
             return True, texts
