@@ -1,13 +1,14 @@
 # Two commands on a fresh Debian machine with python3: `make demo` and `make test`.
 # Both create .venv in the repo root, install the package with its test extra, make sure a Chromium
-# exists (Playwright's download first, Debian's chromium package where that cannot be reached).
+# exists (Playwright's download first, Debian's chromium package where that cannot be reached);
+# `make test` also makes sure Tesseract exists (Debian's tesseract-ocr), to read the run's pictures.
 
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast bench bench-renderings bench-every-step setup browser sandbox screenshots clean
+.PHONY: demo test test-fast bench bench-renderings bench-every-step setup browser ocr sandbox screenshots clean
 
 # The sandbox practice holds a provider in conflict on purpose, so the demo's run exits 1 (a provider
 # needs a person); only 2 (the run could not start) fails `make demo`.
@@ -18,7 +19,7 @@ demo: setup
 # wait on browsers and subprocesses, so 3 workers keep 2 cores busy. --dist loadgroup keeps the tests that share
 # a fixture (a seeded run, a module's server) and the ones marked `alone` together (tests/conftest.py).
 TEST_WORKERS ?= 3
-test: setup
+test: setup ocr
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 # The unit tests alone, in one process: no browser, seconds.
@@ -60,6 +61,11 @@ $(STAMP): pyproject.toml | $(PY)
 
 browser: $(STAMP)
 	$(PY) -m robot.browser --ensure
+
+# The tests read the run's pictures with Tesseract (tests/e2e/test_pictures_ocr.py): Debian's tesseract-ocr,
+# through apt-get as root or sudo, as Chromium is. A test-only need: `make demo` does not install it.
+ocr: $(STAMP)
+	$(PY) tests/ocr_helpers.py --ensure
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache

@@ -17,6 +17,8 @@ robot learns nothing from it that the real sites would not show (visible words o
 
     Sandbox(odd_data=True).odd_npis  # six extra ready providers with hostile/odd names and addresses
     add_ready_provider(sb.state, "Jane", "Okafor" * 2000)  # one more ready provider, any name; its NPI
+    Sandbox(long_address=True).long_address_npi  # one more ready provider, its Direct address 60 characters
+    Sandbox(narrow_inputs=True)  # the account page's text boxes size="20": every Direct address wider than its box
 
 The spa skin (``fixtures/html/spa/``, libraries vendored in ``fixtures/vendor/``):
 
@@ -50,7 +52,7 @@ The spa skin (``fixtures/html/spa/``, libraries vendored in ``fixtures/vendor/``
 
 from __future__ import annotations
 
-from robot.sandbox._common import EXPIRED_MESSAGE, SKINS, Faults
+from robot.sandbox._common import EXPIRED_MESSAGE, NARROW_INPUT_SIZE, SKINS, Faults
 from robot.sandbox._gates import GATES, SANDBOX_TOTP_SECRET, SKIN_GATES
 from robot.sandbox._maxmd import INVALID_LOGIN as MAXMD_INVALID_LOGIN
 from robot.sandbox._portal import (
@@ -64,6 +66,8 @@ from robot.sandbox._spa import SPA_PAGE_SIZE
 from robot.sandbox._server import DEMO_MAXMD_CREDENTIALS, DEMO_PORTAL_CREDENTIALS, Sandbox
 from robot.sandbox._state import (
     LEGACY_EXTRA_PROVIDERS,
+    LONG_ADDRESS_LENGTH,
+    LONG_ADDRESS_PROVIDER,
     MODERN_EXTRA_PROVIDERS,
     ODD_PROVIDERS,
     SEEDED_NPIS,
@@ -73,6 +77,7 @@ from robot.sandbox._state import (
     PortalAccount,
     Practice,
     SandboxState,
+    add_long_address_provider,
     add_ready_provider,
     npi_is_valid,
 )
@@ -84,9 +89,12 @@ __all__ = [
     "GATES",
     "LEGACY_EXTRA_PROVIDERS",
     "LEGACY_PAGE_SIZE",
+    "LONG_ADDRESS_LENGTH",
+    "LONG_ADDRESS_PROVIDER",
     "MAXMD_INVALID_LOGIN",
     "MODERN_EXTRA_PROVIDERS",
     "MODERN_PAGE_SIZE",
+    "NARROW_INPUT_SIZE",
     "ODD_PROVIDERS",
     "PORTAL_INVALID_LOGIN",
     "REFUSED_MESSAGE",
@@ -104,6 +112,7 @@ __all__ = [
     "Practice",
     "Sandbox",
     "SandboxState",
+    "add_long_address_provider",
     "add_ready_provider",
     "npi_is_valid",
 ]

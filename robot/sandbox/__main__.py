@@ -25,6 +25,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--odd-data", action="store_true",
                         help="add six ready providers with hostile or odd data (quotes, <script>, accents, "
                              "a 200-character name, an upper-case Direct address, extra whitespace)")
+    parser.add_argument("--long-address", action="store_true",
+                        help="add a ready provider whose Direct address is 60 characters long")
+    parser.add_argument("--narrow-inputs", action="store_true",
+                        help="draw the portal account page's text boxes 20 characters wide (size=20), narrower than "
+                             "every Direct address")
     parser.add_argument("--sandbox-skin", choices=SKINS, default="default",
                         help="how both sites look: default; legacy (table layouts, unlabelled inputs, "
                              "hover menu, paged search grid, alert() after Save); or modern (Bootstrap, Select2, "
@@ -95,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
         seed=args.seed,
         odd_data=args.odd_data,
         skin=args.sandbox_skin,
+        long_address=args.long_address,
+        narrow_inputs=args.narrow_inputs,
     )
     try:
         sandbox.start()
@@ -112,6 +119,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  Authenticator secret (both):   {sandbox.totp_secret}  (MAXMD_TOTP_SECRET, PORTAL_TOTP_SECRET)")
     if sandbox.odd_npis:
         print(f"  Odd-data providers (NPIs):     {', '.join(sandbox.odd_npis)}")
+    if sandbox.long_address_npi:
+        print(f"  60-character Direct address:   {sandbox.long_address_npi}")
+    if sandbox.faults.narrow_inputs:
+        print("  Account page text boxes:       20 characters wide (--narrow-inputs)")
     print("  For the robot: MAXMD_URL, MAXMD_USERNAME, MAXMD_PASSWORD, PORTAL_URL, PORTAL_USERNAME, PORTAL_PASSWORD,"
           " and the secret above", flush=True)
     try:

@@ -8,6 +8,7 @@ which is also what lets a session end after N requests (the session-expiry fault
 from __future__ import annotations
 
 import random
+import re
 import secrets
 import threading
 import time
@@ -49,6 +50,9 @@ class Faults:
     save_5xx: set[str] = field(default_factory=set)  # usernames whose Save is applied but answered 500
     # Every page shows its password fields as text, in magenta: a test finds any unmasked secret by colour.
     secrets_as_text: bool = False
+    # The portal's account page draws its text boxes NARROW_INPUT_SIZE characters wide (``size``), whatever its
+    # style sheet says: every Direct address is longer than its box, as on a portal laid out for short names.
+    narrow_inputs: bool = False
     # Called with the username when a Save arrives, before it is applied: a test holds a Save in flight there.
     before_save: Callable[[str], None] | None = field(default=None, repr=False)
     # What a login must pass after its password, per site ("maxmd", "portal"), in order (robot.sandbox._gates:
@@ -65,6 +69,27 @@ SECRET_TEXT_COLOR = "#ff00ff"  # Faults.secrets_as_text: a colour no rendering u
 # skin's <sl-input type="password">): they carry the colour into the input inside the component's shadow root.
 SECRET_TEXT_STYLE = (f"color:{SECRET_TEXT_COLOR};--sl-input-color:{SECRET_TEXT_COLOR};"
                      f"--sl-input-color-hover:{SECRET_TEXT_COLOR};--sl-input-color-focus:{SECRET_TEXT_COLOR}")
+
+# Faults.narrow_inputs: the account page's text boxes (by their form field names, the same on every rendering)
+# get size="20" and a style that lets the size count (the renderings' own sheets stretch them to their column).
+NARROW_INPUT_SIZE = 20
+NARROW_INPUT_FIELDS: tuple[str, ...] = ("display_name", "first_name", "last_name", "email", "direct_address")
+NARROW_INPUT_STYLE = "width:auto !important;max-width:none;align-self:start;justify-self:start;flex:none"
+_INPUT_TAG = re.compile(r"<input\b[^>]*>")
+_NARROWED_INPUT = re.compile(r'(?=.*\btype="(?:text|email)")(?=.*\bname="(?:' + "|".join(NARROW_INPUT_FIELDS) + r')")', re.S)
+
+
+def narrowed(html: str) -> str:
+    """The account page's text boxes drawn NARROW_INPUT_SIZE characters wide (Faults.narrow_inputs); a size
+    of their own (the legacy skin's 40) gives way."""
+    def narrow(tag: re.Match[str]) -> str:
+        if not _NARROWED_INPUT.match(tag.group(0)):
+            return tag.group(0)
+        rest = re.sub(r'\s+size="[^"]*"', "", tag.group(0)[len("<input"):])
+        return f'<input size="{NARROW_INPUT_SIZE}" style="{NARROW_INPUT_STYLE}"{rest}'
+
+    return _INPUT_TAG.sub(narrow, html)
+
 
 RequestRecord = tuple[str, str, str, int]  # (site, method, path, status)
 
@@ -249,6 +274,13 @@ def install_common(app: Flask, runtime: Runtime, site: str, cookie_name: str, st
             html = response.get_data(as_text=True)
             style = SECRET_TEXT_STYLE if skin == "spa" else f"color:{SECRET_TEXT_COLOR}"
             response.set_data(html.replace('type="password"', f'type="text" style="{style}"'))
+        return response
+
+    @app.after_request
+    def _narrow_inputs(response: Response) -> Response:
+        # The spa skin's boxes are in its frame's Vue templates, served in the same HTML: rewritten there.
+        if site == "portal" and runtime.faults.narrow_inputs and response.mimetype == "text/html":
+            response.set_data(narrowed(response.get_data(as_text=True)))
         return response
 
     @app.before_request

@@ -18,6 +18,7 @@ from robot.sandbox._state import (
     SPA_EXTRA_PROVIDERS,
     SandboxState,
     add_legacy_providers,
+    add_long_address_provider,
     add_odd_providers,
     generated_state,
     seeded_state,
@@ -53,6 +54,12 @@ class Sandbox:
     name, NPI and address in the workflows page's HTML. Each has a MaxMD workflow Complete and a fresh
     Clinician account named by its NPI; they are ``robot.sandbox.ODD_PROVIDERS``, their NPIs, in that
     order, ``odd_npis`` (empty when off).
+
+    ``long_address=True`` adds (to either) one more ready provider whose Direct address is exactly 60
+    characters (``LONG_ADDRESS_LENGTH``; ``LONG_ADDRESS_PROVIDER``), its NPI ``long_address_npi`` (None when off).
+
+    ``narrow_inputs=True`` (``Faults.narrow_inputs``, live) draws the portal account page's text boxes 20
+    characters wide (``size="20"``) on every rendering, so every Direct address is wider than its box.
 
     ``skin`` picks how both sites look, with the same state, routes and form field names:
 
@@ -94,6 +101,8 @@ class Sandbox:
         seed: int = 0,
         odd_data: bool = False,
         skin: str = "default",
+        long_address: bool = False,
+        narrow_inputs: bool = False,
     ) -> None:
         if skin not in SKINS:
             raise ValueError(f"skin must be one of {', '.join(SKINS)}, not {skin!r}")
@@ -105,6 +114,8 @@ class Sandbox:
         if self.faults.cookie_banner is None:
             self.faults.cookie_banner = set(SKIN_COOKIE_BANNERS.get(skin, ()))
         self.faults.totp_secret = self.faults.totp_secret or SANDBOX_TOTP_SECRET
+        if narrow_inputs:
+            self.faults.narrow_inputs = True
         self.maxmd_username, self.maxmd_password = maxmd_credentials or (
             f"admin.{secrets.token_hex(4)}@brightsideeye.com", _random_password())
         self.portal_username, self.portal_password = portal_credentials or (
@@ -121,6 +132,7 @@ class Sandbox:
             add_legacy_providers(self.state, SPA_EXTRA_PROVIDERS) if skin == "spa" and providers is None else [])
         self.odd_data = odd_data
         self.odd_npis: list[str] = add_odd_providers(self.state) if odd_data else []
+        self.long_address_npi: str | None = add_long_address_provider(self.state) if long_address else None
         self._runtime = Runtime(self.state, self.faults)
         # Built up front so tests can use Flask's test client without starting any server.
         self.maxmd_app: Flask = create_maxmd_app(self._runtime, self.maxmd_username, self.maxmd_password, skin)

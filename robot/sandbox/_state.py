@@ -456,3 +456,26 @@ def add_ready_provider(state: SandboxState, first_name: str, last_name: str, cre
         state.maxmd_entries.append(MaxmdEntry(first_name, last_name, credential, npi, "Complete", address))
         state.accounts[npi] = _clinician(npi, first_name, last_name)
         return npi
+
+
+# --- a long Direct address ------------------------------------------------------------------------
+
+# ``Sandbox(long_address=True)``: one more ready provider whose Direct address is exactly LONG_ADDRESS_LENGTH
+# characters in the practice's domain (35 + "@" + "direct.brightsideeye.com"), MaxMD's first.last form with a
+# double-barrelled last name: longer than a portal's box is wide, as real addresses are.
+LONG_ADDRESS_LENGTH = 60
+LONG_ADDRESS_PROVIDER = ("Christopher", "Konstantinopoulou-Reyes", "OD")
+LONG_ADDRESS_LOCAL_PART = "christopher.konstantinopoulou-reyes"
+
+
+def add_long_address_provider(state: SandboxState) -> str:
+    """Append the ready provider of ``LONG_ADDRESS_PROVIDER`` (``add_ready_provider``); return its NPI.
+
+    Its address is ``LONG_ADDRESS_LOCAL_PART`` in the practice's domain: LONG_ADDRESS_LENGTH characters in
+    the default one (a ValueError in a domain where it would not be, so no test reads a shorter one unawares).
+    """
+    address = f"{LONG_ADDRESS_LOCAL_PART}@{state.practice.direct_domain}"
+    if len(address) != LONG_ADDRESS_LENGTH:
+        raise ValueError(f"{address} is {len(address)} characters, not {LONG_ADDRESS_LENGTH}")
+    first, last, credential = LONG_ADDRESS_PROVIDER
+    return add_ready_provider(state, first, last, credential, local_part=LONG_ADDRESS_LOCAL_PART)
