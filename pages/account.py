@@ -110,6 +110,11 @@ class UserAccountPage(Screen):
         where = self.here()
         return bool(self._sel("portal.account.section", where).count()) and bool(where.evaluate(script("shows_username"), username))
 
+    def known_as_account_of(self, username: str) -> bool:
+        """True where the learned landmarks already show this page as ``username``'s account (one call, no wait);
+        False where they do not, or cannot tell yet: then ``shows_username`` waits for the page to say."""
+        return self.landmarks is not None and bool(self.landmarks.is_account_of(self.page, username))
+
     def wait_for_account_information_or_login(self) -> None:
         with self.watching() as answers:
             self.wait_for(self.key("portal.account.section"), "the account's User Account Information", answers,

@@ -207,8 +207,8 @@ class Audit:
             band = covered or (region.evaluate_all(script("band"), _MARGIN) if region is not None else None)
             if band is not None and also is not None and (grown := _with(band, also, _MARGIN))["clip"]["height"] <= band["clip"]["height"] + _CLOSE:
                 band = grown  # the part close by: one picture for both (farther, it is pictured on its own)
-            clip = band["clip"] if band is not None and band["full"] else None
-            data = self._capture(page, clip, covered=covered is not None)
+            clip = band["clip"] if band is not None else None
+            data = self._capture(page, clip, covered=covered is not None, beyond=bool(band and band["full"]))
             if data is None:
                 frame = {"clip": clip, "full_page": True} if clip is not None else {}
                 data = page.screenshot(mask=self._masks(page), mask_color=MASK_COLOR, animations="disabled", **frame)
@@ -305,9 +305,10 @@ class Audit:
         return self._capture(page, clip, covered=covered) or page.screenshot(
             clip=clip, full_page=True, scale="css", mask=self._masks(page), mask_color=MASK_COLOR, animations="disabled")
 
-    def _capture(self, page: Page, clip: dict | None = None, *, covered: bool = False) -> bytes | None:
-        """Chromium's capture of the viewport, or of ``clip`` (a band taller than the window), secret
-        fields covered unless ``covered`` says they already are; None when it is not available."""
+    def _capture(self, page: Page, clip: dict | None = None, *, covered: bool = False, beyond: bool = True) -> bytes | None:
+        """Chromium's capture of the viewport, or of ``clip`` (page coordinates: within the window, or ``beyond``
+        it, a band taller than the window), secret fields covered unless ``covered`` says they already are; None
+        when it is not available."""
         if not self._cdp:
             return None
         try:
@@ -321,7 +322,7 @@ class Audit:
             self._cover(page)
         params: dict = {"format": "png", "optimizeForSpeed": True}
         if clip is not None:
-            params.update(clip={**clip, "scale": 1}, captureBeyondViewport=True)
+            params.update(clip={**clip, "scale": 1}, captureBeyondViewport=beyond)
         try:
             data = session.send("Page.captureScreenshot", params)["data"]
         except PlaywrightError:

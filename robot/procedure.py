@@ -420,10 +420,10 @@ class Procedure:
         self.save_clicked.discard(npi)
 
     @staticmethod
-    def _open_at(account: UserAccountPage, href: str, username: str, *, only_read: bool = False) -> bool:
-        """Open an account at its address: True if it is that user's (``only_read``: looked at as the read-back looks), a login form an ended session."""
+    def _open_at(account: UserAccountPage, href: str, username: str) -> bool:
+        """Open an account at its address: True if it is that user's (looked at as it is, then waited for), a login form an ended session."""
         account.open(href)
-        if (only_read and account.is_account_of(username)) or account.shows_username(username):
+        if account.known_as_account_of(username) or account.shows_username(username):
             return True
         if account.on_login_page():
             raise SessionExpired("portal")
@@ -431,7 +431,7 @@ class Procedure:
 
     def _reopen(self, page: Page, c: Candidate, account: UserAccountPage, shots: list[Picture]) -> None:
         """Open the account again from the server (after a Save answered in place)."""
-        if (href := self.shared.links.get(c.npi)) and self._open_at(account, href, c.npi, only_read=True):
+        if (href := self.shared.links.get(c.npi)) and self._open_at(account, href, c.npi):
             return
         if not self.search_clinicians(page, c.npi, shots).open_account(c.npi):
             raise StepFailed(VERIFY, "the account could not be opened again after Save", provider=c.who,

@@ -99,7 +99,7 @@ class Settings:
     ignore_tls_errors: bool = False
     timeout_ms: int = 15_000
     retries: int = 2
-    viewport: tuple[int, int] = (1280, 800)
+    viewport: tuple[int, int] = (1280, 1150)
     dotenv: Path | None = None  # the .env that was read, if any (named when no site is configured)
     screenshots: str = "evidence"  # which pictures a run keeps (robot.model.SCREENSHOT_MODES)
     warnings: tuple[str, ...] = ()  # said once as a run starts (a plain http:// site that robot.yaml allows)
@@ -226,7 +226,7 @@ def load(
         timeout_ms=_int(run.get("timeout_seconds", 15), f"{where}: run.timeout_seconds", 1, 600) * 1000,
         retries=_int(run.get("retries", 2), f"{where}: run.retries", 0, 10),
         viewport=(_int(run.get("viewport_width", 1280), f"{where}: run.viewport_width", 320, 7680),
-                  _int(run.get("viewport_height", 800), f"{where}: run.viewport_height", 240, 4320)),
+                  _int(run.get("viewport_height", 1150), f"{where}: run.viewport_height", 240, 4320)),
         dotenv=dotenv_path,
         screenshots=screenshots,
         warnings=tuple(warnings),

@@ -22,17 +22,21 @@
     }
   }
   window.scrollBy(0, -margin - bar);
-  let top = Infinity, bottom = -Infinity;
+  let top = Infinity, bottom = -Infinity, left = Infinity, right = -Infinity;
   for (const e of shown) {
     const r = e.getBoundingClientRect();
     top = Math.min(top, r.top);
     bottom = Math.max(bottom, r.bottom);
+    left = Math.min(left, r.left);
+    right = Math.max(right, r.right);
   }
-  const y = Math.max(0, top - margin - bar), end = bottom + margin, width = document.documentElement.clientWidth;
+  // As wide as what it shows (labels, boxes, a box widened for its value), with a margin: no empty side of the page.
+  const width = document.documentElement.clientWidth, x = Math.max(0, left - 2 * margin), end = bottom + margin;
+  const y = Math.max(0, top - margin - bar);
   if (end - y < 40) return null;
   const [dx, dy] = deep.topOffset();
   return {
     full: end > window.innerHeight,
-    clip: {x: dx, y: y + window.scrollY + dy, width: width, height: end - y},
+    clip: {x: x + window.scrollX + dx, y: y + window.scrollY + dy, width: Math.min(width, right + 2 * margin) - x, height: end - y},
   };
 }

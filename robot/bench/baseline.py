@@ -222,7 +222,7 @@ def run_baseline(
     portal: Site,
     *,
     skin: str = "default",
-    viewport: tuple[int, int] = (1280, 800),
+    viewport: tuple[int, int] = (1280, 1150),
     timeout_ms: int = 15_000,
     playwright_factory: Callable[[], AbstractContextManager[Playwright]] = sync_playwright,
 ) -> BaselineRun:

@@ -73,7 +73,7 @@ def test_empty_robot_yaml_gives_defaults(cfg):
     assert s.direct_domain is None
     assert (s.policy.length, s.policy.upper, s.policy.symbol) == (16, True, True)
     assert s.direct_same_as_portal is True
-    assert (s.timeout_ms, s.retries, s.viewport) == (15_000, 2, (1280, 800))
+    assert (s.timeout_ms, s.retries, s.viewport) == (15_000, 2, (1280, 1150))
     assert s.providers == {} and all(s.selectors.source(k) == "default" for k in s.selectors.keys())
 
 
