@@ -26,6 +26,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from robot.errors import ConfigError
+from robot.handoff import write_private
 
 INDEX_NAME = "index.html"
 RUN_NAME = re.compile(r"^(?P<stamp>\d{8}T\d{6}Z)(?:-(?P<n>[1-9]\d{0,5}))?$")
@@ -301,13 +302,6 @@ def write_index(out: Path) -> Path:
     path = out / INDEX_NAME
     tmp = out / f".{INDEX_NAME}.tmp"
     # Written aside and renamed so a browser never sees half a page; 0600 whatever the umask, like the run folders.
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.fchmod(fd, 0o600)
-        data = html.encode("utf-8")
-        while data:
-            data = data[os.write(fd, data) :]
-    finally:
-        os.close(fd)
+    write_private(tmp, html.encode("utf-8"), sync=False)
     os.replace(tmp, path)
     return path

@@ -21,6 +21,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from robot import ledger
 from robot.errors import ConfigError
+from robot.handoff import write_private
 from robot.history import RunSummary, read_record, run_folders, run_started, summarize
 from robot.lock import _open_lock
 from robot.yamlfile import read_yaml
@@ -228,14 +229,7 @@ def write_index(root: Path) -> Path:
 def _write_private(path: Path, text: str) -> None:
     """Written aside and renamed, 0600: a browser never sees half a page, nobody but the robot's user a line."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
-    try:
-        os.fchmod(fd, 0o600)
-        data = text.encode("utf-8")
-        while data:
-            data = data[os.write(fd, data):]
-    finally:
-        os.close(fd)
+    write_private(tmp, text.encode("utf-8"), sync=False)
     os.replace(tmp, path)
 
 
