@@ -206,6 +206,20 @@ def options_words(options: dict | None) -> str:
     return " ".join(words) or "none"
 
 
+def outcome_words(record: dict) -> str:
+    """The run's exit status in a person's words, with who needs a person where some do (SPEC: 0, 1 or 2)."""
+    code = record.get("exit_code")
+    if code is None:
+        return ""
+    if code == 0:
+        return "exit 0: every provider the robot could act on is configured or was already"
+    if code == 2:
+        return "exit 2: the run could not start, or stopped (see below)"
+    needs = [p for p in record["providers"] if p.get("status") in ("failed", "conflict")]
+    who = ", ".join(f"{p.get('name') or p.get('npi')} ({p['status']})" for p in needs[:5]) + (", ..." if len(needs) > 5 else "")
+    return f"exit {code}: a provider needs a person" + (f": {who}" if who else "")
+
+
 def render(record: dict) -> str:
     """The whole report as one HTML document; screenshots are linked from the run folder beside it."""
     order = {str(s): i for i, s in enumerate(STATUS_ORDER)}
@@ -221,4 +235,5 @@ def render(record: dict) -> str:
         options=options_words(record.get("options")),
         screenshots=(record.get("options") or {}).get("screenshots"),
         administrators=record.get("administrators") or {},
+        outcome=outcome_words(record),
     )

@@ -3,8 +3,8 @@
 // ("clip", the top page's, whatever frame it is in); a band taller than the window is "full", taken from
 // the whole page so none of it is cut off.
 // A bar pinned to the window's top above the band's first element (a fixed or sticky navigation bar, up
-// to a third of the window tall) would cover it there, and is drawn at the top of a clip too: the band
-// starts that much higher.
+// to a third of the window tall) would cover it there: the band is scrolled that much lower, and, where it
+// is taller than the window (drawn anew with the bar at its top), starts that much higher.
 (els, margin) => {
   const shown = els.filter(e => e.getClientRects().length);
   if (!shown.length) return null;
@@ -30,13 +30,16 @@
     left = Math.min(left, r.left);
     right = Math.max(right, r.right);
   }
-  // As wide as what it shows (labels, boxes, a box widened for its value), with a margin: no empty side of the page.
-  const width = document.documentElement.clientWidth, x = Math.max(0, left - 2 * margin), end = bottom + margin;
-  const y = Math.max(0, top - margin - bar);
+  // As wide as what it shows (labels, boxes, a box widened for its value), with a margin: no empty side of the
+  // page. Within the window the bar is left out (the clip starts below it); a band taller than the window is
+  // drawn anew with the bar at its top, so there it is whole: the whole width.
+  const width = document.documentElement.clientWidth, end = bottom + margin, full = end > window.innerHeight;
+  const wide = full && bar > 0, x = wide ? 0 : Math.max(0, left - 2 * margin);
+  const y = Math.max(0, top - margin - (full ? bar : 0));
   if (end - y < 40) return null;
   const [dx, dy] = deep.topOffset();
   return {
-    full: end > window.innerHeight,
-    clip: {x: x + window.scrollX + dx, y: y + window.scrollY + dy, width: Math.min(width, right + 2 * margin) - x, height: end - y},
+    full,
+    clip: {x: x + window.scrollX + dx, y: y + window.scrollY + dy, width: (wide ? width : Math.min(width, right + 2 * margin)) - x, height: end - y},
   };
 }

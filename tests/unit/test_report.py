@@ -305,7 +305,7 @@ def test_before_after_table_lists_every_field_and_marks_the_changed_ones():
         ["Direct Address", "(empty)", "jane@direct.example.com"],
         ["Portal password", "not shown by the portal", "password set, see handoff"],  # never "(empty)": it is always blank
         ["First Name", "Jane", "Jane"],
-        ["Last Name", "Okafor", "not saved"],
+        ["Last Name", "Okafor", "nothing saved"],
     ]
     assert ["changed" in r["attrs"].get("class", "") for r in rows[1:]] == [True, True, True, True, False, False]
 
@@ -434,7 +434,7 @@ def test_a_password_row_before_a_save_reads_not_shown_by_the_portal_even_in_an_o
     page = Page(render(record([described("Jane Okafor, OD", "1234567893", fields=old_rows)])))
     assert [r["cells"] for r in table(page, "changes")["rows"][1:]] == [
         ["Portal password", "not shown by the portal", "password set, see handoff"],
-        ["Direct password", "not shown by the portal", "not saved"]]
+        ["Direct password", "not shown by the portal", "nothing saved"]]
 
 
 def test_a_match_by_name_shows_both_names_in_the_card_and_the_table():
@@ -485,3 +485,13 @@ def test_the_practice_card_says_what_its_pictures_show_and_no_more():
     assert "Logins" not in html and "Clinician search" not in html and "Both sites" not in html
     assert Page(html).figcaptions == [
         "workflow list — MaxMD's provisioning workflows, the whole list · 004-practice-workflow-list.png"]
+
+
+def test_the_report_head_says_the_runs_exit_status_and_who_needs_a_person():
+    from robot.report import outcome_words
+    providers = [{"npi": "1234567893", "name": "Jane Okafor, OD", "status": "configured"},
+                 {"npi": "1540926783", "name": "Aisha Bello, OD", "status": "conflict"}]
+    assert outcome_words({"exit_code": 1, "providers": providers}) == "exit 1: a provider needs a person: Aisha Bello, OD (conflict)"
+    assert outcome_words({"exit_code": 0, "providers": providers[:1]}).startswith("exit 0: every provider")
+    assert outcome_words({"exit_code": 2, "providers": []}).startswith("exit 2: the run could not start")
+    assert outcome_words({"exit_code": None, "providers": []}) == ""  # a run still going, or killed
