@@ -279,7 +279,7 @@ def test_a_save_answered_with_5xx_but_applied_is_recorded_once(sandbox: Sandbox,
     assert [p["kind"] for p in outcome["pictures"]] == ["source", "before", "filled in", "failure", "after"]
     rows = {r["field"]: (r["before"], r["after"]) for r in outcome["fields"]}
     assert rows["Poll Direct Mailbox"] == ("unchecked", "checked")  # before as first found, after as now
-    assert rows["Portal password"] == ("", "password set, see handoff")
+    assert rows["Portal password"] == ("not shown by the portal", "password set, see handoff")
 
 
 @pytest.mark.parametrize("skin", SKINS)
