@@ -13,6 +13,7 @@ from pages.landmarks import Landmarks
 from pages.locators import Selectors
 from pages.account import UserAccountPage
 from robot.audit import MASK_COLOR, Audit, Redactor
+from test_report_and_masks import _pixels, shot_and_origin
 
 pytestmark = pytest.mark.e2e
 
@@ -78,11 +79,7 @@ def test_a_page_without_the_section_is_asked_of_the_locators(page: Page) -> None
     assert marks.is_account_of(page, "1234567893") is None
 
 
-def _pixels(path: Path, box: dict) -> set[tuple[int, int, int]]:
-    image = Image.open(path).convert("RGB")
-    x0, y0 = int(box["x"]) + 2, int(box["y"]) + 2
-    x1, y1 = int(box["x"] + box["width"]) - 2, int(box["y"] + box["height"]) - 2
-    return {image.getpixel((x, y)) for x in range(x0, x1, 3) for y in range(y0, y1, 2)}
+MASK = tuple(int(MASK_COLOR[i : i + 2], 16) for i in (1, 3, 5))
 
 
 def test_a_picture_by_landmarks_masks_every_secret_whatever_its_type(page: Page, tmp_path: Path) -> None:
@@ -91,18 +88,16 @@ def test_a_picture_by_landmarks_masks_every_secret_whatever_its_type(page: Page,
                     above='<div style="height: 900px">Above the fold</div>',
                     extra='<label for=x>Old Password</label> <input id=x type=password value="hunter2">')
     audit = Audit(tmp_path / "run", Selectors(), Redactor())
-    shot = tmp_path / "run" / audit.shot(page, "1234567893", "landmarks", region=shown.account_information(), landmarks=marks)
+    shot, origin = shot_and_origin(page, audit, tmp_path / "shot.png", region=shown.account_information(), landmarks=marks)
     audit.close()
     assert page.evaluate("document.querySelectorAll('[data-robot-mask]').length") >= 5  # covered by the one call
-    assert Image.open(shot).height == page.viewport_size["height"]
-    mask = tuple(int(MASK_COLOR[i : i + 2], 16) for i in (1, 3, 5))
-    height = page.viewport_size["height"]
-    in_view = [label for label in ("Change Password", "Confirm New Password", "Change Direct Password", "Confirm Direct Password",
-                                   "Old Password") if 0 <= page.get_by_label(label).bounding_box()["y"] < height - 30]
-    assert {"Change Password", "Change Direct Password", "Old Password"} <= set(in_view)
-    for label in in_view:
-        assert _pixels(shot, page.get_by_label(label).bounding_box()) == {mask}, label
-    assert len(_pixels(shot, page.get_by_label("Direct Address").bounding_box())) > 1  # readable
+    picture = Image.open(shot)
+    # The band holds every field the seed names, the Direct password boxes included, each secret masked.
+    for label in ("Change Password", "Confirm New Password", "Change Direct Password", "Confirm Direct Password"):
+        box = page.get_by_label(label).bounding_box()
+        assert box["y"] - origin[1] + box["height"] <= picture.height, f"{label} is in the picture"
+        assert _pixels(shot, box, origin) == {MASK}, label
+    assert len(_pixels(shot, page.get_by_label("Direct Address").bounding_box(), origin)) > 1  # readable
 
 
 def test_a_secret_that_comes_only_after_learning_is_masked_whatever_its_type(page: Page, tmp_path: Path) -> None:
@@ -112,11 +107,10 @@ def test_a_secret_that_comes_only_after_learning_is_masked_whatever_its_type(pag
     shown = account(page, direct="jane@direct.example.com", direct_pw="Direct-Secret-7?",
                     above='<div style="height: 900px">Above the fold</div>')
     audit = Audit(tmp_path / "run", Selectors(), Redactor())
-    shot = tmp_path / "run" / audit.shot(page, "1234567893", "late secret", region=shown.account_information(), landmarks=marks)
+    shot, origin = shot_and_origin(page, audit, tmp_path / "shot.png", region=shown.account_information(), landmarks=marks)
     audit.close()
-    mask = tuple(int(MASK_COLOR[i : i + 2], 16) for i in (1, 3, 5))
-    assert _pixels(shot, page.get_by_label("Change Direct Password").bounding_box()) == {mask}
-    assert len(_pixels(shot, page.get_by_label("Direct Address").bounding_box())) > 1
+    assert _pixels(shot, page.get_by_label("Change Direct Password").bounding_box(), origin) == {MASK}
+    assert len(_pixels(shot, page.get_by_label("Direct Address").bounding_box(), origin)) > 1
 
 
 def test_controls_without_words_of_their_own_are_not_learned(page: Page) -> None:
