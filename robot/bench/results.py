@@ -19,12 +19,12 @@ MB = 1024 * 1024
 TARGET_N = 200  # the size the targets are judged at
 LINEAR_BASE_N = 50  # cost linear in N: s/provider at TARGET_N within LINEAR_TOLERANCE of this size's
 MAX_S_PER_PROVIDER = 1.0
-MAX_RATIO = 1.8  # with the evidence pictures (screenshots: evidence)
-# The modern rendering's Save is answered in place, so the account is opened again to be read back.
-MAX_RATIO_BY_SKIN = {"modern": 1.9}
+MAX_S_BY_SKIN = {"default": 0.8}  # issue 23: the default rendering at most 0.8 s a provider
+MAX_RATIO = 1.5  # with the evidence pictures (screenshots: evidence), on every rendering (issue 23)
+MAX_RATIO_BY_SKIN: dict[str, float] = {}
 LINEAR_TOLERANCE = 0.15
 MAX_PEAK_MB = 600.0
-MAX_SHOT_KB_PER_PROVIDER = 400.0
+MAX_SHOT_KB_PER_PROVIDER = 300.0
 
 SAMPLE_INTERVAL_S = 0.25  # how often peak memory is sampled
 
@@ -272,11 +272,12 @@ def evaluate_targets(rows: Sequence[Row], skin: str = DEFAULT_SKIN) -> list[Targ
     at, why = _row(rows, TARGET_N)
     one = "1 worker" if skin == DEFAULT_SKIN else f"1 worker, {skin} rendering"
 
-    name = f"time: at most {MAX_S_PER_PROVIDER:.1f} s per provider at N={TARGET_N} with the full audit trail ({one})"
+    max_s = MAX_S_BY_SKIN.get(skin, MAX_S_PER_PROVIDER)
+    name = f"time: at most {max_s:.1f} s per provider at N={TARGET_N} with the full audit trail ({one})"
     if at is None:
         out.append(Target(name, NOT_MEASURED, why + "."))
     else:
-        out.append(Target(name, _judge(at.s_per_provider <= MAX_S_PER_PROVIDER),
+        out.append(Target(name, _judge(at.s_per_provider <= max_s),
                           f"{at.s_per_provider:.3f} s/provider."))
 
     max_ratio = MAX_RATIO_BY_SKIN.get(skin, MAX_RATIO)

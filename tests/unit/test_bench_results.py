@@ -49,11 +49,11 @@ def by_name(targets: list[results.Target], word: str) -> results.Target:
 # --- targets ----------------------------------------------------------------------------------------
 
 def test_every_target_met() -> None:
-    targets = evaluate_targets([row(10, 0.9), row(50, 0.85), row(200, 0.9, base=0.7, peak_mb=550, shot_kb=140)])
+    targets = evaluate_targets([row(10, 0.8), row(50, 0.72), row(200, 0.75, base=0.6, peak_mb=550, shot_kb=140)])
     assert [t.status for t in targets] == [MET] * 5
-    assert "0.900 s/provider" in by_name(targets, "time").detail
-    assert "= 1.29" in by_name(targets, "overhead").detail
-    assert "+5.9%" in by_name(targets, "linear").detail
+    assert "0.750 s/provider" in by_name(targets, "time").detail
+    assert "= 1.25" in by_name(targets, "overhead").detail
+    assert "+4.2%" in by_name(targets, "linear").detail
     assert "550 MB" in by_name(targets, "memory").detail
 
 
@@ -96,7 +96,7 @@ def test_a_failed_row_is_not_measured() -> None:
 
 
 def test_targets_per_rendering() -> None:
-    rows = [row(50, 0.9), row(200, 0.9, base=0.7), row(50, 0.9, skin="legacy"), row(200, 2.0, skin="legacy")]
+    rows = [row(50, 0.72), row(200, 0.75, base=0.6), row(50, 0.9, skin="legacy"), row(200, 2.0, skin="legacy")]
     default, legacy = evaluate_targets(rows), evaluate_targets(rows, "legacy")
     # The default rendering's targets keep their words and judge its rows only; another's say which they judge.
     assert by_name(default, "time").name.endswith("with the full audit trail (1 worker)")
