@@ -262,3 +262,20 @@ def mid_word_breaks(html: str) -> list[str]:
     if not {"overflow-wrap: normal", "word-break: keep-all"} <= {d.strip() for d in rules.get(".addr", "").split(";")}:
         bad.append("CSS: .addr does not forbid breaks (overflow-wrap: normal; word-break: keep-all)")
     return bad
+
+
+def no_browser_allowed(monkeypatch, *extra_vars: str) -> None:
+    """A clean environment (no site, no browser setting) and a tripwire on the browser: for input that must be
+    refused before any browser is chosen or run started."""
+    import robot.cli
+    from robot.settings import ENV_VARS
+
+    for var in (*ENV_VARS, "ROBOT_BROWSER_PATH", "ROBOT_BROWSER_WS", *extra_vars):
+        monkeypatch.delenv(var, raising=False)
+
+    def no_browser(*args, **kwargs):
+        import pytest
+        pytest.fail("a browser was chosen or a run started for input that should have been refused")
+
+    monkeypatch.setattr(robot.cli, "choose_browser", no_browser)
+    monkeypatch.setattr(robot.cli, "execute", no_browser)

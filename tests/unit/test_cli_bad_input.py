@@ -8,7 +8,7 @@ import pytest
 
 import robot.cli
 from robot.cli import main
-from robot.settings import ENV_VARS
+from robot_helpers import no_browser_allowed
 
 SECRET = "Mx-secret-1!"
 
@@ -17,14 +17,7 @@ SECRET = "Mx-secret-1!"
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty working folder (no .env, no config), a clean environment, and a tripwire on the browser."""
     monkeypatch.chdir(tmp_path)
-    for var in (*ENV_VARS, "ROBOT_BROWSER_PATH", "ROBOT_BROWSER_WS"):
-        monkeypatch.delenv(var, raising=False)
-
-    def no_browser(*args, **kwargs):
-        pytest.fail("a browser was chosen or a run started for input that should have been refused")
-
-    monkeypatch.setattr(robot.cli, "choose_browser", no_browser)
-    monkeypatch.setattr(robot.cli, "execute", no_browser)
+    no_browser_allowed(monkeypatch)
     return tmp_path
 
 

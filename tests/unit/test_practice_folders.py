@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 from mail_helpers import SMTP_USER, free_port, smtp_server, webhook
+from robot_helpers import no_browser_allowed
 
 import robot.cli
 from robot import practices
 from robot.cli import main
 from robot.run import RunResult
-from robot.settings import ENV_VARS
 
 MAXMD_PASSWORD = "Mx-practice-Secret-1!"
 PORTAL_PASSWORD = "Pt-practice-Secret-2!"
@@ -29,14 +29,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     here.mkdir()
     (here / ".env").write_text("MAXMD_URL=https://wrong.example/login\nMAXMD_PASSWORD=from-the-cwd\n")
     monkeypatch.chdir(here)
-    for var in (*ENV_VARS, "ROBOT_BROWSER_PATH", "ROBOT_BROWSER_WS", "SMTP_PASSWORD"):
-        monkeypatch.delenv(var, raising=False)
-
-    def no_browser(*args, **kwargs):
-        pytest.fail("a browser was chosen or a run started for input that should have been refused")
-
-    monkeypatch.setattr(robot.cli, "choose_browser", no_browser)
-    monkeypatch.setattr(robot.cli, "execute", no_browser)
+    no_browser_allowed(monkeypatch, "SMTP_PASSWORD")
     return tmp_path
 
 
