@@ -16,8 +16,7 @@ import re
 import sys
 import threading
 from pathlib import Path
-from typing import Any, NamedTuple, TextIO
-from urllib.parse import quote, quote_plus
+from typing import NamedTuple, TextIO
 
 import structlog
 from PIL import Image
@@ -30,87 +29,15 @@ from pages.scripts import script
 from robot import stitch
 from robot.errors import CannotWrite
 from robot.handoff import Handoff, HandoffRow, HandoffUnwritable, write_private
+from robot.logfile import LogFile
 from robot.progress import Progress
+from robot.redaction import REDACTED, Redactor  # noqa: F401 - the recorder's public names, as before
 from robot.safetext import shown
 
-REDACTED = "[redacted]"
 MASK_COLOR = "#1f2933"
 _MARGIN = 12  # pixels above and below a band
 _CROP_MARGIN = 6  # pixels around a part cut from a page
-_CLOSE = 240  # pixels a part (the Save's answer) may add to a band to be pictured with it: farther, a picture of its own
-class Redactor:
-    """Knows every secret of the run and scrubs it from any text."""
-
-    def __init__(self) -> None:
-        self._secrets: list[str] = []
-        self._lock = threading.Lock()
-
-    def add(self, *secrets: str | None) -> None:
-        with self._lock:  # workers add while others redact: swap in a new list, never change the one in use
-            new = self._secrets + [s for s in dict.fromkeys(secrets) if s and s not in self._secrets]
-            # Longest first, so a secret that contains another is removed whole.
-            self._secrets = sorted(new, key=len, reverse=True)
-
-    def __call__(self, text: str) -> str:
-        for s in self._secrets:
-            if s in text:
-                text = text.replace(s, REDACTED)
-        return text
-
-    def found_in(self, data: bytes) -> bool:
-        """True when ``data`` holds a secret as typed or as a form post or URL would carry it."""
-        return any(form in data for s in self._secrets for form in _encodings(s))
-
-    def scrub(self, value: Any) -> Any:
-        if isinstance(value, str):
-            return self(value)
-        if isinstance(value, dict):
-            return {k: self.scrub(v) for k, v in value.items()}
-        if isinstance(value, (list, tuple)):
-            return [self.scrub(v) for v in value]
-        return value
-
-    def processor(self, _logger: Any, _method: str, event_dict: dict) -> dict:
-        """structlog processor: the last word on every log line."""
-        return self.scrub(event_dict)
-
-
-def _encodings(secret: str) -> set[bytes]:
-    return {secret.encode(), quote(secret, safe="").encode(), quote_plus(secret).encode()}
-
-
-class _LogFile:
-    """robot.log, one ``os.write`` a line, never raising: a full disk must not end the run from a log call.
-    The first failure is kept (``failure``); the run stops at its next step (``Audit.check_writable``)."""
-
-    def __init__(self, path: Path) -> None:
-        self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW, 0o600)
-        os.fchmod(self._fd, 0o600)
-        self._line: list[str] = []
-        self.failure: OSError | None = None
-
-    def write(self, text: str) -> int:
-        self._line.append(text)
-        if text.endswith("\n"):
-            data, self._line = "".join(self._line).encode("utf-8"), []
-            try:
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(self._fd, view):]
-            except OSError as exc:
-                self.failure = self.failure or exc
-        return len(text)
-
-    def flush(self) -> None:
-        pass
-
-    def close(self) -> None:
-        try:
-            os.close(self._fd)
-        except OSError:
-            pass
-
-
+_CLOSE = 240  # pixels a part (the Save's answer) may add to a band taller than the window to be pictured with it
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "step"
 
@@ -139,7 +66,7 @@ class Audit:
         self._lock = threading.Lock()  # workers share one recorder
         self._cdp = True  # Chromium's own capture, until it proves unavailable
         self._sessions: dict[Page, CDPSession] = {}
-        self._log_file = _LogFile(run_dir / "robot.log")
+        self._log_file = LogFile(run_dir / "robot.log")
         self._failure: OSError | None = None  # the first file of the run folder that could not be written
         self._met: set[str] = set()  # what ``first_time`` has been told of
         self.log = structlog.wrap_logger(
@@ -205,14 +132,15 @@ class Audit:
             if full_page:
                 return Captured(self._whole_page(page), sum(restore.values()))
             band = covered or (region.evaluate_all(script("band"), _MARGIN) if region is not None else None)
-            if band is not None and also is not None and (grown := _with(band, also, _MARGIN))["clip"]["height"] <= band["clip"]["height"] + _CLOSE:
-                band = grown  # the part close by: one picture for both (farther, it is pictured on its own)
+            if band is not None and also is not None:
+                also = self._now(page, also)
+                band = self._holding(page, band, also) or band  # one picture for both, else the part on its own
             clip = band["clip"] if band is not None else None
             data = self._capture(page, clip, covered=covered is not None, beyond=bool(band and band["full"]))
             if data is None:
                 frame = {"clip": clip, "full_page": True} if clip is not None else {}
                 data = page.screenshot(mask=self._masks(page), mask_color=MASK_COLOR, animations="disabled", **frame)
-            return Captured(data, sum(restore.values()), clip)
+            return Captured(data, sum(restore.values()), clip, also)
         except Exception as exc:  # noqa: BLE001 - a missing picture must not end the provider's work
             self.log.warning("screenshot failed", who=who, step=step, error=str(exc))
             return None
@@ -309,15 +237,8 @@ class Audit:
         """Chromium's capture of the viewport, or of ``clip`` (page coordinates: within the window, or ``beyond``
         it, a band taller than the window), secret fields covered unless ``covered`` says they already are; None
         when it is not available."""
-        if not self._cdp:
+        if (session := self._session(page)) is None:
             return None
-        try:
-            session = self._sessions.get(page) or page.context.new_cdp_session(page)
-        except PlaywrightError as exc:  # not Chromium, or a server that does not pass the protocol on
-            self.log.info("chromium capture not available; using page.screenshot", error=str(exc).splitlines()[0])
-            self._cdp = False
-            return None
-        self._sessions[page] = session
         if not covered:
             self._cover(page)
         params: dict = {"format": "png", "optimizeForSpeed": True}
@@ -329,6 +250,59 @@ class Audit:
             self._sessions.pop(page, None)
             return None  # a session gone with its page: page.screenshot will say what is wrong
         return base64.b64decode(data)
+
+    def _session(self, page: Page) -> CDPSession | None:
+        """The page's DevTools session (one a page, kept); None where there is none (not Chromium)."""
+        if not self._cdp:
+            return None
+        try:
+            session = self._sessions.get(page) or page.context.new_cdp_session(page)
+        except PlaywrightError as exc:  # not Chromium, or a server that does not pass the protocol on
+            self.log.info("chromium capture not available; using page.screenshot", error=str(exc).splitlines()[0])
+            self._cdp = False
+            return None
+        self._sessions[page] = session
+        return session
+
+    def _window(self, page: Page) -> dict | None:
+        """The part of the page the window shows (page coordinates, CSS pixels); None where it cannot be told."""
+        if (session := self._session(page)) is None:
+            return None
+        try:
+            view = session.send("Page.getLayoutMetrics")["cssVisualViewport"]
+        except PlaywrightError:
+            self._sessions.pop(page, None)
+            return None
+        return {"x": view["pageX"], "y": view["pageY"], "width": view["clientWidth"], "height": view["clientHeight"]}
+
+    def _now(self, page: Page, part: dict) -> dict:
+        """``part`` (page coordinates as it was measured) where it stands now: a pinned one (a toast) keeps its
+        place in the window, so a scroll since has moved it in the page."""
+        if not part.get("pinned") or (view := self._window(page)) is None:
+            return part
+        return {**part, "x": part["x"] - part.get("sx", 0) + view["x"], "y": part["y"] - part.get("sy", 0) + view["y"], "sx": view["x"],
+                "sy": view["y"]}
+
+    def _holding(self, page: Page, band: dict, part: dict) -> dict | None:
+        """``band`` grown to hold ``part`` too (the Save's answer, page coordinates): within the window where
+        both fit in it, the page scrolled for them where need be (one capture of a window Chromium has
+        drawn); with a band taller than the window, where the part stands close to it. None where the part
+        is to be pictured on its own."""
+        if band["full"]:
+            grown = _with(band, part, _MARGIN)
+            return grown if grown["clip"]["height"] <= band["clip"]["height"] + _CLOSE else None
+        if (view := self._window(page)) is None:
+            return None
+        both, bar = _with(band, part, 0)["clip"], band.get("bar", 0)
+        if not _inside(both, view):
+            if part.get("pinned") or both["height"] + bar > view["height"] or both["width"] > view["width"]:
+                return None  # a pinned part moves with a scroll; the rest does not fit in the window
+            page.evaluate("y => window.scrollTo(window.scrollX, y)", max(0, both["y"] - bar - _MARGIN))
+            if (view := self._window(page)) is None or not _inside(both, view):
+                return None
+        clip = _with(band, part, _MARGIN)["clip"]  # its margin as far as the window goes
+        top, bottom = max(clip["y"], view["y"]), min(clip["y"] + clip["height"], view["y"] + view["height"])
+        return {"full": False, "bar": bar, "clip": {**clip, "y": top, "height": bottom - top}}
 
     def _masks(self, page: Page) -> list[Locator]:
         """Every secret field, as one locator a frame (one lookup in each, not one a key): a screen in a
@@ -417,12 +391,13 @@ class Audit:
 
 
 class Captured(NamedTuple):
-    """A picture taken, not yet kept: its PNG, how many boxes were widened for it, and the part of the page it
-    shows where it is a clip (page coordinates; None for the window)."""
+    """A picture taken, not yet kept: its PNG, how many boxes were widened for it, the part of the page it
+    shows where it is a clip (page coordinates; None for the window), and where the part it was to hold stood."""
 
     data: bytes
     widened: int = 0
     clip: dict | None = None
+    part: dict | None = None  # the part it was asked to hold too, where it stood as it was taken
 
 
 def _with(band: dict, rect: dict, margin: int) -> dict:
@@ -433,6 +408,11 @@ def _with(band: dict, rect: dict, margin: int) -> dict:
     left = min(c["x"], rect["x"])
     right = max(c["x"] + c["width"], rect["x"] + rect["width"])
     return {"full": True, "clip": {"x": left, "y": top, "width": right - left, "height": bottom - top}}
+
+
+def _inside(clip: dict, view: dict) -> bool:
+    return (clip["x"] >= view["x"] - 1 and clip["y"] >= view["y"] - 1 and clip["x"] + clip["width"] <= view["x"] + view["width"] + 1
+            and clip["y"] + clip["height"] <= view["y"] + view["height"] + 1)
 
 
 def _crop_clip(rect: dict) -> dict:

@@ -97,6 +97,17 @@ def changed_words(rows: list[dict]) -> str:
 
 
 FILLED_IN_CAPTION = "User Account Information filled in, just before Save (passwords masked)"
+READ_BACK_CAPTION = "User Account Information read back from the portal after Save, as the portal holds it: not as saved"
+
+
+def after_caption(*, answer: bool, held_by_portal: bool) -> str:
+    """The after picture's caption: with the answer or not; of the account as the portal holds it (a page the
+    Save loaded), or as it was saved, where the portal answered in place (its read-back is the table's)."""
+    if held_by_portal:
+        return (("the portal's answer to Save, and User Account Information after it" if answer else
+                 "User Account Information after Save") + ", as the portal holds it")
+    return (("the portal's answer to Save, and User Account Information as saved" if answer else
+             "User Account Information as saved") + " (then read back from the portal: the table above)")
 
 
 def answer_of(answer: SaveAnswer) -> PortalAnswer | None:

@@ -308,24 +308,23 @@ class Procedure:
                 self._in_place = not answer.new_page
                 where = self._answer_box(c, account, answer)
                 reloaded = answer.new_page and account.is_account_of(c.npi)
-                if not reloaded:  # the answer on the page the Save was on: pictured now, before the account is opened again
+                if not reloaded and (answer.errors or answer.unknown):  # pictured before the account is opened again
                     self.session.crop(page, c.npi, "18 answer", where, shots, "answer", evidence.answer_caption(c))
                 self._judge(c, answer)
                 self.audit.handoff.mark(c.npi, applied=True)  # the portal said saved: on disk before anything else can fail
+                if not reloaded:  # the section as saved, with the answer: the read-back after a reload checks the server
+                    self.session.after_save(page, c.npi, account.account_information(), where, shots, evidence.answer_caption(c),
+                                            held_by_portal=False)
             except BaseException:
                 self._keep_filled_in(c, shots, failed=True, page=page, account=account)
                 raise
         self._filled_in = None
         self.session.completed(STEP[18].name, "new page" if answer.new_page else "in place",
                                *(["dialog"] if answer.dialog else []))
-        if not reloaded:
-            # Read back from the server, not the fields the robot itself typed.
+        if not reloaded:  # read back from the server, not the fields the robot itself typed
             with self.session.step(page, c.npi, REOPENED, shots, picture=""):
                 self._reopen(page, c, account, shots)
-            where = None
-        elif where is not None and where.get("pinned"):  # a toast that keeps its place in the window moves as the page scrolls
-            self.session.crop(page, c.npi, "18 answer", where, shots, "answer", evidence.answer_caption(c))
-            where = None
+            return
         self.session.after_save(page, c.npi, account.account_information(), where, shots, evidence.answer_caption(c))
 
     def _answer_box(self, c: Candidate, account: UserAccountPage, answer: SaveAnswer) -> dict | None:
@@ -359,6 +358,9 @@ class Procedure:
         problems = rules.verify(changes, c.direct_address or "", after)
         if problems:
             self.audit.handoff.mark(c.npi, applied=True)  # the portal said saved: the passwords are live
+            if self._in_place:  # the after picture is of the section as saved: this one of what the server holds
+                self.session.shot(account.page, c.npi, "18 read back", outcome.pictures, account.account_information(),
+                                  kind="after", caption=evidence.READ_BACK_CAPTION)
             raise StepFailed(VERIFY, "; ".join(problems), provider=c.who,
                              hint="open the account in the portal and compare it with this report")
         note = "" if changes.set_password else "Allow Emergency Access turned off; passwords left as they were"

@@ -155,16 +155,17 @@ class Session:
         if path:
             shots.append(Picture(kind, path, caption))
 
-    def after_save(self, page: Page, who: str, region: Locator, answer: dict | None, shots: list[Picture], caption: str) -> None:
-        """The account after Save, as the portal holds it; with it, in one picture, the portal's ``answer``
-        (where it is in the page, page coordinates) where it stands close by, else the answer on its own."""
+    def after_save(self, page: Page, who: str, region: Locator, answer: dict | None, shots: list[Picture], caption: str,
+                   *, held_by_portal: bool = True) -> None:
+        """The account after Save (as the portal holds it, or as saved where the portal answered in place); with
+        it, in one picture, the portal's ``answer`` (where it is in the page, page coordinates) where both fit in
+        the window, else the answer on its own."""
         after = self.capture(page, who, "18 after", region, "after", also=answer)
+        answer = after.part if after is not None and after.part else answer  # a toast moves in the page as it scrolls
         held = answer is not None and self.cut(who, "18 answer", after, answer, shots, "answer", caption)
         if answer is not None and not held:  # too far from the section to be pictured with it
             self.crop(page, who, "18 answer", answer, shots, "answer", caption)
-        self.keep(who, "18 after", after, shots, "after",
-                  "the portal's answer to Save, and User Account Information after it, as the portal holds it" if held else
-                  "User Account Information after Save, as the portal holds it")
+        self.keep(who, "18 after", after, shots, "after", evidence.after_caption(answer=held, held_by_portal=held_by_portal))
 
     @contextlib.contextmanager
     def timed(self, kind: str, count: int = 1) -> Iterator[None]:

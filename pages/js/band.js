@@ -1,7 +1,7 @@
 // uses: deep
 // Scrolls the band's first element to the top (less a margin) and measures the band in page coordinates
 // ("clip", the top page's, whatever frame it is in); a band taller than the window is "full", taken from
-// the whole page so none of it is cut off.
+// the whole page so none of it is cut off. "bar": the height of a bar pinned to the window's top (below).
 // A bar pinned to the window's top above the band's first element (a fixed or sticky navigation bar, up
 // to a third of the window tall) would cover it there: the band is scrolled that much lower, and, where it
 // is taller than the window (drawn anew with the bar at its top), starts that much higher.
@@ -40,6 +40,7 @@
   const [dx, dy] = deep.topOffset();
   return {
     full,
+    bar,
     clip: {x: x + window.scrollX + dx, y: y + window.scrollY + dy, width: (wide ? width : Math.min(width, right + 2 * margin)) - x, height: end - y},
   };
 }

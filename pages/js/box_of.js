@@ -1,7 +1,8 @@
 // uses: deep
 // The first outermost message box that shows (part of) `words` and fits in the window, in page
 // coordinates (the top page's, whatever frame it is in); `pinned` where it keeps its place in the window
-// (a fixed or sticky toast: it moves with a scroll). `els`: the boxes, or their plain CSS.
+// (a fixed or sticky toast: it moves with a scroll), and the top window's scroll as it was measured
+// (`sx`, `sy`), so its place after a scroll can be told. `els`: the boxes, or their plain CSS.
 (els, words) => {
   if (typeof els === "string") els = deep.all(els);
   const norm = t => (t || "").replace(/\s+/g, " ").trim();
@@ -14,8 +15,11 @@
     const [dx, dy] = deep.topOffset();
     let pinned = false;
     for (let a = e; a && !pinned; a = deep.up(a)) pinned = a.nodeType === 1 && /^(fixed|sticky)$/.test(getComputedStyle(a).position);
+    let top = window;
+    try { while (top !== top.parent && top.parent.document) top = top.parent; } catch (err) { /* a frame of another origin above */ }
     if (r.height <= window.innerHeight)
-      return {x: r.left + window.scrollX + dx, y: r.top + window.scrollY + dy, width: r.width, height: r.height, pinned};
+      return {x: r.left + window.scrollX + dx, y: r.top + window.scrollY + dy, width: r.width, height: r.height, pinned,
+              sx: top.scrollX, sy: top.scrollY};
   }
   return null;
 }
