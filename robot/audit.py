@@ -15,8 +15,9 @@ import os
 import re
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import NamedTuple, TextIO
+from typing import TextIO
 
 import structlog
 from PIL import Image
@@ -33,10 +34,10 @@ from robot.logfile import LogFile
 from robot.progress import Progress
 from robot.redaction import REDACTED, Redactor  # noqa: F401 - the recorder's public names, as before
 from robot.safetext import shown
+from robot.shots import Captured, Later, crop_clip, inside, joined
 
 MASK_COLOR = "#1f2933"
 _MARGIN = 12  # pixels above and below a band
-_CROP_MARGIN = 6  # pixels around a part cut from a page
 _CLOSE = 240  # pixels a part (the Save's answer) may add to a band taller than the window to be pictured with it
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "step"
@@ -66,6 +67,7 @@ class Audit:
         self._lock = threading.Lock()  # workers share one recorder
         self._cdp = True  # Chromium's own capture, until it proves unavailable
         self._sessions: dict[Page, CDPSession] = {}
+        self._later = Later()  # pictures cut and written while the robot goes on
         self._log_file = LogFile(run_dir / "robot.log")
         self._failure: OSError | None = None  # the first file of the run folder that could not be written
         self._met: set[str] = set()  # what ``first_time`` has been told of
@@ -86,22 +88,45 @@ class Audit:
     def shot(self, page: Page, who: str, step: str, *, full_page: bool = False, region: Locator | None = None,
              landmarks: Landmarks | None = None) -> str:
         """Screenshot as ``NNN-<who>-<step>.png``, secrets masked; returns its path in the run folder ("" if none)."""
-        return self.picture(page, who, step, full_page=full_page, region=region, landmarks=landmarks)[0]
+        path = self.picture(page, who, step, full_page=full_page, region=region, landmarks=landmarks)[0]
+        self._later.settle()  # on disk when this returns
+        return path
 
     def picture(self, page: Page, who: str, step: str, *, full_page: bool = False, region: Locator | None = None,
                 landmarks: Landmarks | None = None) -> tuple[str, int]:
         """``shot``, and how many boxes were widened for it to show their whole values (``Captured.widened``)."""
         taken = self.capture(page, who, step, full_page=full_page, region=region, landmarks=landmarks)
-        return (self.keep(who, step, taken.data), taken.widened) if taken else ("", 0)
+        return (self.keep_taken(who, step, taken), taken.widened) if taken else ("", 0)
 
     def keep(self, who: str, step: str, data: bytes) -> str:
         """Write a captured picture as the next one of the run; returns its path in the run folder."""
+        path = self._next(who, step)
+        self._write(self.run_dir / path, data, who=who)
+        return path
+
+    def keep_taken(self, who: str, step: str, taken: Captured) -> str:
+        """``keep`` for a picture taken: where it is to be cut from its window, cut and written off the step's
+        path (``robot.shots.Later``); its path either way."""
+        if taken.area is None:
+            return self.keep(who, step, taken.raw)
+        path = self._next(who, step)
+        self._later.do(lambda: self._write_cut(path, who, lambda: taken.data, taken.raw))
+        return path
+
+    def _next(self, who: str, step: str) -> str:
         with self._lock:
             self._count += 1
             number = self._count
-        name = f"{number:03d}-{_slug(who)}-{_slug(step)}.png"
-        self._write(self.shots_dir / name, data, who=who)
-        return f"screenshots/{name}"
+        return f"screenshots/{number:03d}-{_slug(who)}-{_slug(step)}.png"
+
+    def _write_cut(self, path: str, who: str, cut: Callable[[], bytes], whole: bytes) -> None:
+        try:
+            data = cut()
+        except Exception as exc:  # noqa: BLE001 - the whole window rather than no picture
+            self.log.warning("screenshot not cut; kept whole", who=who, error=str(exc))
+            data = whole
+        with contextlib.suppress(CannotWrite):  # recorded (``failure``): the run stops at its next step
+            self._write(self.run_dir / path, data, who=who)
 
     def capture(self, page: Page, who: str, step: str, *, full_page: bool = False, region: Locator | None = None,
                 landmarks: Landmarks | None = None, also: dict | None = None) -> Captured | None:
@@ -136,11 +161,14 @@ class Audit:
                 also = self._now(page, also)
                 band = self._holding(page, band, also) or band  # one picture for both, else the part on its own
             clip = band["clip"] if band is not None else None
-            data = self._capture(page, clip, covered=covered is not None, beyond=bool(band and band["full"]))
+            # A band inside the window: the window, drawn already, cut later (``robot.shots``).
+            area = self._window(page) if clip is not None and not band["full"] else None
+            area = area if area is not None and inside(clip, area) else None
+            data = self._capture(page, None if area else clip, covered=covered is not None, beyond=bool(band and band["full"]))
             if data is None:
-                frame = {"clip": clip, "full_page": True} if clip is not None else {}
+                area, frame = None, {"clip": clip, "full_page": True} if clip is not None else {}
                 data = page.screenshot(mask=self._masks(page), mask_color=MASK_COLOR, animations="disabled", **frame)
-            return Captured(data, sum(restore.values()), clip, also)
+            return Captured(data, sum(restore.values()), clip, also, area)
         except Exception as exc:  # noqa: BLE001 - a missing picture must not end the provider's work
             self.log.warning("screenshot failed", who=who, step=step, error=str(exc))
             return None
@@ -163,13 +191,15 @@ class Audit:
     def cut(self, who: str, step: str, taken: Captured, rect: dict) -> str:
         """The part of ``taken`` at ``rect`` (page coordinates, as its band's), kept as a picture of its own;
         "" where the picture is of the window (no clip) or the part is not inside it."""
-        band, clip = taken.clip, _crop_clip(rect)
-        if band is None or clip["y"] < band["y"] - 1 or clip["y"] + clip["height"] > band["y"] + band["height"] + 1:
+        clip = crop_clip(rect)
+        if not taken.holds(clip):
             return ""
+        if taken.area is not None:
+            path = self._next(who, step)
+            self._later.do(lambda: self._write_cut(path, who, lambda: taken.part_at(clip), taken.raw))
+            return path
         try:
-            with Image.open(io.BytesIO(taken.data)) as picture:
-                picture.load()
-                return self.keep(who, step, stitch.cut(picture, band, clip))
+            return self.keep(who, step, taken.part_at(clip))
         except Exception as exc:  # noqa: BLE001 - the part is taken on its own instead
             self.log.warning("screenshot failed", who=who, step=step, error=str(exc))
             return ""
@@ -195,7 +225,7 @@ class Audit:
             return ["" for _ in whos]
         rects = list(rects) + [None] * (len(whos) - len(rects))
         wanted = [i for i, (who, rect) in enumerate(zip(whos, rects)) if rect and who]
-        cut = self._cut_in_bands(page, {i: _crop_clip(rects[i]) for i in wanted}, step) if self._cdp else {}
+        cut = self._cut_in_bands(page, {i: crop_clip(rects[i]) for i in wanted}, step) if self._cdp else {}
         paths = {i: self.keep(whos[i], step, cut[i]) if i in cut else self.crop(page, rects[i], whos[i], step, covered=True)
                  for i in wanted}  # in the entries' order, as the pictures are numbered
         return [paths.get(i, "") for i in range(len(whos))]
@@ -219,7 +249,7 @@ class Audit:
 
     def crop(self, page: Page, rect: dict, who: str, step: str, *, covered: bool = False) -> str:
         """The part of the page at ``rect`` (page coordinates), with a margin, secrets masked; its path or ""."""
-        clip = _crop_clip(rect)
+        clip = crop_clip(rect)
         try:
             data = self._clipped(page, clip, covered=covered)
         except Exception as exc:  # noqa: BLE001 - a missing picture must not end the provider's work
@@ -289,18 +319,18 @@ class Audit:
         drawn); with a band taller than the window, where the part stands close to it. None where the part
         is to be pictured on its own."""
         if band["full"]:
-            grown = _with(band, part, _MARGIN)
+            grown = joined(band, part, _MARGIN)
             return grown if grown["clip"]["height"] <= band["clip"]["height"] + _CLOSE else None
         if (view := self._window(page)) is None:
             return None
-        both, bar = _with(band, part, 0)["clip"], band.get("bar", 0)
-        if not _inside(both, view):
+        both, bar = joined(band, part, 0)["clip"], band.get("bar", 0)
+        if not inside(both, view):
             if part.get("pinned") or both["height"] + bar > view["height"] or both["width"] > view["width"]:
                 return None  # a pinned part moves with a scroll; the rest does not fit in the window
             page.evaluate("y => window.scrollTo(window.scrollX, y)", max(0, both["y"] - bar - _MARGIN))
-            if (view := self._window(page)) is None or not _inside(both, view):
+            if (view := self._window(page)) is None or not inside(both, view):
                 return None
-        clip = _with(band, part, _MARGIN)["clip"]  # its margin as far as the window goes
+        clip = joined(band, part, _MARGIN)["clip"]  # its margin as far as the window goes
         top, bottom = max(clip["y"], view["y"]), min(clip["y"] + clip["height"], view["y"] + view["height"])
         return {"full": False, "bar": bar, "clip": {**clip, "y": top, "height": bottom - top}}
 
@@ -342,11 +372,13 @@ class Audit:
 
     # --- files ---------------------------------------------------------------------------------
     def write_json(self, name: str, record: dict) -> Path:
+        self._later.settle()  # every picture it names on disk first
         path = self.run_dir / name
         self._write(path, (json.dumps(self.redact.scrub(record), indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
         return path
 
     def write_text(self, name: str, text: str) -> Path:
+        self._later.settle()
         path = self.run_dir / name
         self._write(path, self.redact(text).encode("utf-8"))
         return path
@@ -387,37 +419,5 @@ class Audit:
             raise CannotWrite(self.run_dir, failure, who)
 
     def close(self) -> None:
+        self._later.close()
         self._log_file.close()
-
-
-class Captured(NamedTuple):
-    """A picture taken, not yet kept: its PNG, how many boxes were widened for it, the part of the page it
-    shows where it is a clip (page coordinates; None for the window), and where the part it was to hold stood."""
-
-    data: bytes
-    widened: int = 0
-    clip: dict | None = None
-    part: dict | None = None  # the part it was asked to hold too, where it stood as it was taken
-
-
-def _with(band: dict, rect: dict, margin: int) -> dict:
-    """``band`` grown to hold ``rect`` too (page coordinates), as a clip: the window may hold only one of them."""
-    c = band["clip"]
-    top = max(0.0, min(c["y"], rect["y"] - margin))
-    bottom = max(c["y"] + c["height"], rect["y"] + rect["height"] + margin)
-    left = min(c["x"], rect["x"])
-    right = max(c["x"] + c["width"], rect["x"] + rect["width"])
-    return {"full": True, "clip": {"x": left, "y": top, "width": right - left, "height": bottom - top}}
-
-
-def _inside(clip: dict, view: dict) -> bool:
-    return (clip["x"] >= view["x"] - 1 and clip["y"] >= view["y"] - 1 and clip["x"] + clip["width"] <= view["x"] + view["width"] + 1
-            and clip["y"] + clip["height"] <= view["y"] + view["height"] + 1)
-
-
-def _crop_clip(rect: dict) -> dict:
-    """``rect`` with a margin, no wider or taller than a strip may be: an entry beyond that is a value run
-    off its edge, and its raster would cost hundreds of megabytes; its left and top part is where its words start."""
-    x, y = max(0.0, rect["x"] - _CROP_MARGIN), max(0.0, rect["y"] - _CROP_MARGIN)
-    return {"x": x, "y": y, "width": min(rect["width"] + 2 * _CROP_MARGIN, stitch.MAX_WIDTH_PX),
-            "height": min(rect["height"] + 2 * _CROP_MARGIN, stitch.MAX_WIDTH_PX)}

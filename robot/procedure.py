@@ -17,7 +17,8 @@ from pages.maxmd import IdentityProofingPage, MaxmdHomePage, MaxmdLoginPage, Wor
 from pages.portal import PortalLoginPage, PortalNavigation, UserSearchPage
 from robot import evidence, passwords, rules
 from robot.logins import PRACTICE, Logins
-from robot.audit import Audit, Captured
+from robot.audit import Audit
+from robot.shots import Captured
 from robot.errors import NotListed, SessionExpired, StepFailed, TransientFault, first_line
 from robot.guard import typed_only_at
 from robot.handoff import HandoffRow

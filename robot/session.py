@@ -17,7 +17,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from pages.base import Retry, Screen
 from pages.landmarks import Landmarks
 from robot import evidence
-from robot.audit import MASK_COLOR, Audit, Captured
+from robot.audit import MASK_COLOR, Audit
+from robot.shots import Captured
 from robot.browser import GC_EVERY, collect_garbage
 from robot.errors import RobotError, RunStopped, TransientFault, first_line
 from robot.model import Picture
@@ -177,7 +178,7 @@ class Session:
             self.audit.log.info("picture", kind=kind, count=count, ms=round((time.perf_counter() - started) * 1000, 1))
 
     def keep(self, who: str, name: str, taken: Captured | None, shots: list[Picture], kind: str, caption: str) -> None:
-        if taken and (path := self.audit.keep(who, name, taken.data)):
+        if taken and (path := self.audit.keep_taken(who, name, taken)):
             shots.append(Picture(kind, path, evidence.widened_caption(caption, taken.widened)))
 
     def cut(self, who: str, name: str, taken: Captured | None, rect: dict | None, shots: list[Picture], kind: str,

@@ -145,3 +145,22 @@ def test_the_before_picture_of_an_account_found_configured_shows_its_whole_addre
     assert [p["npi"] for p, _ in shots] == [SEEDED_NPIS["Priya Raman"]]
     failures = _unreadable(shots, "before")
     assert not failures, f"{narrow_run.skin}: the before picture is cut:\n" + "\n".join(failures)
+
+
+def test_an_answer_given_in_place_is_read_in_the_after_picture_with_the_section(narrow_run: NarrowRun) -> None:
+    """Where the portal answers Save in place (modern, spa), the after picture is the section as saved with the
+    portal's answer beside it, in one picture: the answer's words and the whole address are both read in it."""
+    in_place = [p for p in narrow_run.run.record["providers"] if p["status"] == "configured"
+                and any(x["kind"] == "after" and "as saved" in x["caption"] for x in p["pictures"])]
+    if narrow_run.skin in ("default", "legacy"):  # a Save that loads the account's page again: pictured from there
+        assert not in_place
+        return
+    assert in_place, f"{narrow_run.skin}: no after picture of the section as saved"
+    failures = []
+    for provider in in_place:
+        after = next(narrow_run.run.dir / x["path"] for x in provider["pictures"] if x["kind"] == "after")
+        words = provider["answer"]["words"]
+        for wanted in (words, provider["direct_address"]):
+            if not reads_whole(after, wanted)[0]:
+                failures.append(f"{provider['npi']} after picture {after.name}: {wanted!r} not read")
+    assert not failures, f"{narrow_run.skin}:\n" + "\n".join(failures)
