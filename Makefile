@@ -32,7 +32,7 @@ bench: setup
 
 # Each rendering beside its own bare baseline (about 35 minutes); it rewrites docs/benchmarks-renderings.md.
 bench-renderings: setup
-	$(PY) -m robot.bench --sizes 200 --workers 1 --skins default,modern,spa --repeat 3 --write docs/benchmarks-renderings.md
+	$(PY) -m robot.bench --sizes 200 --workers 1 --skins default,legacy,modern,spa --repeat 3 --write docs/benchmarks-renderings.md
 
 # What screenshots: every-step costs beside the evidence pictures (about 12 minutes); it rewrites docs/benchmarks-every-step.md.
 bench-every-step: setup
