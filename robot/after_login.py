@@ -10,6 +10,7 @@ dismissed by its safe answer as it gets in the way of a click (``watch_cookie_ba
 from __future__ import annotations
 
 import time
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -193,10 +194,12 @@ def blocked_login(site: Site, words: str) -> LoginBlocked | None:
 
 
 def watch_cookie_banners(page: Page, site: str, answers: tuple[str, ...], log: Any, shoot: Shoot,
-                         first_time: Callable[[str], bool]) -> None:
+                         first_time: Callable[[str], bool]) -> Callable[[], bool]:
     """From now on, a cookie banner with a safe answer is dismissed by it whenever it stands in the way of an
-    action on ``page`` (Playwright's locator handler: before the click, never through it)."""
+    action on ``page`` (Playwright's locator handler: before the click, never through it). Returns what ends
+    the watch where it never met a banner on this page (True if it ended it): every action pays for a look."""
     banner, control = cookie_banner(page, answers)
+    met: list[str] = []
 
     def dismiss(_banner: Locator | None = None) -> None:
         answer = control()
@@ -206,5 +209,14 @@ def watch_cookie_banners(page: Page, site: str, answers: tuple[str, ...], log: A
         log.info("cookie banner dismissed", site=site, answer=name)
         if first_time(f"{site}:cookies"):
             shoot(page, f"{site} cookie banner", f"{site}: a cookie banner, dismissed by '{name}'", PASSED)
+        met.append(name)
         answer.click()
     page.add_locator_handler(banner, dismiss)
+
+    def end() -> bool:
+        if met:
+            return False  # a site that shows banners may show another
+        with contextlib.suppress(PlaywrightError):
+            page.remove_locator_handler(banner)
+        return True
+    return end

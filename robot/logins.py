@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -67,9 +69,10 @@ class Logins:
         self.audit.log.warning("the page after the login answered 5xx; asked for again", site=site.name, status=exc.status)
         return True
 
-    def watch(self, page: Page, site: Site) -> None:
-        """A cookie banner on ``page`` dismissed by its safe answer whenever it is in the way."""
-        watch_cookie_banners(page, site.name, self.settings.after_login, self.audit.log, self._shot, self.audit.first_time)
+    def watch(self, page: Page, site: Site) -> Callable[[], bool]:
+        """A cookie banner on ``page`` dismissed by its safe answer whenever it is in the way; returns what ends
+        the watch where none was met (``watch_cookie_banners``)."""
+        return watch_cookie_banners(page, site.name, self.settings.after_login, self.audit.log, self._shot, self.audit.first_time)
 
     def _shot(self, page: Page, name: str, caption: str, kind: str) -> None:
         self.session.shot(page, PRACTICE, name, self.shots, kind=kind, caption=caption)

@@ -101,7 +101,7 @@ class Procedure:
         """The logged-in portal page: seed step 6 first where the session has none (a new worker, a fault)."""
         if self.session.portal is None or self.session.portal.is_closed():
             page = self.session.new_portal_page()
-            self.logins.watch(page, self.portal_site)
+            self.session.banners = (page, self.logins.watch(page, self.portal_site), 0)
             self.log_in_to_portal(page)
             self.session.portal = page  # only a page that is logged in is kept
         return self.session.portal

@@ -38,6 +38,7 @@ _PAGE_CHANGED = re.compile(r"not attached to the DOM|Execution context was destr
 
 # Pictures of the account's section alone: its learned controls say where it is (an answer above it is not one of them).
 _SECTION_ONLY = ("before", "filled in", "after", "step")
+BANNER_WATCH = 3  # providers the portal page is watched for a cookie banner, where none came
 
 _TIMEOUT_HINT = (
     "the control did not appear in time; if the site looks different, fix its locator in "
@@ -68,6 +69,8 @@ class Session:
         self._collect = True
         self._told: set[str] = set()
         self.sign_out: Callable[[Page], None] | None = None  # ends the portal's session on a page let go (the procedure's)
+        # The portal page's cookie-banner watch: what ends it, and how many providers it has seen on that page.
+        self.banners: tuple[Page, Callable[[], bool], int] | None = None
 
     # --- browser and pages ---------------------------------------------------------------------------
     def context(self) -> BrowserContext:
@@ -274,8 +277,16 @@ class Session:
 
     # --- between providers -----------------------------------------------------------------------------
     def housekeeping(self) -> None:
-        """Every GC_EVERY providers, the portal page's renderer collects its garbage (memory stays flat)."""
+        """Every GC_EVERY providers, the portal page's renderer collects its garbage (memory stays flat); after
+        BANNER_WATCH providers with no cookie banner on the portal page, it is no longer watched for one."""
         self._handled += 1
+        if self.banners is not None and self.banners[0] is self.portal:
+            page, end, seen = self.banners
+            self.banners = (page, end, seen + 1) if seen + 1 < BANNER_WATCH else None
+            if self.banners is None and end():
+                # Consent banners come with a site's first pages; one that comes later stops a click, and the
+                # retry's fresh page is watched again.
+                self.audit.log.info("cookie banner watch ended", site="portal", providers=BANNER_WATCH)
         if not self._collect or self._handled % GC_EVERY or self.portal is None or self.portal.is_closed():
             return
         try:
