@@ -34,11 +34,16 @@ from robot.logfile import LogFile
 from robot.progress import Progress
 from robot.redaction import REDACTED, Redactor  # noqa: F401 - the recorder's public names, as before
 from robot.safetext import shown
-from robot.shots import Captured, Later, crop_clip, inside, joined
+from robot.shots import Captured, Later, crop_clip, inside, joined, within
 
 MASK_COLOR = "#1f2933"
 _MARGIN = 12  # pixels above and below a band
 _CLOSE = 240  # pixels a part (the Save's answer) may add to a band taller than the window to be pictured with it
+def _below(view: dict, bar: float) -> dict:
+    """The part of the window below a bar ``bar`` pixels tall pinned at its top."""
+    return {**view, "y": view["y"] + bar, "height": view["height"] - bar}
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "step"
 
@@ -120,13 +125,24 @@ class Audit:
         return f"screenshots/{number:03d}-{_slug(who)}-{_slug(step)}.png"
 
     def _write_cut(self, path: str, who: str, cut: Callable[[], bytes], whole: bytes) -> None:
+        """On the pictures' thread: the cut written; where it cannot be made, the window it was to be cut from
+        (taken this way only where one script covered every secret of it: a page of one frame)."""
         try:
-            data = cut()
-        except Exception as exc:  # noqa: BLE001 - the whole window rather than no picture
-            self.log.warning("screenshot not cut; kept whole", who=who, error=str(exc))
-            data = whole
-        with contextlib.suppress(CannotWrite):  # recorded (``failure``): the run stops at its next step
+            try:
+                data = cut()
+            except Exception as exc:  # noqa: BLE001 - the whole window rather than no picture
+                self.log.warning("screenshot not cut; kept whole", who=who, error=str(exc))
+                data = whole
             self._write(self.run_dir / path, data, who=who)
+        except CannotWrite:
+            pass  # recorded (``failure``): the run stops at its next step
+        except Exception as exc:  # noqa: BLE001 - nothing may die silently on this thread: the run stops at its next step
+            self.log.error("screenshot not written", who=who, error=str(exc))
+            self._failure = self._failure or OSError(f"{path}: {exc}")
+
+    def settle(self) -> None:
+        """Every picture given so far on disk, or its failure recorded (``failure``)."""
+        self._later.settle()
 
     def capture(self, page: Page, who: str, step: str, *, full_page: bool = False, region: Locator | None = None,
                 landmarks: Landmarks | None = None, also: dict | None = None) -> Captured | None:
@@ -134,9 +150,9 @@ class Audit:
 
         The viewport by default; with ``region``, scrolled so the band from its first element to its
         last is at the top; ``full_page`` for the whole page; ``also``, a part of the page (page
-        coordinates) the picture holds too where it stands close to the band (the Save's answer just
-        above the section): then the band from the highest of both to the lowest. The window rather than a clip of the band where it
-        can be, because Chromium copies a window it has already drawn but draws a clip again.
+        coordinates) the picture holds too where both fit in the window (the Save's answer): then the band
+        from the highest of both to the lowest. A band inside the window is taken as the window and cut from it
+        later (``robot.shots``), because Chromium copies a window it has already drawn but draws a clip again.
 
         A text box narrower than its value is widened for the picture and put back after it
         (``widen.js``): a reviewer reads every value whole, the domain of a long address included.
@@ -162,7 +178,7 @@ class Audit:
                 band = self._holding(page, band, also) or band  # one picture for both, else the part on its own
             clip = band["clip"] if band is not None else None
             # A band inside the window: the window, drawn already, cut later (``robot.shots``).
-            area = self._window(page) if clip is not None and not band["full"] else None
+            area = self._window(page) if clip is not None and not band["full"] and len(page.frames) == 1 else None
             area = area if area is not None and inside(clip, area) else None
             data = self._capture(page, None if area else clip, covered=covered is not None, beyond=bool(band and band["full"]))
             if data is None:
@@ -191,9 +207,9 @@ class Audit:
     def cut(self, who: str, step: str, taken: Captured, rect: dict) -> str:
         """The part of ``taken`` at ``rect`` (page coordinates, as its band's), kept as a picture of its own;
         "" where the picture is of the window (no clip) or the part is not inside it."""
-        clip = crop_clip(rect)
-        if not taken.holds(clip):
+        if not taken.holds(rect):
             return ""
+        clip = within(crop_clip(rect), taken.clip)  # its margin as far as the picture goes
         if taken.area is not None:
             path = self._next(who, step)
             self._later.do(lambda: self._write_cut(path, who, lambda: taken.part_at(clip), taken.raw))
@@ -318,20 +334,24 @@ class Audit:
         both fit in it, the page scrolled for them where need be (one capture of a window Chromium has
         drawn); with a band taller than the window, where the part stands close to it. None where the part
         is to be pictured on its own."""
-        if band["full"]:
+        pinned, bar = bool(part.get("pinned")), band.get("bar", 0)
+        if band["full"]:  # drawn anew beyond the window, where a pinned part is not where it was
             grown = joined(band, part, _MARGIN)
-            return grown if grown["clip"]["height"] <= band["clip"]["height"] + _CLOSE else None
-        if (view := self._window(page)) is None:
+            return grown if not pinned and grown["clip"]["height"] <= band["clip"]["height"] + _CLOSE else None
+        if (before := self._window(page)) is None:
             return None
-        both, bar = joined(band, part, 0)["clip"], band.get("bar", 0)
-        if not inside(both, view):
-            if part.get("pinned") or both["height"] + bar > view["height"] or both["width"] > view["width"]:
+        # Below a bar pinned at the window's top, which would cover a message there (a toast may be that bar: whole).
+        seen = before if pinned else _below(before, bar)
+        both = joined(band, part, 0)["clip"]
+        if not inside(both, seen):
+            if pinned or both["height"] + 2 * _MARGIN > seen["height"] or both["width"] > seen["width"]:
                 return None  # a pinned part moves with a scroll; the rest does not fit in the window
             page.evaluate("y => window.scrollTo(window.scrollX, y)", max(0, both["y"] - bar - _MARGIN))
-            if (view := self._window(page)) is None or not inside(both, view):
+            if (view := self._window(page)) is None or not inside(both, seen := _below(view, bar)):
+                page.evaluate("([x, y]) => window.scrollTo(x, y)", [before["x"], before["y"]])  # back to the band
                 return None
         clip = joined(band, part, _MARGIN)["clip"]  # its margin as far as the window goes
-        top, bottom = max(clip["y"], view["y"]), min(clip["y"] + clip["height"], view["y"] + view["height"])
+        top, bottom = max(clip["y"], seen["y"]), min(clip["y"] + clip["height"], seen["y"] + seen["height"])
         return {"full": False, "bar": bar, "clip": {**clip, "y": top, "height": bottom - top}}
 
     def _masks(self, page: Page) -> list[Locator]:

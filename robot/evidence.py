@@ -97,6 +97,7 @@ def changed_words(rows: list[dict]) -> str:
 
 
 FILLED_IN_CAPTION = "User Account Information filled in, just before Save (passwords masked)"
+FAILED_SAVE = "User Account Information as the page showed it after the Save failed (passwords masked)"
 READ_BACK_CAPTION = "User Account Information read back from the portal after Save, as the portal holds it: not as saved"
 
 

@@ -299,8 +299,9 @@ class Procedure:
             account.set_direct_password(password)
 
     def save(self, page: Page, c: Candidate, changes: Changes, account: UserAccountPage, outcome: Outcome) -> None:
-        """Seed step 18: Save, and its answer read by its words and pictured; then the account as the
-        server holds it, pictured (with the answer, where the Save loaded the account's page again)."""
+        """Seed step 18: Save, its answer read by its words; then the account after it, pictured with the answer where
+        both fit in the window: the page the Save loaded, or, where it was answered in place, the section as saved
+        (then opened again from the server and read back)."""
         shots = outcome.pictures
         with self.session.step(page, c.npi, STEP[18].name, shots, picture=""):
             try:
@@ -309,23 +310,24 @@ class Procedure:
                 self._in_place = not answer.new_page
                 where = self._answer_box(c, account, answer)
                 reloaded = answer.new_page and account.is_account_of(c.npi)
-                if not reloaded and (answer.errors or answer.unknown):  # pictured before the account is opened again
+                if not reloaded and (answer.new_page or answer.errors or answer.unknown):  # before the account is opened again
                     self.session.crop(page, c.npi, "18 answer", where, shots, "answer", evidence.answer_caption(c))
                 self._judge(c, answer)
                 self.audit.handoff.mark(c.npi, applied=True)  # the portal said saved: on disk before anything else can fail
-                if not reloaded:  # the section as saved, with the answer: the read-back after a reload checks the server
-                    self.session.after_save(page, c.npi, account.account_information(), where, shots, evidence.answer_caption(c),
-                                            held_by_portal=False)
             except BaseException:
                 self._keep_filled_in(c, shots, failed=True, page=page, account=account)
                 raise
-        self._filled_in = None
-        self.session.completed(STEP[18].name, "new page" if answer.new_page else "in place",
-                               *(["dialog"] if answer.dialog else []))
+            self._filled_in = None
+            if self._in_place:  # the section as saved, with the answer: the read-back after a reload checks the server
+                self.session.after_save(page, c.npi, account.account_information(), where, shots, evidence.answer_caption(c),
+                                        held_by_portal=False)
+        self.session.completed(STEP[18].name, "new page" if answer.new_page else "in place", *(["dialog"] if answer.dialog else []))
         if not reloaded:  # read back from the server, not the fields the robot itself typed
             with self.session.step(page, c.npi, REOPENED, shots, picture=""):
                 self._reopen(page, c, account, shots)
-            return
+            if self._in_place:
+                return
+            where = None  # the answer was pictured on the page the Save loaded
         self.session.after_save(page, c.npi, account.account_information(), where, shots, evidence.answer_caption(c))
 
     def _answer_box(self, c: Candidate, account: UserAccountPage, answer: SaveAnswer) -> dict | None:
@@ -398,8 +400,7 @@ class Procedure:
             return
         with contextlib.suppress(PlaywrightError):  # a page gone with its session: the failure's own picture shows what there is
             if page is not None and account is not None and account.is_account_of(c.npi):  # not taken before Save: it still shows
-                self.session.shot(page, c.npi, name, shots, account.account_information(), kind="filled in",
-                                  caption="User Account Information as the page showed it after the Save failed (passwords masked)")
+                self.session.shot(page, c.npi, name, shots, account.account_information(), kind="filled in", caption=evidence.FAILED_SAVE)
 
     def _lost_answer(self, page: Page, c: Candidate, account: UserAccountPage, outcome: Outcome, lost: str,
                      now: AccountState) -> None:

@@ -151,6 +151,7 @@ class _Run:
             else:
                 run_error, exit_code = f"the run stopped on an unexpected error: {first_line(exc)}", 2
                 self.audit.log.exception("run crashed")
+        self.audit.settle()  # every picture written (or its failure known) before the run says how it went
         if (failure := self.audit.failure) is not None and not run_error:
             run_error, exit_code = str(CannotWrite(self.run_dir, failure)), 2  # a provider finished, its pictures did not
         self._settle_carried()

@@ -1,7 +1,7 @@
 // uses: deep
 // The first outermost message box that shows (part of) `words` and fits in the window, in page
 // coordinates (the top page's, whatever frame it is in); `pinned` where it keeps its place in the window
-// (a fixed or sticky toast: it moves with a scroll), and the top window's scroll as it was measured
+// (a toast fixed in the top document: it moves in the page with a scroll), and the top window's scroll as it was measured
 // (`sx`, `sy`), so its place after a scroll can be told. `els`: the boxes, or their plain CSS.
 (els, words) => {
   if (typeof els === "string") els = deep.all(els);
@@ -13,8 +13,9 @@
   for (const e of shown) {
     const r = e.getBoundingClientRect();
     const [dx, dy] = deep.topOffset();
+    // Fixed in the top document: a box fixed in a frame keeps its place in the page; one sticky moves until stuck.
     let pinned = false;
-    for (let a = e; a && !pinned; a = deep.up(a)) pinned = a.nodeType === 1 && /^(fixed|sticky)$/.test(getComputedStyle(a).position);
+    for (let a = e; a && !pinned && window === window.top; a = deep.up(a)) pinned = a.nodeType === 1 && getComputedStyle(a).position === "fixed";
     let top = window;
     try { while (top !== top.parent && top.parent.document) top = top.parent; } catch (err) { /* a frame of another origin above */ }
     if (r.height <= window.innerHeight)

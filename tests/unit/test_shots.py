@@ -100,8 +100,11 @@ def _audit(tmp_path):
 def test_a_band_kept_later_is_on_disk_once_the_run_writes_its_record(tmp_path) -> None:
     audit = _audit(tmp_path)
     taken = Captured(_window(), clip={"x": 30, "y": 520, "width": 40, "height": 20}, area={"x": 0, "y": 500, "width": 200, "height": 100})
+    cut, slow = taken.part_at, threading.Event()
+    taken.part_at = lambda clip: (slow.wait(0.5), cut(clip))[1]  # type: ignore[method-assign]  # a cut that takes its time
     path = audit.keep_taken("1234567893", "18 after", taken)
     assert path == "screenshots/001-1234567893-18-after.png"
+    assert not (tmp_path / "run" / path).exists()  # the robot went on before it was written
     audit.write_json("run.json", {"providers": [path]})  # what names the picture waits for it
     assert _pixels((tmp_path / "run" / path).read_bytes()).size == (40, 20)
     audit.close()
@@ -130,3 +133,24 @@ def test_a_picture_that_cannot_be_written_later_stops_the_run_at_its_next_step(t
     with pytest.raises(CannotWrite, match="No space left"):
         audit.check_writable("1234567893")
     audit.close()
+
+
+def test_each_picture_job_gives_its_memory_back_after_it_even_when_it_fails(monkeypatch) -> None:
+    import robot.shots
+
+    trims: list[int] = []
+    monkeypatch.setattr(robot.shots, "_TRIM", trims.append)
+    later = Later()
+    later.do(lambda: None)
+    later.do(lambda: 1 / 0)
+    later.close()
+    assert trims == [0, 0]
+
+
+def test_a_part_at_the_edge_of_its_picture_is_cut_with_as_much_margin_as_the_picture_has() -> None:
+    from robot.shots import within
+
+    band = {"x": 71, "y": 962, "width": 1209, "height": 1094}
+    toast = crop_clip({"x": 832, "y": 962, "width": 448, "height": 98})  # a toast at the window's top: its margin above is not there
+    assert Captured(b"", clip=band).holds({"x": 832, "y": 962, "width": 448, "height": 98}) and not Captured(b"", clip=band).holds(toast)
+    assert within(toast, band) == {"x": 826, "y": 962, "width": 454, "height": 104}
