@@ -350,9 +350,7 @@ class Audit:
             if (view := self._window(page)) is None or not inside(both, seen := _below(view, bar)):
                 page.evaluate("([x, y]) => window.scrollTo(x, y)", [before["x"], before["y"]])  # back to the band
                 return None
-        clip = joined(band, part, _MARGIN)["clip"]  # its margin as far as the window goes
-        top, bottom = max(clip["y"], seen["y"]), min(clip["y"] + clip["height"], seen["y"] + seen["height"])
-        return {"full": False, "bar": bar, "clip": {**clip, "y": top, "height": bottom - top}}
+        return {"full": False, "bar": bar, "clip": within(joined(band, part, _MARGIN)["clip"], seen)}  # its margin as far as the window goes
 
     def _masks(self, page: Page) -> list[Locator]:
         """Every secret field, as one locator a frame (one lookup in each, not one a key): a screen in a
