@@ -208,17 +208,35 @@ class UserAccountPage(Screen):
         """``read`` in one call by the landmarks; None where they do not hold on this page."""
         if self.landmarks is None:
             return None
-        wanted = [f for f in self.NAME_FIELDS if names is None or f in names]
-        keys = tuple(f"portal.account.{f}" for f in (*wanted, "emergency_access", "poll_direct", "direct_address"))
+        keys, wanted = self._learned_keys(names)
         known = self.landmarks.read(self.page, keys)
         if known is None:
             return None
         found, at = known
+        state = self._state_of(found, wanted)
+        if state is not None:
+            self._at = at
+        return state
+
+    def read_from_server(self, href: str, username: str, names: tuple[str, ...]) -> AccountState | None:
+        """The account at ``href`` as the server sends its page now, read by the landmarks without loading it into
+        the window (its scripts not run); None where they do not read it there (``Landmarks.read_fetched``)."""
+        if self.landmarks is None:
+            return None
+        keys, wanted = self._learned_keys(names)
+        found = self.landmarks.read_fetched(self.page, href, username, keys)
+        return None if found is None else self._state_of(found, wanted)
+
+    def _learned_keys(self, names: tuple[str, ...] | None) -> tuple[tuple[str, ...], list[str]]:
+        wanted = [f for f in self.NAME_FIELDS if names is None or f in names]
+        return tuple(f"portal.account.{f}" for f in (*wanted, "emergency_access", "poll_direct", "direct_address")), wanted
+
+    @staticmethod
+    def _state_of(found: dict[str, tuple[str | None, bool | None]], wanted: list[str]) -> AccountState | None:
         values = {k.rsplit(".", 1)[1]: v for k, (v, _) in found.items()}
         emergency, poll = found["portal.account.emergency_access"][1], found["portal.account.poll_direct"][1]
         if emergency is None or poll is None or any(values[f] is None for f in (*wanted, "direct_address")):
             return None  # not a plain form control after all: Playwright's own reads say what it is
-        self._at = at
         return AccountState(
             names=AccountNames(**{f: str(values[f]) for f in wanted}),
             emergency_access=emergency,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from playwright.sync_api import Frame, Page
 
 from pages.locators import SECRET_KEYS, Selectors
-from pages.scripts import script
+from pages.scripts import fetched, script
 
 Scope = Page | Frame  # the page's top document, or the frame the account page is in
 
@@ -68,6 +68,13 @@ class Landmarks:
             return None
         paths = {**self.spots, **dict(self.secret_spots)}
         return {k: (v[0], v[1]) for k, v in found["values"].items()}, {k: paths[k][0] for k in found["at"]}
+
+    def read_fetched(self, page: Scope, href: str, npi: str, keys: tuple[str, ...]) -> dict[str, tuple[str | None, bool | None]] | None:
+        """Each key's (value, checked) on ``href``'s page as the server sends it now: fetched with the session's
+        cookies and read there, never shown (``read_back.js``). None where that is not ``npi``'s account page as
+        learned: a page its own scripts build, a login form, an error."""
+        found = page.evaluate(fetched("read_back"), [href, [self.spots[SECTION_KEY], npi, {k: self.spots[k] for k in keys}]])
+        return None if found is None else {k: (v[0], v[1]) for k, v in found["values"].items()}
 
     def is_account_of(self, page: Scope, npi: str) -> bool | None:
         """Whether the page is ``npi``'s account (by the Username's value, ``shows_username.js``); None: the

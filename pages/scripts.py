@@ -32,6 +32,14 @@ def script(name: str) -> str:
     return f"(a, b) => {{\n{bound}\nreturn ({body})(a, b);\n}}"
 
 
+@functools.cache
+def fetched(name: str) -> str:
+    """``name``'s script run on the page at an address as the server sends it now (``fetch_page.js``), with that
+    page as its ``document``: called with ``[href, arg]``; null where no such page came."""
+    fetch, run = script("fetch_page"), script(name)
+    return f"async ([href, arg]) => {{\nconst document = await ({fetch})(href);\nreturn document === null ? null : ({run})(arg);\n}}"
+
+
 def names() -> list[str]:
     """Every script there is."""
     return sorted(p.stem for p in FOLDER.glob("*.js"))

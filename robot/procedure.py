@@ -24,6 +24,7 @@ from robot.guard import typed_only_at
 from robot.handoff import HandoffRow
 from robot.model import AccountNames, AccountState, Candidate, Changes, MaxmdEntry, Outcome, Picture, Status
 from robot.options import RunOptions, Shared
+from robot.readback import ReadBack
 from robot.rules import PortalClinician
 from robot.session import Session, sign_out
 from robot.settings import Settings, Site
@@ -47,6 +48,7 @@ class Procedure:
         # The filled-in section (its name, picture and caption), until the Save's answer says whether to keep it.
         self._filled_in: tuple[str, Captured | None, str] | None = None
         self._in_place = False  # the portal answered a Save in place: the page after the answer still shows the section filled in
+        self.readback, self._read_back = ReadBack(audit.log), None  # an in-place Save's account, read back by a fetch
 
     @property
     def waits(self) -> Retry:  # what one page-object action gets: its own short retries
@@ -113,21 +115,15 @@ class Procedure:
         with self.session.step(page, who, STEP[7].picture, shots):
             self.session.completed(STEP[7].name, *PortalNavigation(page, self.sel, self.waits).open_user_accounts())
 
-    def choose_clinicians(self, search: UserSearchPage, who: str) -> None:
-        self.session.mark(who, STEP[8].name)
-        search.choose_clinicians()
-
-    def search(self, search: UserSearchPage, who: str) -> None:
-        self.session.mark(who, STEP[9].name)
-        self.session.completed(STEP[9].name, search.search())
-
     def search_clinicians(self, page: Page, who: str, shots: list[Picture]) -> UserSearchPage:
         """Seed steps 7-9: Administration > User Accounts, Access Type Clinician, Search."""
         self.open_user_accounts(page, who, shots)
         search = UserSearchPage(page, self.sel, self.waits)
         with self.session.step(page, who, STEP[9].picture, shots):
-            self.choose_clinicians(search, who)
-            self.search(search, who)
+            self.session.mark(who, STEP[8].name)
+            search.choose_clinicians()
+            self.session.mark(who, STEP[9].name)
+            self.session.completed(STEP[9].name, search.search())
         return search
 
     def read_portal(self, entries: list[MaxmdEntry]) -> list[PortalClinician]:
@@ -231,13 +227,14 @@ class Procedure:
         self.session.mark(c.npi, STEP[11].name)
         if not waited:  # an account opened at its address already showed its Username
             account.wait_for_account_information()
-        state = account.read(names=tuple(c.settings.edits) if c.settings else ())
+        state = account.read(names=(names := tuple(c.settings.edits) if c.settings else ()))
         if not self._learned:  # once: where the account page's controls stand, for the pages after this one
             self._learned = True
             try:
                 self.session.landmarks = account.landmarks = account.learn_landmarks()
             except PlaywrightError as exc:  # only a speed-up: the controls are found by their words instead
                 self.audit.log.info("landmarks not learned", error=first_line(exc))
+        self.readback.found(account, self.shared.links.get(c.npi), c.npi, names, state)
         if not any(p.kind == "before" for p in shots):  # a later attempt finds it as the first one did, or saved
             self.session.shot(account.page, c.npi, "11 before", shots, account.account_information(), kind="before",
                               caption="User Account Information as found, before anything was typed")
@@ -301,7 +298,7 @@ class Procedure:
     def save(self, page: Page, c: Candidate, changes: Changes, account: UserAccountPage, outcome: Outcome) -> None:
         """Seed step 18: Save, its answer read by its words; then the account after it, pictured with the answer where
         both fit in the window: the page the Save loaded, or, where it was answered in place, the section as saved
-        (then opened again from the server and read back)."""
+        (then read back from the server: robot.readback)."""
         shots = outcome.pictures
         with self.session.step(page, c.npi, STEP[18].name, shots, picture=""):
             try:
@@ -322,12 +319,14 @@ class Procedure:
                 self.session.after_save(page, c.npi, account.account_information(), where, shots, evidence.answer_caption(c),
                                         held_by_portal=False)
         self.session.completed(STEP[18].name, "new page" if answer.new_page else "in place", *(["dialog"] if answer.dialog else []))
-        if not reloaded:  # read back from the server, not the fields the robot itself typed
+        # Read back from the server, not the fields the robot itself typed: by a fetch (robot.readback), else opened again.
+        self._read_back = self.readback.after_save(account, self.shared.links.get(c.npi), c, changes) if self._in_place else None
+        if not reloaded and self._read_back is None:
             with self.session.step(page, c.npi, REOPENED, shots, picture=""):
                 self._reopen(page, c, account, shots)
-            if self._in_place:
-                return
-            where = None  # the answer was pictured on the page the Save loaded
+        if self._in_place:
+            return
+        where = where if reloaded else None  # else the answer was pictured on the page the Save loaded
         self.session.after_save(page, c.npi, account.account_information(), where, shots, evidence.answer_caption(c))
 
     def _answer_box(self, c: Candidate, account: UserAccountPage, answer: SaveAnswer) -> dict | None:
@@ -355,7 +354,8 @@ class Procedure:
     def verify(self, c: Candidate, before: AccountState, changes: Changes, account: UserAccountPage, outcome: Outcome) -> None:
         """After Save, the account read back and checked against what was set."""
         self.session.mark(c.npi, VERIFY)
-        after = account.read_back(names=tuple(changes.edits))
+        after, self._read_back = self._read_back or account.read_back(names=tuple(changes.edits)), None
+        self.readback.loaded(after)  # beside the read-back fetched before the account was opened again (robot.readback)
         outcome.fields = evidence.field_rows(before, changes, after)
         outcome.changed = evidence.changed_words(outcome.fields)
         problems = rules.verify(changes, c.direct_address or "", after)

@@ -48,6 +48,7 @@ class Faults:
     session_expiry_after: int | None = None  # a login session ends after this many requests
     refuse_save: set[str] = field(default_factory=set)  # portal usernames whose Save is refused
     save_5xx: set[str] = field(default_factory=set)  # usernames whose Save is applied but answered 500
+    save_drops_poll: set[str] = field(default_factory=set)  # usernames whose Save is answered saved but leaves Poll Direct Mailbox as it was
     # Every page shows its password fields as text, in magenta: a test finds any unmasked secret by colour.
     secrets_as_text: bool = False
     # The portal's account page draws its text boxes NARROW_INPUT_SIZE characters wide (``size``), whatever its

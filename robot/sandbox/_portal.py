@@ -178,8 +178,9 @@ def validate(form: AccountForm, account: PortalAccount) -> list[str]:
     return errors
 
 
-def apply(form: AccountForm, account: PortalAccount) -> None:
-    """Write a valid form into the account (caller holds the state lock). Username never changes."""
+def apply(form: AccountForm, account: PortalAccount, *, drop_poll: bool = False) -> None:
+    """Write a valid form into the account (caller holds the state lock). Username never changes; ``drop_poll``:
+    Poll Direct Mailbox is left as it was (Faults.save_drops_poll: a portal that drops a field)."""
     account.display_name = form.display_name
     account.first_name = form.first_name
     account.last_name = form.last_name
@@ -187,7 +188,7 @@ def apply(form: AccountForm, account: PortalAccount) -> None:
     if form.password:
         account.password = form.password
     account.emergency_access = form.emergency_access
-    account.poll_direct = form.poll_direct
+    account.poll_direct = account.poll_direct if drop_poll else form.poll_direct
     # The address is locked once set (validated above), so keep the stored spelling if there is one.
     if not account.direct_address:
         account.direct_address = form.direct_address or None
@@ -427,7 +428,7 @@ def create_portal_app(runtime: Runtime, skin: str = "default") -> Flask:
             if not errors and username in runtime.faults.refuse_save:
                 errors = [REFUSED_MESSAGE]
             if not errors:
-                apply(form, live)
+                apply(form, live, drop_poll=username in runtime.faults.save_drops_poll)
                 state.audit_log.append(AuditEvent(datetime.now().strftime("%m/%d/%Y %I:%M:%S %p"),
                                                   g.session.username, f"Saved user account {username}"))
             snapshot = state.account(username)

@@ -252,7 +252,7 @@ def create_spa_portal_app(runtime: Runtime) -> Flask:
             if not errors and username in runtime.faults.refuse_save:
                 errors = [REFUSED_MESSAGE]
             if not errors:
-                apply(form, live)
+                apply(form, live, drop_poll=username in runtime.faults.save_drops_poll)
                 state.audit_log.append(AuditEvent(datetime.now().strftime("%m/%d/%Y %I:%M:%S %p"),
                                                   g.session.username, f"Saved user account {username}"))
             snapshot = state.account(username)

@@ -83,7 +83,7 @@ def test_every_script_is_used_by_the_robot_and_tested_here():
     js = "".join(p.read_text() for p in scripts.FOLDER.glob("*.js"))
     tests = pathlib.Path(__file__).read_text()
     for name in scripts.names():
-        assert f'script("{name}")' in code or f"uses: {name}" in js or f", {name}" in js, name
+        assert f'script("{name}")' in code or f'fetched("{name}")' in code or f"uses: {name}" in js or f", {name}" in js, name
         assert name in _NOT_PLACED or f'script("{name}")' in tests, name
 
 
@@ -296,3 +296,37 @@ def test_words_a_web_component_shows_through_its_slots_are_its_own(page: Page):
     assert re.sub(r"\s+", " ", texts[0]).strip() == "✓ User account saved ."
     found, modal, moved = page.evaluate(script("answer_by_css"), ["[role=alert]", "[role=dialog]"])
     assert "User account saved" in re.sub(r"\s+", " ", found[0])
+
+
+def test_read_back_reads_the_page_as_the_server_sends_it(page: Page):
+    """``scripts.fetched("read_back")``: the account's page fetched with the session's cookies and read by its learned
+    spots, its scripts never run; null for a login form, another account's page, an error, or what is not HTML."""
+    live = ACCOUNT + "<script>document.getElementById('d').value = 'set.by.script@direct.example.com'</script>"
+    pages = {"/u/1": (200, "text/html", live), "/u/2": (200, "text/html", ACCOUNT.replace("1234567893", "1245319599")),
+             "/u/json": (200, "application/json", '{"username": "1234567893"}'), "/u/gone": (200, "text/html", "<form>Log in</form>"), "/u/error": (500, "text/html", ACCOUNT)}
+    cookies: list[str] = []
+
+    def serve(route) -> None:
+        path = route.request.url.removeprefix("http://portal.test")
+        cookies.append(route.request.headers.get("cookie", ""))
+        status, kind, body = pages[path]
+        route.fulfill(status=status, content_type=kind, body=f"<!doctype html><body>{body}</body>" if kind == "text/html" else body)
+
+    page.context.add_cookies([{"name": "session", "value": "s1", "url": "http://portal.test"}])
+    page.route("http://portal.test/**", serve)
+    page.goto("http://portal.test/u/1")
+    title = page.get_by_role("heading").evaluate_all(script("learn"))[0][:2]
+    direct = page.get_by_label("Direct Address").evaluate_all(script("learn"))[0][:2]
+    ticked = page.get_by_label("Allow Emergency Access").evaluate_all(script("learn"))[0][:2]
+    spots = {"d": direct, "ea": ticked}
+    # As the window shows it, after the page's script; as the server sends it, before.
+    assert page.evaluate(script("read_back"), [title, "1234567893", spots])["values"]["d"] == ["set.by.script@direct.example.com", None]
+    read = page.evaluate(scripts.fetched("read_back"), ["/u/1", [title, "1234567893", spots]])
+    assert read["values"] == {"d": ["jane@direct.example.com", None], "ea": ["on", True]}
+    assert cookies[-1] == "session=s1"  # the session's own cookies: the page the administrator would see
+    assert page.evaluate(scripts.fetched("read_back"), ["/u/2", [title, "1234567893", spots]]) is None  # another account
+    assert page.evaluate(scripts.fetched("read_back"), ["/u/gone", [title, "1234567893", spots]]) is None  # a login form
+    assert page.evaluate(scripts.fetched("read_back"), ["/u/error", [title, "1234567893", spots]]) is None  # an error's page
+    fetch_page = script("fetch_page")
+    assert page.evaluate(f"async (href) => (await ({fetch_page})(href)) === null", "/u/json") is True
+    assert page.locator("#d").input_value() == "set.by.script@direct.example.com"  # the window's page untouched
