@@ -115,15 +115,21 @@ class Procedure:
         with self.session.step(page, who, STEP[7].picture, shots):
             self.session.completed(STEP[7].name, *PortalNavigation(page, self.sel, self.waits).open_user_accounts())
 
+    def choose_clinicians(self, search: UserSearchPage, who: str) -> None:
+        self.session.mark(who, STEP[8].name)
+        search.choose_clinicians()
+
+    def search(self, search: UserSearchPage, who: str) -> None:
+        self.session.mark(who, STEP[9].name)
+        self.session.completed(STEP[9].name, search.search())
+
     def search_clinicians(self, page: Page, who: str, shots: list[Picture]) -> UserSearchPage:
         """Seed steps 7-9: Administration > User Accounts, Access Type Clinician, Search."""
         self.open_user_accounts(page, who, shots)
         search = UserSearchPage(page, self.sel, self.waits)
         with self.session.step(page, who, STEP[9].picture, shots):
-            self.session.mark(who, STEP[8].name)
-            search.choose_clinicians()
-            self.session.mark(who, STEP[9].name)
-            self.session.completed(STEP[9].name, search.search())
+            self.choose_clinicians(search, who)
+            self.search(search, who)
         return search
 
     def read_portal(self, entries: list[MaxmdEntry]) -> list[PortalClinician]:
@@ -298,7 +304,8 @@ class Procedure:
     def save(self, page: Page, c: Candidate, changes: Changes, account: UserAccountPage, outcome: Outcome) -> None:
         """Seed step 18: Save, its answer read by its words; then the account after it, pictured with the answer where
         both fit in the window: the page the Save loaded, or, where it was answered in place, the section as saved
-        (then read back from the server: robot.readback)."""
+        (then read back from the server, not the fields the robot typed: by a fetch of its page where that reads
+        as a load, robot.readback; else opened again)."""
         shots = outcome.pictures
         with self.session.step(page, c.npi, STEP[18].name, shots, picture=""):
             try:
@@ -319,15 +326,13 @@ class Procedure:
                 self.session.after_save(page, c.npi, account.account_information(), where, shots, evidence.answer_caption(c),
                                         held_by_portal=False)
         self.session.completed(STEP[18].name, "new page" if answer.new_page else "in place", *(["dialog"] if answer.dialog else []))
-        # Read back from the server, not the fields the robot itself typed: by a fetch (robot.readback), else opened again.
         self._read_back = self.readback.after_save(account, self.shared.links.get(c.npi), c, changes) if self._in_place else None
         if not reloaded and self._read_back is None:
             with self.session.step(page, c.npi, REOPENED, shots, picture=""):
                 self._reopen(page, c, account, shots)
         if self._in_place:
             return
-        where = where if reloaded else None  # else the answer was pictured on the page the Save loaded
-        self.session.after_save(page, c.npi, account.account_information(), where, shots, evidence.answer_caption(c))
+        self.session.after_save(page, c.npi, account.account_information(), where if reloaded else None, shots, evidence.answer_caption(c))
 
     def _answer_box(self, c: Candidate, account: UserAccountPage, answer: SaveAnswer) -> dict | None:
         """Where the Save's confirmation stands in the page, for its picture; None where it has none (a dialog's)."""
@@ -354,8 +359,7 @@ class Procedure:
     def verify(self, c: Candidate, before: AccountState, changes: Changes, account: UserAccountPage, outcome: Outcome) -> None:
         """After Save, the account read back and checked against what was set."""
         self.session.mark(c.npi, VERIFY)
-        after, self._read_back = self._read_back or account.read_back(names=tuple(changes.edits)), None
-        self.readback.loaded(after)  # beside the read-back fetched before the account was opened again (robot.readback)
+        after, self._read_back = self._read_back or self.readback.loaded(account.read_back(names=tuple(changes.edits))), None
         outcome.fields = evidence.field_rows(before, changes, after)
         outcome.changed = evidence.changed_words(outcome.fields)
         problems = rules.verify(changes, c.direct_address or "", after)
@@ -366,18 +370,16 @@ class Procedure:
                                   kind="after", caption=evidence.READ_BACK_CAPTION)
             raise StepFailed(VERIFY, "; ".join(problems), provider=c.who,
                              hint="open the account in the portal and compare it with this report")
-        note = "" if changes.set_password else "Allow Emergency Access turned off; passwords left as they were"
-        if changes.edits:
-            outcome.names_changed = rules.names_changed(changes.edits)
-        self.finish(c, outcome, Status.CONFIGURED, note=note)
+        outcome.names_changed = rules.names_changed(changes.edits)
+        self.finish(c, outcome, Status.CONFIGURED,
+                    note="" if changes.set_password else "Allow Emergency Access turned off; passwords left as they were")
 
     def finish(self, c: Candidate, outcome: Outcome, status: Status, *, note: str = "") -> None:
         self.save_clicked.discard(c.npi)
         if self.audit.handoff.row(c.npi):
             self.audit.handoff.mark(c.npi, applied=True)
         outcome.status = status
-        if note:
-            outcome.notes.append(note)
+        outcome.notes += [note] if note else []
 
     # --- helpers of the steps above ------------------------------------------------------------------
     @contextlib.contextmanager
@@ -402,8 +404,7 @@ class Procedure:
             if page is not None and account is not None and account.is_account_of(c.npi):  # not taken before Save: it still shows
                 self.session.shot(page, c.npi, name, shots, account.account_information(), kind="filled in", caption=evidence.FAILED_SAVE)
 
-    def _lost_answer(self, page: Page, c: Candidate, account: UserAccountPage, outcome: Outcome, lost: str,
-                     now: AccountState) -> None:
+    def _lost_answer(self, page: Page, c: Candidate, account: UserAccountPage, outcome: Outcome, lost: str, now: AccountState) -> None:
         """An earlier attempt's Save lost its answer, and the account now looks configured."""
         if lost == "unknown":
             self.audit.handoff.mark(c.npi, applied=None)
@@ -412,8 +413,7 @@ class Procedure:
                              hint="try the passwords in handoff.csv (applied=unknown); if they do not work, run again with --force")
         self.session.shot(page, c.npi, "18 after", outcome.pictures, account.account_information(), kind="after",
                           caption="User Account Information after Save (its answer was lost), as the portal holds it")
-        found, wanted = self._found[c.npi]
-        outcome.fields = evidence.field_rows(found, wanted, now)
+        outcome.fields = evidence.field_rows(*self._found[c.npi], now)
         outcome.changed = evidence.changed_words(outcome.fields)
         outcome.names_changed = rules.names_changed(c.settings.edits) if c.settings else False
         self.finish(c, outcome, Status.CONFIGURED, note="the answer to Save was lost, but the account shows it was applied")
@@ -444,7 +444,7 @@ class Procedure:
     def _passwords_for(self, c: Candidate) -> tuple[str, str]:
         """The provider's passwords for this run: given in the environment, else generated once."""
         if c.npi not in self._passwords:
-            given = self.settings.provider_passwords.get(c.npi, (None, None))
-            self._passwords[c.npi] = passwords.for_provider(given, self.settings.policy, same=self.settings.direct_same_as_portal)
+            self._passwords[c.npi] = passwords.for_provider(self.settings.provider_passwords.get(c.npi, (None, None)),
+                                                            self.settings.policy, same=self.settings.direct_same_as_portal)
             self.audit.redact.add(*self._passwords[c.npi])
         return self._passwords[c.npi]

@@ -54,11 +54,12 @@ class ReadBack:
         self._pending = fetched
         return None
 
-    def loaded(self, state: AccountState) -> None:
-        """The account as opened again and read, beside the read-back fetched just before it (where there was one)."""
+    def loaded(self, state: AccountState) -> AccountState:
+        """The account as opened again and read (returned), beside the read-back fetched just before it, if any."""
         if self._pending is not None:
             self._compare(self._pending, state, "after Save")
         self._pending = None
+        return state
 
     def _read(self, account: UserAccountPage, href: str, npi: str, names: tuple[str, ...]) -> AccountState | None:
         if origins.origin(href) != origins.origin(account.page.url):  # a fetch never leaves the portal's own origin
