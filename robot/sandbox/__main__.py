@@ -43,6 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--refuse-save", action="append", default=[], metavar="USER", help="refuse this account's Save (repeatable)")
     parser.add_argument("--save-5xx", action="append", default=[], metavar="USER",
                         help="apply this account's Save but answer 500 (repeatable)")
+    parser.add_argument("--save-drops-poll", action="append", default=[], metavar="USER",
+                        help="answer this account's Save as saved but leave Poll Direct Mailbox as it was (repeatable)")
     parser.add_argument("--gate", action="append", default=None, metavar="SITE=KIND[,KIND]",
                         help=f"pages a login on SITE (maxmd, portal) must pass after the password, in order, of {', '.join(GATES)} "
                              "(repeatable; given, it replaces the rendering's own: the spa skin has maxmd=code, portal=notice)")
@@ -85,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         session_expiry_after=args.session_expiry,
         refuse_save=set(args.refuse_save),
         save_5xx=set(args.save_5xx),
+        save_drops_poll=set(args.save_drops_poll),
         gates=_site_map(args.gate, GATES, "--gate"),
         cookie_banner=_sites(args.cookie_banner),
         login_refusal={site: kinds[0] for site, kinds in (_site_map(args.login_refusal, tuple(REFUSALS), "--login-refusal") or {}).items()},

@@ -236,7 +236,7 @@ def test_command_line_serves_both_sites_with_demo_credentials() -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "robot.sandbox", "--port", str(port), "--providers", "3", "--refuse-save", "x",
-         "--save-5xx", "y"],
+         "--save-5xx", "y", "--save-drops-poll", "z"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         # Ctrl-C as a terminal sends it: a worker that ignores SIGINT (pytest-xdist's) must not pass that on,
         # or the sandbox's Python, started with SIGINT ignored, never hears it.
