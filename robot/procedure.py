@@ -198,8 +198,7 @@ class Procedure:
             return None
         if not any(n.startswith("found: ") for n in outcome.notes):  # the first attempt saw it as it was
             outcome.notes.append(evidence.found_note(state))
-        secret = changes.set_password or changes.set_direct_password
-        if secret:
+        if changes.set_password or changes.set_direct_password:
             trace.pause()  # from the first typed secret until Save has loaded a fresh page
         self.fill_in(page, c, changes, account, outcome.pictures)
         if self.options.dry_run:
@@ -207,7 +206,8 @@ class Procedure:
             outcome.notes.append("dry run: filled in, not saved")
             return None
         self.save(page, c, changes, account, outcome)
-        trace.resume()  # a page fresh from the server: the password fields are empty again
+        if self._read_back is None:  # a page fresh from the server: the password fields are empty again (not so after a fetch)
+            trace.resume()
         return self.verify(c, found, changes, account, outcome)
 
     def open_account(self, page: Page, c: Candidate, account: UserAccountPage, href: str | None,
