@@ -93,8 +93,8 @@ def shown(page: Page, how: Find, timeout_ms: float) -> Locator | None:
         loc = how(page)
         if loc is None:
             return None
-        try:
-            loc.first.wait_for(state="visible", timeout=timeout_ms)
+        try:  # any of its matches: the first may be one never shown (a menu's copy of a title)
+            loc.filter(visible=True).first.wait_for(state="visible", timeout=timeout_ms)
         except PlaywrightTimeout:
             return None
         return loc
@@ -104,7 +104,7 @@ def shown(page: Page, how: Find, timeout_ms: float) -> Locator | None:
         for frame in frames:
             try:
                 loc = how(_scope(page, frame))
-                if loc is not None and loc.first.is_visible():
+                if loc is not None and loc.filter(visible=True).first.is_visible():
                     _found(page, frame)
                     return loc
             except PlaywrightError:  # a frame gone or going while it is looked at

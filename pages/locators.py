@@ -101,9 +101,10 @@ def _norm(expr: str) -> str:
 
 def _said(text: str) -> str:
     """XPath: elements whose whole text is ``text`` (in the sense of ``words``), looked for cheaply first
-    among elements with a text node of their own holding the words."""
+    among elements with a text node of their own holding the words; never the document's head (a frame's
+    ``<title>`` may say the very words its section's header does)."""
     w = " ".join(text.lower().split())
-    return (f"//*[not(self::script or self::style or self::option or self::select or self::textarea)]"
+    return (f"//*[not(self::script or self::style or self::option or self::select or self::textarea or ancestor-or-self::head)]"
             f"[text()[contains({_norm('.')}, '{w}')]][{_norm('.')}='{w}']")
 
 

@@ -193,11 +193,39 @@ def blocked_login(site: Site, words: str) -> LoginBlocked | None:
     return None if verdict is None else LoginBlocked(f"{explain(site, verdict)}; nothing was changed")
 
 
+class BannerWatch:
+    """The cookie-banner watch on one page (``watch_cookie_banners``). Every action pays for its look, so
+    ``end`` stops it where no banner came; from then on ``look`` is asked where a clear view matters (a
+    picture of the account): a banner come since is dismissed, and the page watched again."""
+
+    def __init__(self, page: Page, banner: Locator, dismiss: Callable[..., None], met: list[str]) -> None:
+        self._page, self._banner, self._dismiss, self._met = page, banner, dismiss, met
+        self._on = True
+        page.add_locator_handler(banner, dismiss)
+
+    def end(self) -> bool:
+        """Stop the look before every action where it never met a banner (True if it stopped it)."""
+        if self._met:
+            return False  # a site that shows banners may show another
+        with contextlib.suppress(PlaywrightError):
+            self._page.remove_locator_handler(self._banner)
+        self._on = False
+        return True
+
+    def look(self) -> bool:
+        """Where the watch has ended: a banner shown now is dismissed and the page watched again (True)."""
+        if self._on or not self._banner.is_visible():
+            return False
+        self._dismiss()  # before the handler is back: its click would otherwise look for the banner first
+        self._page.add_locator_handler(self._banner, self._dismiss)
+        self._on = True
+        return True
+
+
 def watch_cookie_banners(page: Page, site: str, answers: tuple[str, ...], log: Any, shoot: Shoot,
-                         first_time: Callable[[str], bool]) -> Callable[[], bool]:
+                         first_time: Callable[[str], bool]) -> BannerWatch:
     """From now on, a cookie banner with a safe answer is dismissed by it whenever it stands in the way of an
-    action on ``page`` (Playwright's locator handler: before the click, never through it). Returns what ends
-    the watch where it never met a banner on this page (True if it ended it): every action pays for a look."""
+    action on ``page`` (Playwright's locator handler: before the click, never through it)."""
     banner, control = cookie_banner(page, answers)
     met: list[str] = []
 
@@ -211,12 +239,4 @@ def watch_cookie_banners(page: Page, site: str, answers: tuple[str, ...], log: A
             shoot(page, f"{site} cookie banner", f"{site}: a cookie banner, dismissed by '{name}'", PASSED)
         met.append(name)
         answer.click()
-    page.add_locator_handler(banner, dismiss)
-
-    def end() -> bool:
-        if met:
-            return False  # a site that shows banners may show another
-        with contextlib.suppress(PlaywrightError):
-            page.remove_locator_handler(banner)
-        return True
-    return end
+    return BannerWatch(page, banner, dismiss, met)

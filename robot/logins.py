@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from pages.base import LoginScreen
-from robot.after_login import AfterLogin, blocked_login, watch_cookie_banners
+from robot.after_login import AfterLogin, BannerWatch, blocked_login, watch_cookie_banners
 from robot.audit import Audit
 from robot.errors import LoginRefused, PageAnswered, RunStopped, SiteError, SiteUnreachable, TransientFault, WrongAddress, first_line
 from robot.guard import typed_only_at
@@ -69,9 +68,8 @@ class Logins:
         self.audit.log.warning("the page after the login answered 5xx; asked for again", site=site.name, status=exc.status)
         return True
 
-    def watch(self, page: Page, site: Site) -> Callable[[], bool]:
-        """A cookie banner on ``page`` dismissed by its safe answer whenever it is in the way; returns what ends
-        the watch where none was met (``watch_cookie_banners``)."""
+    def watch(self, page: Page, site: Site) -> BannerWatch:
+        """A cookie banner on ``page`` dismissed by its safe answer whenever it is in the way (``watch_cookie_banners``)."""
         return watch_cookie_banners(page, site.name, self.settings.after_login, self.audit.log, self._shot, self.audit.first_time)
 
     def _shot(self, page: Page, name: str, caption: str, kind: str) -> None:

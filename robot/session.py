@@ -8,7 +8,7 @@ import contextlib
 import re
 import time
 from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from playwright.sync_api import Browser, BrowserContext, Locator, Page
 from playwright.sync_api import Error as PlaywrightError
@@ -26,6 +26,9 @@ from robot.options import RunOptions, StopRequest
 from robot.settings import Settings
 from robot.steps import failed_caption, shows
 from robot.tracing import Tracing
+
+if TYPE_CHECKING:
+    from robot.after_login import BannerWatch
 
 T = TypeVar("T")
 
@@ -69,8 +72,9 @@ class Session:
         self._collect = True
         self._told: set[str] = set()
         self.sign_out: Callable[[Page], None] | None = None  # ends the portal's session on a page let go (the procedure's)
-        # The portal page's cookie-banner watch: what ends it, and how many providers it has seen on that page.
-        self.banners: tuple[Page, Callable[[], bool], int] | None = None
+        # The portal page's cookie-banner watch, and how many providers it has seen on that page; once ended, looked at.
+        self.banners: tuple[Page, BannerWatch, int] | None = None
+        self._ended: tuple[Page, BannerWatch] | None = None
 
     # --- browser and pages ---------------------------------------------------------------------------
     def context(self) -> BrowserContext:
@@ -132,9 +136,11 @@ class Session:
         # The learned controls find the account's section in one call; other regions are looked for.
         learned = self.landmarks if region is not None and kind in _SECTION_ONLY else None
         with self.timed(kind):
-            path, widened = self.audit.picture(page, who, name, region=region, landmarks=learned, full_page=full_page)
-        if path:
-            shots.append(Picture(kind, path, evidence.widened_caption(caption or name, widened)))
+            taken = self._clear(page, kind, lambda: self.audit.capture(page, who, name, region=region, landmarks=learned,
+                                                                       full_page=full_page))
+            path = self.audit.keep_taken(who, name, taken) if taken else ""
+        if taken and path:
+            shots.append(Picture(kind, path, evidence.widened_caption(caption or name, taken.widened)))
 
     def capture(self, page: Page, who: str, name: str, region: Locator, kind: str, also: dict | None = None) -> Captured | None:
         """A picture taken now and kept later, or never (``keep``); None where ``kind`` is not kept. ``also``: a
@@ -143,7 +149,7 @@ class Session:
             return None
         learned = self.landmarks if kind in _SECTION_ONLY else None
         with self.timed(kind):
-            return self.audit.capture(page, who, name, region=region, landmarks=learned, also=also)
+            return self._clear(page, kind, lambda: self.audit.capture(page, who, name, region=region, landmarks=learned, also=also))
 
     def crop(self, page: Page, who: str, name: str, rect: dict | None, shots: list[Picture], kind: str, caption: str) -> None:
         """The part of the page at ``rect`` alone, where ``screenshots:`` keeps ``kind``."""
@@ -170,6 +176,26 @@ class Session:
         if answer is not None and not held:  # too far from the section to be pictured with it
             self.crop(page, who, "18 answer", answer, shots, "answer", caption)
         self.keep(who, "18 after", after, shots, "after", evidence.after_caption(answer=held, held_by_portal=held_by_portal))
+
+    def _clear(self, page: Page, kind: str, take: Callable[[], Captured | None]) -> Captured | None:
+        """A picture of the account taken by ``take``; where a cookie banner lay over it (``clear_view``), taken again."""
+        taken = take()
+        return take() if kind in _SECTION_ONLY and self.clear_view(page) else taken
+
+    def clear_view(self, page: Page) -> bool:
+        """On the portal page whose banner watch has ended, one look (where the watch cost one before every action):
+        a cookie banner come since, before or while a picture was taken, is dismissed and the page watched again (True)."""
+        if self._ended is None or self._ended[0] is not page:
+            return False
+        try:
+            came = self._ended[1].look()
+        except PlaywrightError as exc:  # looked at as the page changed: the next look, or a click it blocks, tells
+            self.audit.log.info("cookie banner not looked for", error=first_line(exc))
+            return False
+        if came:
+            self._ended = None
+            self.audit.log.info("cookie banner came after the watch ended: watched again", site="portal")
+        return came
 
     @contextlib.contextmanager
     def timed(self, kind: str, count: int = 1) -> Iterator[None]:
@@ -281,11 +307,12 @@ class Session:
         BANNER_WATCH providers with no cookie banner on the portal page, it is no longer watched for one."""
         self._handled += 1
         if self.banners is not None and self.banners[0] is self.portal:
-            page, end, seen = self.banners
-            self.banners = (page, end, seen + 1) if seen + 1 < BANNER_WATCH else None
-            if self.banners is None and end():
-                # Consent banners come with a site's first pages; one that comes later stops a click, and the
-                # retry's fresh page is watched again.
+            page, watch, seen = self.banners
+            self.banners = (page, watch, seen + 1) if seen + 1 < BANNER_WATCH else None
+            if self.banners is None and watch.end():
+                # Consent banners come with a site's first pages; one that comes later is found before the account's
+                # next picture (``clear_view``), or stops a click, and the retry's fresh page is watched again.
+                self._ended = (page, watch)
                 self.audit.log.info("cookie banner watch ended", site="portal", providers=BANNER_WATCH)
         if not self._collect or self._handled % GC_EVERY or self.portal is None or self.portal.is_closed():
             return

@@ -286,6 +286,21 @@ def test_a_screen_finds_its_controls_in_whatever_frame_they_are(page: Page):
     assert "User Account Information" in screen.shows()
 
 
+def test_a_section_in_a_frame_whose_title_says_its_words_is_found_by_its_header(page: Page):
+    """A frame's ``<title>`` saying "User Account Information", its section's header a plain ``div`` with the same
+    words (an unseen rendering): the title is never a match, and a match never shown does not hide one shown."""
+    section = "<div class=hdr>User Account Information</div>" + ACCOUNT.replace("<h2>User Account Information</h2>", "")
+    inner = markup.escape(f"<!doctype html><title>User Account Information</title><body>{section}</body>")
+    page.set_content(f'<!doctype html><title>Edit User</title><body><h1>Edit User: 1234567893</h1>'
+                     f'<iframe style="width:950px;height:1400px" srcdoc="{inner}"></iframe></body>')
+    page.frames[1].locator("#d").wait_for()
+    screen = Screen(page, Selectors())
+    found = screen.shown(screen.key("portal.account.section"), 2000)
+    assert found is not None and found.count() == 1 and found.first.evaluate("e => e.className") == "hdr"
+    page.frames[1].evaluate("() => document.body.insertAdjacentHTML('afterbegin', '<div hidden>User Account Information</div>')")
+    assert screen.shown(screen.key("portal.account.section"), 2000) is not None  # the first match is never shown
+
+
 def test_words_a_web_component_shows_through_its_slots_are_its_own(page: Page):
     """A toast whose box (role=alert) is in the component's shadow root and whose words are slotted from outside."""
     page.set_content("<!doctype html><body><x-toast>User account <b>saved</b>.</x-toast><script>"
