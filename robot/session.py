@@ -310,8 +310,8 @@ class Session:
             page, watch, seen = self.banners
             self.banners = (page, watch, seen + 1) if seen + 1 < BANNER_WATCH else None
             if self.banners is None and watch.end():
-                # Consent banners come with a site's first pages; one that comes later is found before the account's
-                # next picture (``clear_view``), or stops a click, and the retry's fresh page is watched again.
+                # Consent banners come with a site's first pages; one that comes later is found at the account's next
+                # picture (``clear_view``), or stops a click, and the retry's fresh page is watched again.
                 self._ended = (page, watch)
                 self.audit.log.info("cookie banner watch ended", site="portal", providers=BANNER_WATCH)
         if not self._collect or self._handled % GC_EVERY or self.portal is None or self.portal.is_closed():
