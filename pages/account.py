@@ -224,7 +224,7 @@ class UserAccountPage(Screen):
         if self.landmarks is None:
             return None
         keys, wanted = self._learned_keys(names)
-        found = self.landmarks.read_fetched(self.page, href, username, keys)
+        found = self.landmarks.read_fetched(self.page, href, username, keys, self._retry.timeout_s * 1000)
         return None if found is None else self._state_of(found, wanted)
 
     def _learned_keys(self, names: tuple[str, ...] | None) -> tuple[tuple[str, ...], list[str]]:

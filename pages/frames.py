@@ -115,7 +115,7 @@ def shown(page: Page, how: Find, timeout_ms: float) -> Locator | None:
         if left <= 0 or not waiting:
             return None
         try:  # a wait of the page's own, not a sleep: in the innermost frame (most often the screen's)
-            waiting[-1].first.wait_for(state="visible", timeout=max(1, min(SLICE_MS, left * 1000)))
+            waiting[-1].filter(visible=True).first.wait_for(state="visible", timeout=max(1, min(SLICE_MS, left * 1000)))
             return waiting[-1]
         except PlaywrightError:  # the wait's end (TimeoutError is one), or its frame gone
             pass

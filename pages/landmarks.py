@@ -69,11 +69,12 @@ class Landmarks:
         paths = {**self.spots, **dict(self.secret_spots)}
         return {k: (v[0], v[1]) for k, v in found["values"].items()}, {k: paths[k][0] for k in found["at"]}
 
-    def read_fetched(self, page: Scope, href: str, npi: str, keys: tuple[str, ...]) -> dict[str, tuple[str | None, bool | None]] | None:
+    def read_fetched(self, page: Scope, href: str, npi: str, keys: tuple[str, ...],
+                     timeout_ms: float) -> dict[str, tuple[str | None, bool | None]] | None:
         """Each key's (value, checked) on ``href``'s page as the server sends it now: fetched with the session's
         cookies and read there, never shown (``read_back.js``). None where that is not ``npi``'s account page as
-        learned: a page its own scripts build, a login form, an error."""
-        found = page.evaluate(fetched("read_back"), [href, [self.spots[SECTION_KEY], npi, {k: self.spots[k] for k in keys}]])
+        learned: a page its own scripts build, a login form, an error. A fetch longer than ``timeout_ms`` raises."""
+        found = page.evaluate(fetched("read_back"), [href, timeout_ms, [self.spots[SECTION_KEY], npi, {k: self.spots[k] for k in keys}]])
         return None if found is None else {k: (v[0], v[1]) for k, v in found["values"].items()}
 
     def is_account_of(self, page: Scope, npi: str) -> bool | None:

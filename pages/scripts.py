@@ -35,9 +35,10 @@ def script(name: str) -> str:
 @functools.cache
 def fetched(name: str) -> str:
     """``name``'s script run on the page at an address as the server sends it now (``fetch_page.js``), with that
-    page as its ``document``: called with ``[href, arg]``; null where no such page came."""
+    page as its ``document``: called with ``[href, ms, arg]`` (``ms``: how long the fetch may take); null where no
+    such page came."""
     fetch, run = script("fetch_page"), script(name)
-    return f"async ([href, arg]) => {{\nconst document = await ({fetch})(href);\nreturn document === null ? null : ({run})(arg);\n}}"
+    return f"async ([href, ms, arg]) => {{\nconst document = await ({fetch})(href, ms);\nreturn document === null ? null : ({run})(arg);\n}}"
 
 
 def names() -> list[str]:

@@ -194,9 +194,10 @@ def blocked_login(site: Site, words: str) -> LoginBlocked | None:
 
 
 class BannerWatch:
-    """The cookie-banner watch on one page (``watch_cookie_banners``). Every action pays for its look, so
-    ``end`` stops it where no banner came; from then on ``look`` is asked where a clear view matters (a
-    picture of the account): a banner come since is dismissed, and the page watched again."""
+    """The cookie-banner watch on one page (``watch_cookie_banners``). Its handler runs only before an action,
+    so ``look`` is asked after a picture of the account (a banner may come with a load and no action since);
+    every action pays for the handler's look, so ``end`` removes it where no banner came, and a banner seen by
+    ``look`` after that brings it back."""
 
     def __init__(self, page: Page, banner: Locator, dismiss: Callable[..., None], met: list[str]) -> None:
         self._page, self._banner, self._dismiss, self._met = page, banner, dismiss, met
@@ -213,10 +214,12 @@ class BannerWatch:
         return True
 
     def look(self) -> bool:
-        """Where the watch has ended: a banner shown now is dismissed and the page watched again (True)."""
-        if self._on or not self._banner.is_visible():
+        """A banner shown now is dismissed, and the page watched before every action again (True)."""
+        if not self._banner.is_visible():
             return False
-        self._dismiss()  # before the handler is back: its click would otherwise look for the banner first
+        if self._on:  # the handler would look for the banner before the answer's click, and click it first
+            self._page.remove_locator_handler(self._banner)
+        self._dismiss()
         self._page.add_locator_handler(self._banner, self._dismiss)
         self._on = True
         return True

@@ -359,7 +359,7 @@ class Procedure:
     def verify(self, c: Candidate, before: AccountState, changes: Changes, account: UserAccountPage, outcome: Outcome) -> None:
         """After Save, the account read back and checked against what was set."""
         self.session.mark(c.npi, VERIFY)
-        after, self._read_back = self._read_back or self.readback.loaded(account.read_back(names=tuple(changes.edits))), None
+        after, self._read_back = self._read_back or self.readback.loaded(account.read_back(names=tuple(changes.edits)), c.npi), None
         outcome.fields = evidence.field_rows(before, changes, after)
         outcome.changed = evidence.changed_words(outcome.fields)
         problems = rules.verify(changes, c.direct_address or "", after)

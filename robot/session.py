@@ -183,18 +183,21 @@ class Session:
         return take() if kind in _SECTION_ONLY and self.clear_view(page) else taken
 
     def clear_view(self, page: Page) -> bool:
-        """On the portal page whose banner watch has ended, one look (where the watch cost one before every action):
-        a cookie banner come since, before or while a picture was taken, is dismissed and the page watched again (True)."""
-        if self._ended is None or self._ended[0] is not page:
+        """After a picture of the account on the watched portal page, one look: a cookie banner there, come before or
+        while the picture was taken (with a load, no action since), is dismissed and the page watched again (True)."""
+        ended = self._ended is not None and self._ended[0] is page
+        watch = self._ended[1] if self._ended is not None and ended else (
+            self.banners[1] if self.banners is not None and self.banners[0] is page else None)
+        if watch is None:
             return False
         try:
-            came = self._ended[1].look()
+            came = watch.look()
         except PlaywrightError as exc:  # looked at as the page changed: the next look, or a click it blocks, tells
             self.audit.log.info("cookie banner not looked for", error=first_line(exc))
             return False
         if came:
-            self._ended = None
-            self.audit.log.info("cookie banner came after the watch ended: watched again", site="portal")
+            self.audit.log.info("cookie banner over a picture of the account: dismissed, the picture taken again", site="portal",
+                                **({"watch": "again"} if ended else {}))
         return came
 
     @contextlib.contextmanager

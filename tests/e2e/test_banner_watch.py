@@ -53,7 +53,7 @@ def test_a_banner_that_comes_after_the_watch_ended_is_dismissed_before_the_accou
         assert providers[username]["status"] == "configured", providers[username]
         assert held[username].poll_direct and not held[username].emergency_access  # type: ignore[attr-defined]
     events = [json.loads(line)["event"] for line in (run.dir / "robot.log").read_text().splitlines()]
-    ended, came = events.index("cookie banner watch ended"), events.index("cookie banner came after the watch ended: watched again")
+    ended, came = events.index("cookie banner watch ended"), events.index("cookie banner over a picture of the account: dismissed, the picture taken again")
     assert ended < came and "cookie banner dismissed" in events[came - 6:came]
     if skin == "modern":  # no picture of an account lies under the bar
         for p in providers.values():

@@ -9,6 +9,7 @@ import json
 import re
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Frame, Page
 
 from pages import scripts
@@ -299,6 +300,9 @@ def test_a_section_in_a_frame_whose_title_says_its_words_is_found_by_its_header(
     assert found is not None and found.count() == 1 and found.first.evaluate("e => e.className") == "hdr"
     page.frames[1].evaluate("() => document.body.insertAdjacentHTML('afterbegin', '<div hidden>User Account Information</div>')")
     assert screen.shown(screen.key("portal.account.section"), 2000) is not None  # the first match is never shown
+    # The same in a page of one frame: its title and a hidden first match pass by.
+    page.set_content(f"<!doctype html><title>User Account Information</title><body><div hidden>User Account Information</div>{section}</body>")
+    assert screen.shown(screen.key("portal.account.section"), 2000) is not None
 
 
 def test_words_a_web_component_shows_through_its_slots_are_its_own(page: Page):
@@ -324,6 +328,8 @@ def test_read_back_reads_the_page_as_the_server_sends_it(page: Page):
     def serve(route) -> None:
         path = route.request.url.removeprefix("http://portal.test")
         cookies.append(route.request.headers.get("cookie", ""))
+        if path == "/u/slow":
+            return  # never answered
         status, kind, body = pages[path]
         route.fulfill(status=status, content_type=kind, body=f"<!doctype html><body>{body}</body>" if kind == "text/html" else body)
 
@@ -336,12 +342,14 @@ def test_read_back_reads_the_page_as_the_server_sends_it(page: Page):
     spots = {"d": direct, "ea": ticked}
     # As the window shows it, after the page's script; as the server sends it, before.
     assert page.evaluate(script("read_back"), [title, "1234567893", spots])["values"]["d"] == ["set.by.script@direct.example.com", None]
-    read = page.evaluate(scripts.fetched("read_back"), ["/u/1", [title, "1234567893", spots]])
+    read = page.evaluate(scripts.fetched("read_back"), ["/u/1", 5000, [title, "1234567893", spots]])
     assert read["values"] == {"d": ["jane@direct.example.com", None], "ea": ["on", True]}
     assert cookies[-1] == "session=s1"  # the session's own cookies: the page the administrator would see
-    assert page.evaluate(scripts.fetched("read_back"), ["/u/2", [title, "1234567893", spots]]) is None  # another account
-    assert page.evaluate(scripts.fetched("read_back"), ["/u/gone", [title, "1234567893", spots]]) is None  # a login form
-    assert page.evaluate(scripts.fetched("read_back"), ["/u/error", [title, "1234567893", spots]]) is None  # an error's page
+    assert page.evaluate(scripts.fetched("read_back"), ["/u/2", 5000, [title, "1234567893", spots]]) is None  # another account
+    assert page.evaluate(scripts.fetched("read_back"), ["/u/gone", 5000, [title, "1234567893", spots]]) is None  # a login form
+    assert page.evaluate(scripts.fetched("read_back"), ["/u/error", 5000, [title, "1234567893", spots]]) is None  # an error's page
+    with pytest.raises(PlaywrightError):  # given up after its time, not waited for without end
+        page.evaluate(scripts.fetched("read_back"), ["/u/slow", 300, [title, "1234567893", spots]])
     fetch_page = script("fetch_page")
-    assert page.evaluate(f"async (href) => (await ({fetch_page})(href)) === null", "/u/json") is True
+    assert page.evaluate(f"async (href) => (await ({fetch_page})(href, 5000)) === null", "/u/json") is True
     assert page.locator("#d").input_value() == "set.by.script@direct.example.com"  # the window's page untouched
