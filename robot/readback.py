@@ -32,7 +32,7 @@ class ReadBack:
 
     def __init__(self, log: Any) -> None:
         self._log = log
-        self._agreed: dict[str, set[str]] = {"found": set(), "after Save": set()}  # accounts read alike both ways
+        self._saved_alike: set[str] = set()  # accounts read alike both ways after their Save
         self._looked: set[str] = set()  # accounts read both ways as found
         # Each check box's states read alike both ways: a page whose HTML ticks a box its script then sets shows
         # a difference only on an account whose box its script unticks.
@@ -44,7 +44,7 @@ class ReadBack:
         """Whether a fetched read-back stands alone for a Save making ``changes``: every box it changes seen in both
         states, and enough accounts read alike after their Save."""
         changed = [c for c, on in zip(CHECKS, (changes.turn_off_emergency, changes.turn_on_poll)) if on]
-        return (not self._off and len(self._agreed["after Save"]) >= CALIBRATE
+        return (not self._off and len(self._saved_alike) >= CALIBRATE
                 and all(self._states[c] == {True, False} for c in changed))
 
     def found(self, account: UserAccountPage, href: str | None, npi: str, names: tuple[str, ...], loaded: AccountState) -> None:
@@ -94,7 +94,8 @@ class ReadBack:
             differ = [f for f in ("names", *CHECKS, "direct_address") if getattr(fetched, f) != getattr(loaded, f)]
             self._stop(f"its page as fetched differs from its page as loaded ({', '.join(differ)})", when)
         else:
-            self._agreed[when].add(npi)
+            if when == "after Save":
+                self._saved_alike.add(npi)
             for check in CHECKS:
                 self._states[check].add(bool(getattr(loaded, check)))
 

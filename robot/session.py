@@ -185,19 +185,17 @@ class Session:
     def clear_view(self, page: Page) -> bool:
         """After a picture of the account on the watched portal page, one look: a cookie banner there, come before or
         while the picture was taken (with a load, no action since), is dismissed and the page watched again (True)."""
-        ended = self._ended is not None and self._ended[0] is page
-        watch = self._ended[1] if self._ended is not None and ended else (
-            self.banners[1] if self.banners is not None and self.banners[0] is page else None)
-        if watch is None:
+        held = next((h for h in (self.banners, self._ended) if h is not None and h[0] is page), None)
+        if held is None:
             return False
         try:
-            came = watch.look()
+            came = held[1].look()
         except PlaywrightError as exc:  # looked at as the page changed: the next look, or a click it blocks, tells
             self.audit.log.info("cookie banner not looked for", error=first_line(exc))
             return False
         if came:
             self.audit.log.info("cookie banner over a picture of the account: dismissed, the picture taken again", site="portal",
-                                **({"watch": "again"} if ended else {}))
+                                **({"watch": "again"} if held is self._ended else {}))
         return came
 
     @contextlib.contextmanager
